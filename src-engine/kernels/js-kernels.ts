@@ -1,0 +1,77 @@
+import type { Kernels } from './kernels';
+
+/**
+ * Plain TypeScript kernels: the reference and the fallback for faster backends.
+ * Loop orders keep the innermost loop on contiguous memory (axpy or dot), unrolled by 4.
+ */
+export const jsKernels: Kernels = {
+  name: 'typescript',
+
+  matmul(a, b, c, m, k, n, transA, transB, accumulate) {
+    if (!accumulate) c.fill(0, 0, m * n);
+    if (!transB) {
+      // NOTE: i-p-j order: C[i,:] += A[i,p] · B[p,:] is an axpy on contiguous rows, and an
+      // A entry that is 0 (most MNIST pixels) skips a whole row of work.
+      for (let i = 0; i < m; i++) {
+        const ci = i * n;
+        for (let p = 0; p < k; p++) {
+          const av = transA ? a[p * m + i] : a[i * k + p];
+          if (av === 0) continue;
+          const bp = p * n;
+          let j = 0;
+          for (; j + 3 < n; j += 4) {
+            c[ci + j] += av * b[bp + j];
+            c[ci + j + 1] += av * b[bp + j + 1];
+            c[ci + j + 2] += av * b[bp + j + 2];
+            c[ci + j + 3] += av * b[bp + j + 3];
+          }
+          for (; j < n; j++) c[ci + j] += av * b[bp + j];
+        }
+      }
+      return;
+    }
+    if (!transA) {
+      // C[i,j] += A[i,:] · B[j,:]: dot products of contiguous rows.
+      for (let i = 0; i < m; i++) {
+        const ai = i * k;
+        for (let j = 0; j < n; j++) {
+          const bj = j * k;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let p = 0;
+          for (; p + 3 < k; p += 4) {
+            s0 += a[ai + p] * b[bj + p];
+            s1 += a[ai + p + 1] * b[bj + p + 1];
+            s2 += a[ai + p + 2] * b[bj + p + 2];
+            s3 += a[ai + p + 3] * b[bj + p + 3];
+          }
+          for (; p < k; p++) s0 += a[ai + p] * b[bj + p];
+          c[i * n + j] += s0 + s1 + s2 + s3;
+        }
+      }
+      return;
+    }
+    // Both transposed (rare): C[i,j] += Σ_p A[p,i] B[j,p].
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[p * m + i] * b[j * k + p];
+        c[i * n + j] += s;
+      }
+    }
+  },
+
+  addRowVector(x, bias, out, rows, cols) {
+    for (let i = 0; i < rows; i++) {
+      const o = i * cols;
+      for (let j = 0; j < cols; j++) out[o + j] = x[o + j] + bias[j];
+    }
+  },
+
+  sumRows(x, out, rows, cols, accumulate) {
+    if (!accumulate) out.fill(0, 0, cols);
+    for (let i = 0; i < rows; i++) {
+      const o = i * cols;
+      for (let j = 0; j < cols; j++) out[j] += x[o + j];
+    }
+  },
+};

@@ -1,0 +1,35 @@
+/**
+ * The kernel interface: the raw loops the ops call. Backends (plain TypeScript, WebAssembly SIMD)
+ * implement it; ops never loop over big buffers themselves for the hot paths.
+ * All matrices are row-major Float64Array; offsets are 0.
+ */
+export interface Kernels {
+  readonly name: string;
+  /**
+   * C[m,n] (=|+=) op(A) · op(B), op(A) is [m,k], op(B) is [k,n].
+   * transA: A is stored [k,m]; transB: B is stored [n,k]. accumulate adds into C instead of
+   * overwriting it. Zero entries of op(A) may be skipped (a sparse first layer).
+   */
+  matmul(
+    a: Float64Array, b: Float64Array, c: Float64Array,
+    m: number, k: number, n: number,
+    transA: boolean, transB: boolean, accumulate: boolean,
+  ): void;
+  /** out[i, j] = x[i, j] + bias[j] for x [rows, cols] (out may be x). */
+  addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void;
+  /** out[j] (=|+=) Σ_i x[i, j] for x [rows, cols]. */
+  sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void;
+}
+
+let active: Kernels | null = null;
+
+/** The kernels the ops use now. */
+export function kernels(): Kernels {
+  if (!active) throw new Error('no kernel backend installed');
+  return active;
+}
+
+/** Install a backend (the TypeScript one is installed by default in index.ts). */
+export function setKernels(k: Kernels): void {
+  active = k;
+}

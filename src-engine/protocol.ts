@@ -1,0 +1,179 @@
+/**
+ * The engine protocol: every message between the engine worker and its host (and, through the
+ * host, the renderer). Main, preload, worker and renderer import these types, so a renamed
+ * field breaks the type check, not the user. Binary payloads are typed arrays, never JSON lists.
+ */
+import type { Activation, Architecture, LossName } from './architecture';
+
+/** Where training data comes from. Paths are resolved by the host, never by the renderer. */
+export type DatasetSource =
+  | { kind: 'mnist' }
+  /** A folder with the four MNIST-layout IDX files (raw or .gz). */
+  | { kind: 'idx'; dir: string }
+  /** A CSV file (label first, then pixels; Kaggle layout), optionally a second one for testing. */
+  | { kind: 'csv'; train: string; test?: string };
+
+export type OptimizerName = 'sgd' | 'adam' | 'adamw';
+export type ScheduleName = 'constant' | 'step' | 'cosine';
+
+/** Everything that defines a training run. */
+export interface TrainConfig {
+  dataset: DatasetSource;
+  /** Keep only these labels, e.g. [3, 7] for the binary task (bce). Empty or absent: all. */
+  classes?: number[];
+  /** Train on the first N images only. */
+  limit?: number;
+  /** Fraction of the training images held out for validation (0 to 0.5). */
+  validation?: number;
+  /** Hidden layer sizes; input and output sizes follow the dataset. */
+  hidden: number[];
+  activation: Activation;
+  loss: LossName;
+  optimizer: OptimizerName;
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  schedule: ScheduleName;
+  batch: number;
+  epochs: number;
+  seed: number;
+}
+
+/** One epoch's results (names as in the CLI's --json output). */
+export interface EpochMetrics {
+  epoch: number;
+  train_loss: number;
+  train_accuracy: number;
+  test_loss: number;
+  test_accuracy: number;
+  /** Present when a validation split is held out. */
+  val_loss?: number;
+  val_accuracy?: number;
+  lr: number;
+  seconds: number;
+  samples_per_second: number;
+}
+
+/** Weights of one linear layer, stored [in, out] (x · W + b), as float32 for display. */
+export interface LayerWeights {
+  /** PyTorch-style name prefix, e.g. "0" for "0.weight". */
+  name: string;
+  in: number;
+  out: number;
+  weight: Float32Array;
+  bias: Float32Array;
+}
+
+export interface WeightsSnapshot {
+  epoch: number;
+  step: number;
+  layers: LayerWeights[];
+}
+
+export type RunState = 'idle' | 'training' | 'paused' | 'done' | 'stopped' | 'failed';
+
+export interface ModelInfo {
+  architecture: Architecture;
+  config: TrainConfig | null;
+  history: EpochMetrics[];
+  epoch: number;
+  step: number;
+  datasetName: string;
+  parameters: number;
+}
+
+export interface DatasetInfo {
+  name: string;
+  train: number;
+  test: number;
+  rows: number;
+  cols: number;
+  classes: string[];
+  /** Per-class mean images of the training set (classes × rows·cols bytes). */
+  meanImages: Uint8Array;
+  /** Test accuracy of the nearest-mean-image classifier. */
+  baselineAccuracy: number;
+}
+
+export interface Prediction {
+  classes: string[];
+  probabilities: Float64Array;
+  logits: Float64Array;
+  /** ∂ logit[predicted] / ∂ pixel, one per input pixel (when asked). */
+  saliency: Float64Array | null;
+  /** Indices of the first hidden layer's most active units for this input, strongest first. */
+  topHidden: { unit: number; activation: number }[];
+}
+
+export interface Sample {
+  index: number;
+  /** rows·cols bytes */
+  pixels: Uint8Array;
+  label: number;
+  prediction: number | null;
+}
+
+/** Requests the host sends, each with the reply type it gets. */
+export interface EngineCalls {
+  'train:start': { args: { config: TrainConfig; resume?: Uint8Array }; result: { runId: number; info: ModelInfo } };
+  'train:pause': { args: Record<string, never>; result: { state: RunState } };
+  'train:resume': { args: Record<string, never>; result: { state: RunState } };
+  'train:stop': { args: Record<string, never>; result: { state: RunState } };
+  'model:load': { args: { bytes: Uint8Array; fileName: string }; result: ModelInfo };
+  'model:save': { args: Record<string, never>; result: { bytes: Uint8Array } };
+  'model:weights': { args: Record<string, never>; result: WeightsSnapshot };
+  'model:predict': { args: { pixels: Uint8Array; saliency: boolean }; result: Prediction };
+  'dataset:info': { args: { source: DatasetSource }; result: DatasetInfo };
+  'dataset:sample': { args: { which: 'random' | 'misclassified' | number }; result: Sample };
+}
+
+export type EngineCallName = keyof EngineCalls;
+
+export interface BatchEvent {
+  type: 'batch';
+  runId: number;
+  epoch: number;
+  /** Global step of the first loss in `losses`. */
+  firstStep: number;
+  /** Loss of every batch since the previous event (none dropped by throttling). */
+  losses: Float64Array;
+  accuracy: number;
+  lr: number;
+  stepInEpoch: number;
+  stepsPerEpoch: number;
+  samplesPerSecond: number;
+  /** Seconds left in the whole run (estimate). */
+  eta: number;
+}
+
+export type EngineEvent =
+  | BatchEvent
+  | { type: 'epoch'; runId: number; metrics: EpochMetrics }
+  | { type: 'weights'; runId: number; snapshot: WeightsSnapshot; epochEnd: boolean }
+  | { type: 'checkpoint'; runId: number; reason: 'epoch' | 'pause' | 'stop' | 'done'; bytes: Uint8Array; info: ModelInfo }
+  | { type: 'state'; runId: number; state: RunState; message?: string }
+  | { type: 'done'; runId: number; state: RunState; message?: string; history: EpochMetrics[] }
+  | { type: 'error'; message: string };
+
+/** A request on the wire. */
+export interface RequestMessage<K extends EngineCallName = EngineCallName> {
+  kind: 'request';
+  id: number;
+  call: K;
+  args: EngineCalls[K]['args'];
+}
+
+export type ReplyMessage =
+  | { kind: 'reply'; id: number; ok: true; result: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: string };
+
+export interface EventMessage {
+  kind: 'event';
+  event: EngineEvent;
+}
+
+export type WorkerMessage = ReplyMessage | EventMessage;
+
+/** The most renderer updates a second the worker sends while training. */
+export const MAX_EVENTS_PER_SECOND = 20;
