@@ -1,3 +1,5 @@
+import { jsKernels } from './js-kernels';
+
 /**
  * The kernel interface: the raw loops the ops call. Backends (plain TypeScript, WebAssembly SIMD)
  * implement it; ops never loop over big buffers themselves for the hot paths.
@@ -21,15 +23,14 @@ export interface Kernels {
   sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void;
 }
 
-let active: Kernels | null = null;
+let active: Kernels = jsKernels;
 
 /** The kernels the ops use now. */
 export function kernels(): Kernels {
-  if (!active) throw new Error('no kernel backend installed');
   return active;
 }
 
-/** Install a backend (the TypeScript one is installed by default in index.ts). */
+/** Install a backend (the plain TypeScript one is the default). */
 export function setKernels(k: Kernels): void {
   active = k;
 }

@@ -1,0 +1,84 @@
+import { ACTIVATIONS, LOSSES } from '../architecture';
+import type { TrainConfig } from '../protocol';
+
+/** The defaults we choose for learners: ≥ 97.5% on MNIST in a few epochs. */
+export const DEFAULT_CONFIG: TrainConfig = {
+  dataset: { kind: 'mnist' },
+  hidden: [128],
+  activation: 'relu',
+  loss: 'cross_entropy',
+  optimizer: 'sgd',
+  lr: 0.05,
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 0,
+  schedule: 'cosine',
+  batch: 64,
+  epochs: 5,
+  seed: 1,
+};
+
+const OPTIMIZERS = ['sgd', 'adam', 'adamw'];
+const SCHEDULES = ['constant', 'step', 'cosine'];
+export const MAX_HIDDEN_UNITS = 4096;
+export const MAX_HIDDEN_LAYERS = 8;
+export const MAX_EPOCHS = 1000;
+export const MAX_BATCH = 60000;
+
+function isInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x);
+}
+
+function isNum(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/**
+ * Problems with a training config, each a specific sentence a learner can act on; empty when
+ * the config is sound. Shared by the form, the host and the engine so all refuse alike.
+ */
+export function configProblems(c: Partial<TrainConfig>): string[] {
+  const p: string[] = [];
+  const got = (v: unknown) => `(got ${typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v)})`;
+  if (!Array.isArray(c.hidden)) p.push('hidden layer sizes must be a list (it may be empty)');
+  else {
+    if (c.hidden.length > MAX_HIDDEN_LAYERS) p.push(`at most ${MAX_HIDDEN_LAYERS} hidden layers (got ${c.hidden.length})`);
+    c.hidden.forEach((h, i) => {
+      if (!isInt(h) || h < 1 || h > MAX_HIDDEN_UNITS) p.push(`hidden layer ${i + 1} must have 1 to ${MAX_HIDDEN_UNITS} units ${got(h)}`);
+    });
+  }
+  if (!ACTIVATIONS.includes(c.activation as never)) p.push(`activation must be one of ${ACTIVATIONS.join(', ')} ${got(c.activation)}`);
+  if (!LOSSES.includes(c.loss as never)) p.push(`loss must be one of ${LOSSES.join(', ')} ${got(c.loss)}`);
+  if (!OPTIMIZERS.includes(c.optimizer as never)) p.push(`optimizer must be sgd, adam or adamw ${got(c.optimizer)}`);
+  if (!SCHEDULES.includes(c.schedule as never)) p.push(`schedule must be constant, step or cosine ${got(c.schedule)}`);
+  if (!isNum(c.lr) || c.lr <= 0) p.push(`learning rate must be a positive number ${got(c.lr)}`);
+  else if (c.lr > 10) p.push(`learning rate ${c.lr} is absurdly high; use at most 10`);
+  if (!isNum(c.momentum) || c.momentum < 0 || c.momentum >= 1) p.push(`momentum must be from 0 up to (not including) 1 ${got(c.momentum)}`);
+  if (typeof c.nesterov !== 'boolean') p.push('nesterov must be true or false');
+  else if (c.nesterov && c.optimizer === 'sgd' && !(isNum(c.momentum) && c.momentum > 0)) p.push('Nesterov momentum needs a momentum above 0');
+  if (!isNum(c.weightDecay) || c.weightDecay < 0 || c.weightDecay >= 1) p.push(`weight decay must be from 0 up to 1 ${got(c.weightDecay)}`);
+  if (!isInt(c.batch) || c.batch < 1 || c.batch > MAX_BATCH) p.push(`batch size must be a whole number from 1 to ${MAX_BATCH} ${got(c.batch)}`);
+  if (!isInt(c.epochs) || c.epochs < 1 || c.epochs > MAX_EPOCHS) p.push(`epochs must be a whole number from 1 to ${MAX_EPOCHS} ${got(c.epochs)}`);
+  if (!isInt(c.seed) || c.seed < 0 || c.seed > 0xffffffff) p.push(`seed must be a whole number from 0 to 4294967295 ${got(c.seed)}`);
+  if (c.limit !== undefined && (!isInt(c.limit) || c.limit < 1)) p.push(`limit must be a positive whole number of images ${got(c.limit)}`);
+  if (c.validation !== undefined && (!isNum(c.validation) || c.validation < 0 || c.validation > 0.5)) {
+    p.push(`validation split must be a fraction from 0 to 0.5 ${got(c.validation)}`);
+  }
+  if (c.classes !== undefined) {
+    if (!Array.isArray(c.classes) || !c.classes.every((k) => isInt(k) && k >= 0 && k < 256)) p.push('classes must be a list of labels 0-255');
+    else if (c.classes.length === 1) p.push('pick at least two classes to tell apart');
+    else if (new Set(c.classes).size !== c.classes.length) p.push('classes must not repeat');
+  }
+  if (c.loss === 'bce' && (c.classes?.length ?? 0) !== 2) p.push('the bce loss is for two classes: pick exactly two, e.g. 3 and 7');
+  const ds = c.dataset as TrainConfig['dataset'] | undefined;
+  if (!ds || !['mnist', 'idx', 'csv'].includes(ds.kind)) p.push('dataset must be mnist, an IDX folder or a CSV file');
+  else if (ds.kind === 'idx' && (typeof ds.dir !== 'string' || !ds.dir)) p.push('an IDX dataset needs a folder');
+  else if (ds.kind === 'csv' && (typeof ds.train !== 'string' || !ds.train)) p.push('a CSV dataset needs a file');
+  return p;
+}
+
+/** Throw the first problem of a config, if any. */
+export function validateConfig(c: Partial<TrainConfig>): asserts c is TrainConfig {
+  const problems = configProblems(c);
+  if (problems.length) throw new Error(problems[0]);
+}

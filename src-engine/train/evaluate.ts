@@ -1,0 +1,49 @@
+import { Batcher } from '../data/batcher';
+import type { Dataset } from '../data/dataset';
+import type { Model } from '../nn/model';
+import { noGrad, Tensor } from '../tensor';
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+  /** confusion[true · classes + predicted] counts. */
+  confusion: Uint32Array;
+  /** Accuracy of each true class (NaN for a class with no samples). */
+  perClass: number[];
+  count: number;
+}
+
+/**
+ * Loss, accuracy and confusion matrix of a model on a whole dataset, in batches without grad.
+ * @param onPredict called with each sample's index and predicted class (for "misclassified").
+ */
+export function evaluate(model: Model, ds: Dataset, batchSize = 1000, onPredict?: (index: number, predicted: number) => void): Evaluation {
+  const classes = model.outputSize === 1 ? 2 : model.outputSize;
+  const confusion = new Uint32Array(classes * classes);
+  const batcher = new Batcher(ds, model.architecture.input.scale, Math.min(batchSize, Math.max(ds.count, 1)));
+  const order = new Uint32Array(ds.count).map((_, i) => i);
+  let lossSum = 0;
+  let correct = 0;
+  noGrad(() => {
+    for (let start = 0; start < ds.count; start += batchSize) {
+      const count = Math.min(batchSize, ds.count - start);
+      const { x, labels, n } = batcher.fill(order, start, count);
+      const out = model.forward(new Tensor(x, [n, model.inputSize]));
+      lossSum += model.loss(out, labels).item() * n;
+      const pred = model.predictClasses(out.data, n);
+      for (let i = 0; i < n; i++) {
+        confusion[labels[i] * classes + pred[i]]++;
+        if (pred[i] === labels[i]) correct++;
+        onPredict?.(start + i, pred[i]);
+      }
+    }
+  });
+  const perClass: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    let total = 0;
+    for (let p = 0; p < classes; p++) total += confusion[c * classes + p];
+    perClass.push(total ? confusion[c * classes + c] / total : NaN);
+  }
+  const count = ds.count;
+  return { loss: count ? lossSum / count : NaN, accuracy: count ? correct / count : NaN, confusion, perClass, count };
+}

@@ -1,0 +1,319 @@
+import { type Architecture, mlpArchitecture } from '../architecture';
+import type { Checkpoint } from '../checkpoint/codec';
+import { Batcher, epochOrder } from '../data/batcher';
+import { type Dataset, datasetMeta, filterClasses, limitDataset, splitValidation } from '../data/dataset';
+import { Model } from '../nn/model';
+import { Optimizer } from '../optim/optimizer';
+import { learningRate } from '../optim/schedule';
+import type { EpochMetrics, TrainConfig } from '../protocol';
+import { Random } from '../random';
+import { backward } from '../autograd';
+import { Tensor } from '../tensor';
+import { validateConfig } from './config';
+import { evaluate } from './evaluate';
+import type { DatasetMeta, TrainingState } from './training-state';
+
+/** What one batch did. */
+export interface BatchResult {
+  loss: number;
+  correct: number;
+  n: number;
+  lr: number;
+  /** This batch was the last of its epoch: call finishEpoch() next. */
+  epochEnded: boolean;
+}
+
+/** The data a run trains and tests on, after class filtering, limit and validation split. */
+export interface RunData {
+  train: Dataset;
+  validation: Dataset | null;
+  test: Dataset | null;
+  meta: DatasetMeta;
+}
+
+/** Thrown when the loss stops being a number; the model holds the last good weights. */
+export class DivergenceError extends Error {}
+
+/**
+ * Prepare a run's data from loaded datasets: keep the chosen classes, the first `limit`
+ * training images, and hold out a seeded validation split.
+ */
+export function prepareData(config: TrainConfig, train: Dataset, test: Dataset | null): RunData {
+  let tr = train;
+  let te = test;
+  if (config.classes?.length) {
+    tr = filterClasses(tr, config.classes);
+    te = te && filterClasses(te, config.classes);
+  }
+  if (config.limit) tr = limitDataset(tr, Math.min(config.limit, tr.count));
+  let validation: Dataset | null = null;
+  if (config.validation) {
+    // NOTE: a separate stream from the training RNG, so the split never shifts the shuffles.
+    const split = splitValidation(tr, config.validation, new Random(config.seed ^ 0x5eed));
+    tr = split.train;
+    validation = split.validation;
+  }
+  if (tr.count === 0) throw new Error('no training images left after the class filter and limit');
+  return { train: tr, validation, test: te, meta: datasetMeta(tr, te) };
+}
+
+/** The architecture a config builds for a dataset. */
+export function architectureFor(config: TrainConfig, train: Dataset): Architecture {
+  const inputs = train.rows * train.cols;
+  const outputs = config.loss === 'bce' ? 1 : train.classes.length;
+  if (config.loss === 'bce' && train.classes.length !== 2) {
+    throw new Error(`the bce loss needs exactly two classes, the data has ${train.classes.length}`);
+  }
+  return mlpArchitecture([inputs, ...config.hidden, outputs], config.activation, config.loss, train.classes, [train.rows, train.cols]);
+}
+
+/**
+ * A training run: model, optimizer, shuffling and metrics. Its step is synchronous (one batch),
+ * so the worker can pause or stop between any two batches; the CLI just loops.
+ */
+export class Trainer {
+  readonly config: TrainConfig;
+  readonly data: RunData;
+  readonly model: Model;
+  readonly optimizer: Optimizer;
+  readonly state: TrainingState;
+  readonly history: EpochMetrics[];
+  readonly stepsPerEpoch: number;
+  private readonly rng: Random;
+  private readonly batcher: Batcher;
+  private readonly clock: () => number;
+  private order: Uint32Array | null = null;
+  private epochStart = 0;
+  private savedParams: Float64Array[] | null = null;
+  private savedSlots: Map<string, Float64Array> | null = null;
+
+  /**
+   * @param clock milliseconds, for samples/s (the engine core reads no clock itself)
+   * @param resume a checkpoint to continue from exactly; config.epochs is the new total
+   */
+  constructor(config: TrainConfig, data: RunData, clock: () => number, resume?: Checkpoint) {
+    validateConfig(config);
+    this.config = config;
+    this.data = data;
+    this.clock = clock;
+    this.rng = new Random(config.seed);
+    const arch = resume?.architecture ?? architectureFor(config, data.train);
+    this.model = new Model(arch, this.rng);
+    this.optimizer = new Optimizer(this.model.parameters(), {
+      name: config.optimizer,
+      momentum: config.momentum,
+      nesterov: config.nesterov,
+      weightDecay: config.weightDecay,
+    });
+    this.batcher = new Batcher(data.train, arch.input.scale, config.batch);
+    this.stepsPerEpoch = Math.ceil(data.train.count / config.batch);
+    this.history = resume ? [...resume.history] : [];
+    this.state = {
+      config,
+      epoch: 0,
+      step: 0,
+      stepInEpoch: 0,
+      epochRng: this.rng.getState(),
+      partial: { lossSum: 0, correct: 0, count: 0, seconds: 0 },
+      seconds: 0,
+    };
+    if (resume) this.restore(resume);
+  }
+
+  private restore(c: Checkpoint): void {
+    const pixels = this.data.train.rows * this.data.train.cols;
+    if (this.model.inputSize !== pixels) {
+      throw new Error(`the model takes ${this.model.inputSize}-pixel images but this dataset has ${pixels}`);
+    }
+    for (const p of this.model.parameters()) {
+      const saved = c.params.get(p.name)!;
+      copyFromFileLayout(saved.data, p.tensor);
+    }
+    const t = c.training;
+    if (!t) return; // a foreign model: start training from its weights with fresh state
+    if (t.config.batch !== this.config.batch) {
+      throw new Error(`this run was trained with batch size ${t.config.batch}; resume it with the same batch size`);
+    }
+    if (t.config.optimizer !== this.config.optimizer) {
+      throw new Error(`this run was trained with ${t.config.optimizer}; resume it with the same optimizer`);
+    }
+    this.optimizer.restoreSlots(toInternalSlots(c.optimizer, this.model), true);
+    this.optimizer.t = t.step;
+    Object.assign(this.state, { epoch: t.epoch, step: t.step, stepInEpoch: t.stepInEpoch, epochRng: t.epochRng, partial: { ...t.partial }, seconds: t.seconds });
+    if (c.dataset && c.dataset.hash !== this.data.meta.hash) {
+      // Not fatal: fine-tuning on other data is legitimate; but the shuffle then differs.
+      this.warning = `the model was trained on ${c.dataset.name} (${c.dataset.train} images); this data differs`;
+    }
+  }
+
+  /** Set when resuming on different data than the checkpoint's. */
+  warning: string | null = null;
+
+  /** All epochs of the config are done. */
+  get finished(): boolean {
+    return this.state.epoch >= this.config.epochs;
+  }
+
+  /** Steps in the whole run. */
+  get totalSteps(): number {
+    return this.config.epochs * this.stepsPerEpoch;
+  }
+
+  /** The learning rate of the next step. */
+  get lr(): number {
+    return learningRate(this.config.schedule, this.config.lr, this.state.step, this.totalSteps);
+  }
+
+  /** Train one batch. Throws DivergenceError (weights restored) when the loss is not finite. */
+  trainBatch(): BatchResult {
+    if (this.finished) throw new Error('training is finished');
+    const st = this.state;
+    if (!this.order) {
+      this.rng.setState(st.epochRng);
+      this.order = epochOrder(this.data.train.count, this.rng);
+      this.epochStart = this.clock();
+    }
+    const start = st.stepInEpoch * this.config.batch;
+    const count = Math.min(this.config.batch, this.data.train.count - start);
+    const { x, labels, n } = this.batcher.fill(this.order, start, count);
+    const lr = this.lr;
+    this.savedParams = this.model.copyParams(this.savedParams ?? undefined);
+    this.savedSlots = this.optimizer.copySlots(this.savedSlots ?? undefined);
+    this.optimizer.zeroGrad();
+    const logits = this.model.forward(new Tensor(x, [n, this.model.inputSize]));
+    const lossT = this.model.loss(logits, labels);
+    const loss = lossT.item();
+    if (!Number.isFinite(loss)) this.diverged(loss);
+    backward(lossT);
+    this.optimizer.step(lr);
+    const pred = this.model.predictClasses(logits.data, n);
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;
+    st.step++;
+    st.stepInEpoch++;
+    st.partial.lossSum += loss * n;
+    st.partial.correct += correct;
+    st.partial.count += n;
+    return { loss, correct, n, lr, epochEnded: st.stepInEpoch >= this.stepsPerEpoch };
+  }
+
+  private diverged(loss: number): never {
+    // NOTE: the weights that produced this loss are already bad; go back to those before the
+    // previous step, whose loss was finite.
+    if (this.savedParams) this.model.restoreParams(this.savedParams);
+    if (this.savedSlots) this.optimizer.restoreSlots(this.savedSlots);
+    const what = Number.isNaN(loss) ? 'NaN' : 'infinite';
+    throw new DivergenceError(
+      `loss became ${what} at epoch ${this.state.epoch + 1}, step ${this.state.stepInEpoch + 1} — the learning rate ${this.config.lr} is probably too high`,
+    );
+  }
+
+  /** Close the current epoch: test-set metrics, history entry, next epoch's shuffle state. */
+  finishEpoch(): EpochMetrics {
+    const st = this.state;
+    const seconds = st.partial.seconds + (this.order ? (this.clock() - this.epochStart) / 1000 : 0);
+    const test = this.data.test ? evaluate(this.model, this.data.test) : null;
+    const val = this.data.validation ? evaluate(this.model, this.data.validation) : null;
+    const metrics: EpochMetrics = {
+      epoch: st.epoch + 1,
+      train_loss: st.partial.lossSum / st.partial.count,
+      train_accuracy: st.partial.correct / st.partial.count,
+      test_loss: test?.loss ?? NaN,
+      test_accuracy: test?.accuracy ?? NaN,
+      lr: this.lr,
+      seconds,
+      samples_per_second: st.partial.count / Math.max(seconds, 1e-9),
+    };
+    if (val) Object.assign(metrics, { val_loss: val.loss, val_accuracy: val.accuracy });
+    this.history.push(metrics);
+    st.epoch++;
+    st.stepInEpoch = 0;
+    st.seconds += seconds;
+    st.partial = { lossSum: 0, correct: 0, count: 0, seconds: 0 };
+    st.epochRng = this.rng.getState();
+    this.order = null;
+    return metrics;
+  }
+
+  /**
+   * Fold the time of the unfinished epoch into the state (before a mid-epoch checkpoint), so
+   * samples/s stays right across a pause or a resume.
+   */
+  banktime(): void {
+    if (!this.order) return;
+    const now = this.clock();
+    this.state.partial.seconds += (now - this.epochStart) / 1000;
+    this.epochStart = now;
+  }
+
+  /** The run as a checkpoint (weights in PyTorch layout, optimizer slots, state, history). */
+  checkpoint(created: string, appVersion: string): Checkpoint {
+    this.banktime();
+    return modelCheckpoint(this.model, this.optimizer, structuredClone(this.state), this.history, this.data.meta, created, appVersion);
+  }
+}
+
+/** A checkpoint from a model (and optionally its optimizer and run state). */
+export function modelCheckpoint(
+  model: Model,
+  optimizer: Optimizer | null,
+  training: TrainingState | null,
+  history: EpochMetrics[],
+  dataset: DatasetMeta | null,
+  created: string,
+  appVersion: string,
+): Checkpoint {
+  const params = new Map<string, { shape: number[]; data: Float64Array }>();
+  for (const p of model.parameters()) params.set(p.name, toFileLayout(p.tensor));
+  const optim = new Map<string, { shape: number[]; data: Float64Array }>();
+  if (optimizer) {
+    for (const p of model.parameters()) {
+      for (const slot of optimizer.slotNames()) {
+        const buf = optimizer.slots.get(`${p.name}.${slot}`)!;
+        optim.set(`${p.name}.${slot}`, toFileLayout(new Tensor(buf, p.tensor.shape)));
+      }
+    }
+  }
+  return { architecture: model.architecture, params, optimizer: optim, training, history: [...history], dataset, created, appVersion };
+}
+
+/**
+ * A parameter in PyTorch layout: weights [in, out] become [out, in]; biases are unchanged.
+ */
+export function toFileLayout(t: Tensor): { shape: number[]; data: Float64Array } {
+  if (t.shape.length !== 2) return { shape: [...t.shape], data: t.data.slice() };
+  const [inF, outF] = t.shape;
+  const out = new Float64Array(t.size);
+  for (let i = 0; i < inF; i++) for (let o = 0; o < outF; o++) out[o * inF + i] = t.data[i * outF + o];
+  return { shape: [outF, inF], data: out };
+}
+
+/** Copy a PyTorch-layout buffer into an internal parameter (the inverse of toFileLayout). */
+export function copyFromFileLayout(file: Float64Array, t: Tensor): void {
+  if (t.shape.length !== 2) {
+    t.data.set(file);
+    return;
+  }
+  const [inF, outF] = t.shape;
+  for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) t.data[i * outF + o] = file[o * inF + i];
+}
+
+function toInternalSlots(optim: Map<string, { shape: number[]; data: Float64Array }>, model: Model): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  const byName = new Map(model.parameters().map((p) => [p.name, p.tensor]));
+  for (const [name, t] of optim) {
+    const param = byName.get(name.slice(0, name.lastIndexOf('.')));
+    if (!param) continue;
+    const internal = new Tensor(new Float64Array(param.size), param.shape);
+    copyFromFileLayout(t.data, internal);
+    out.set(name, internal.data);
+  }
+  return out;
+}
+
+/** Load a checkpoint's weights into a fresh model (for inference and viewing). */
+export function modelFromCheckpoint(c: Checkpoint): Model {
+  const model = new Model(c.architecture, new Random(0));
+  for (const p of model.parameters()) copyFromFileLayout(c.params.get(p.name)!.data, p.tensor);
+  return model;
+}
