@@ -3,7 +3,7 @@ import { leakyRelu, relu, sigmoid, tanh } from '../ops/activations';
 import { bceWithLogits, mseOneHot, softmaxCrossEntropy } from '../ops/losses';
 import { linear } from '../ops/matmul';
 import type { Random } from '../random';
-import { formatShape, Tensor } from '../tensor';
+import { formatShape, noGrad, Tensor } from '../tensor';
 
 /** A linear layer's parameters: weight stored [in, out] (y = x·W + b), bias [out]. */
 export interface LinearParams {
@@ -65,6 +65,11 @@ export class Model {
       throw new Error(`the model expects input [batch, ${this.inputSize}] (${formatShape(this.architecture.input.shape)} images), got ${formatShape(x.shape)}`);
     }
     return this.forwardLayers(x).output;
+  }
+
+  /** The output for one sample, without recording a graph. @param x [inputSize] scaled */
+  infer(x: Float64Array): Float64Array {
+    return noGrad(() => this.forward(new Tensor(x, [1, this.inputSize])).data);
   }
 
   /** The output and, for inspection, the output of each layer (pre- and post-activation). */

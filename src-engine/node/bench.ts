@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainConfig } from '../protocol';
+import { DEFAULT_CONFIG } from '../train/config';
+import { prepareData, Trainer } from '../train/trainer';
+import { setKernels } from '../kernels/kernels';
+import { backends } from './backend';
+import { type Flags, UsageError } from './cli-args';
+import { loadDataset, mnistDataDir } from './dataset-files';
+
+/** The standard workloads: one epoch of the full MNIST, plain SGD lr 0.1. */
+export const WORKLOADS: Record<string, { layers: number[]; batch: number }> = {
+  W: { layers: [784, 128, 10], batch: 64 },
+  W2: { layers: [784, 256, 128, 10], batch: 128 },
+};
+
+interface Row {
+  workload: string;
+  backend: string;
+  seconds: number;
+  samples_per_second: number;
+  test_accuracy: number;
+}
+
+function benchConfig(w: { layers: number[]; batch: number }): TrainConfig {
+  return { ...DEFAULT_CONFIG, hidden: w.layers.slice(1, -1), optimizer: 'sgd', lr: 0.1, momentum: 0, schedule: 'constant', batch: w.batch, epochs: 1, seed: 1 };
+}
+
+/** One epoch of a workload with the installed kernels. */
+function runEngine(name: string, backend: string): Row {
+  const w = WORKLOADS[name];
+  const config = benchConfig(w);
+  const { train, test } = loadDataset({ kind: 'mnist' });
+  const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  while (!t.trainBatch().epochEnded);
+  const m = t.finishEpoch();
+  return { workload: name, backend, seconds: m.seconds, samples_per_second: m.samples_per_second, test_accuracy: m.test_accuracy };
+}
+
+/** The same recipe in numpy (bench/numpy_mlp.py), when python3 with numpy is here. */
+function runNumpy(name: string): Row | string {
+  const script = join(process.cwd(), 'bench', 'numpy_mlp.py');
+  if (!existsSync(script)) return 'bench/numpy_mlp.py not found (run from the repository root)';
+  const w = WORKLOADS[name];
+  const env = { ...process.env };
+  // NOTE: these pins (set on some machines for old OpenBLAS builds) slow a current numpy.
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('python3', [script, '--data', mnistDataDir(), '--layers', w.layers.join(','), '--batch', String(w.batch)], { encoding: 'utf8', env });
+  if (r.error || r.status !== 0) {
+    const why = r.error ? r.error.message : r.stderr.trim().split('\n').pop();
+    return `numpy reference skipped: ${why}`;
+  }
+  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds_per_epoch: number; samples_per_second: number; test_accuracy: number; numpy: string };
+  return { workload: name, backend: `numpy ${j.numpy}`, seconds: j.seconds_per_epoch, samples_per_second: j.samples_per_second, test_accuracy: j.test_accuracy };
+}
+
+/**
+ * `npm run bench`: seconds per epoch and samples/s of W and W2 for every kernel backend, next to
+ * the numpy reference measured in the same run, and the ratio to it.
+ */
+export function runBench(flags: Flags): void {
+  const names = flags.workloads ? String(flags.workloads).split(',') : Object.keys(WORKLOADS);
+  for (const n of names) if (!WORKLOADS[n]) throw new UsageError(`unknown workload "${n}" (W, W2)`);
+  const chosen = backends().filter((b) => flags.backend === undefined || b.name === flags.backend);
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  process.stdout.write(`workload  backend            s/epoch   samples/s   test acc   vs numpy\n`);
+  for (const n of names) {
+    const ref = runNumpy(n);
+    if (typeof ref === 'string') notes.push(ref);
+    else rows.push(ref);
+    for (const b of chosen) {
+      setKernels(b.kernels);
+      const row = runEngine(n, b.name);
+      rows.push(row);
+      print(row, typeof ref === 'string' ? null : ref);
+    }
+    if (typeof ref !== 'string') print(ref, null);
+  }
+  for (const note of notes) process.stdout.write(note + '\n');
+  const w = WORKLOADS;
+  process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; ratio = our s/epoch ÷ numpy's\n`);
+  if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
+}
+
+function print(r: Row, ref: Row | null): void {
+  const ratio = ref ? `${(r.seconds / ref.seconds).toFixed(2)}x` : '';
+  process.stdout.write(
+    `${r.workload.padEnd(9)} ${r.backend.padEnd(17)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(11)}   ${(r.test_accuracy * 100).toFixed(2).padStart(6)}%   ${ratio.padStart(7)}\n`,
+  );
+}

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import type { DatasetSource } from '../protocol';
+
+/** A mistake in how the command was called: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+export const USAGE = `usage: npm run cli -- <command> [options]
+
+  train     [--dataset mnist|idx:DIR|csv:FILE[,TEST]] [--layers 784,128,10] [--activation relu]
+            [--loss cross_entropy|mse|bce] [--optimizer sgd|adam|adamw] [--lr 0.05]
+            [--momentum 0.9] [--nesterov] [--weight-decay 0] [--schedule cosine|step|constant]
+            [--batch 64] [--epochs 5] [--seed 1] [--limit N] [--validation 0.1] [--classes 3,7]
+            [--out FILE] [--resume FILE] [--backend NAME]
+  eval      MODEL [--dataset ...]             accuracy, loss, confusion matrix
+  predict   MODEL --images FILE.idx[.gz]      class, probabilities and logits per image
+  baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
+  gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
+  bench     [--workloads W,W2] [--backend NAME]  throughput of the standard workloads
+
+  --json    print the results as one JSON object on the last line of stdout`;
+
+const OPTIONS = {
+  dataset: { type: 'string' },
+  layers: { type: 'string' },
+  activation: { type: 'string' },
+  loss: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  nesterov: { type: 'boolean' },
+  'weight-decay': { type: 'string' },
+  schedule: { type: 'string' },
+  batch: { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string' },
+  limit: { type: 'string' },
+  validation: { type: 'string' },
+  classes: { type: 'string' },
+  out: { type: 'string' },
+  resume: { type: 'string' },
+  images: { type: 'string' },
+  workloads: { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type Flags = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+
+/** Split argv into the command, its positional arguments and its flags. */
+export function parseCommandLine(argv: string[]): { command: string; positionals: string[]; flags: Flags } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    // node's messages are good but long; keep the first sentence
+    throw new UsageError((e as Error).message.split('. ')[0].replace(/^Unknown option/, 'unknown option'));
+  }
+  const [command = '', ...positionals] = parsed.positionals;
+  return { command, positionals, flags: parsed.values as Flags };
+}
+
+/** A number flag, checked to be finite (and an integer when asked). */
+export function numberFlag(flags: Flags, name: keyof Flags, integer = false): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v))) {
+    throw new UsageError(`--${name} must be ${integer ? 'a whole number' : 'a number'} (got "${String(raw)}")`);
+  }
+  return v;
+}
+
+/** "784,128,10" -> [784, 128, 10] */
+export function listFlag(flags: Flags, name: keyof Flags): number[] | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const parts = String(raw).split(',').map((s) => s.trim());
+  const nums = parts.map(Number);
+  if (parts.some((p) => p === '') || nums.some((n) => !Number.isInteger(n))) {
+    throw new UsageError(`--${name} must be whole numbers separated by commas, e.g. 784,128,10 (got "${String(raw)}")`);
+  }
+  return nums;
+}
+
+/** --dataset mnist | idx:DIR | csv:TRAIN[,TEST] */
+export function datasetFlag(flags: Flags): DatasetSource {
+  const raw = flags.dataset;
+  if (raw === undefined || raw === 'mnist') return { kind: 'mnist' };
+  const s = String(raw);
+  if (s.startsWith('idx:') && s.length > 4) return { kind: 'idx', dir: s.slice(4) };
+  if (s.startsWith('csv:') && s.length > 4) {
+    const [train, test] = s.slice(4).split(',');
+    return test ? { kind: 'csv', train, test } : { kind: 'csv', train };
+  }
+  throw new UsageError(`--dataset must be mnist, idx:FOLDER or csv:FILE[,TESTFILE] (got "${s}")`);
+}

@@ -1,0 +1,275 @@
+/**
+ * The command line: the engine without the window, for scripting and benchmarks.
+ * Progress goes to stderr; with --json the last stdout line is one JSON object of results;
+ * a mistake or a bad file is one line on stderr and a non-zero exit, never a stack trace.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { describeArchitecture, layerSizes } from '../architecture';
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../checkpoint/codec';
+import { filterClasses } from '../data/dataset';
+import { checkAllOps, checkMlp, type GradcheckResult } from '../gradcheck';
+import type { Activation, LossName } from '../architecture';
+import type { OptimizerName, ScheduleName, TrainConfig } from '../protocol';
+import { baselineAccuracy, meanImages } from '../train/baseline';
+import { DEFAULT_CONFIG, validateConfig } from '../train/config';
+import { evaluate } from '../train/evaluate';
+import { modelFromCheckpoint, prepareData, Trainer } from '../train/trainer';
+import { appVersion } from './app-version';
+import { atomicWrite } from './atomic-write';
+import { runBench } from './bench';
+import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
+import { loadDataset, readIdxImages } from './dataset-files';
+import { formatDuration, Progress } from './progress';
+import { useBackend } from './backend';
+
+function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function emitJson(flags: Flags, result: unknown): void {
+  if (flags.json) out(JSON.stringify(result));
+}
+
+function readCheckpoint(path: string): Checkpoint {
+  if (!existsSync(path)) throw new UsageError(`${path}: no such file`);
+  return decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
+}
+
+function pct(x: number): string {
+  return Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a';
+}
+
+const RESUME_FORBIDS = ['dataset', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'momentum', 'nesterov', 'weight-decay', 'schedule', 'batch', 'seed', 'limit', 'validation', 'classes'] as const;
+
+/** The training config from flags (or from the checkpoint when resuming). */
+function trainConfig(flags: Flags, resume: Checkpoint | null): TrainConfig {
+  if (resume) {
+    const given = RESUME_FORBIDS.filter((f) => flags[f] !== undefined);
+    if (given.length) throw new UsageError(`--${given[0]} cannot change when resuming: the run continues with its own settings (only --epochs, --out and --json apply)`);
+    if (!resume.training) throw new UsageError('this model has no training state (written by another tool?): it can be evaluated, not resumed');
+    const more = numberFlag(flags, 'epochs', true) ?? 1;
+    if (more < 1) throw new UsageError(`--epochs must be at least 1 (got ${more})`);
+    return { ...resume.training.config, epochs: resume.training.epoch + more };
+  }
+  const layers = listFlag(flags, 'layers');
+  const config: TrainConfig = {
+    ...DEFAULT_CONFIG,
+    dataset: datasetFlag(flags),
+    hidden: layers ? layers.slice(1, -1) : DEFAULT_CONFIG.hidden,
+    activation: (flags.activation as Activation) ?? DEFAULT_CONFIG.activation,
+    loss: (flags.loss as LossName) ?? DEFAULT_CONFIG.loss,
+    optimizer: (flags.optimizer as OptimizerName) ?? DEFAULT_CONFIG.optimizer,
+    lr: numberFlag(flags, 'lr') ?? DEFAULT_CONFIG.lr,
+    momentum: numberFlag(flags, 'momentum') ?? (flags.optimizer && flags.optimizer !== 'sgd' ? 0 : DEFAULT_CONFIG.momentum),
+    nesterov: flags.nesterov === true,
+    weightDecay: numberFlag(flags, 'weight-decay') ?? 0,
+    schedule: (flags.schedule as ScheduleName) ?? DEFAULT_CONFIG.schedule,
+    batch: numberFlag(flags, 'batch', true) ?? DEFAULT_CONFIG.batch,
+    epochs: numberFlag(flags, 'epochs', true) ?? DEFAULT_CONFIG.epochs,
+    seed: numberFlag(flags, 'seed', true) ?? DEFAULT_CONFIG.seed,
+  };
+  const limit = numberFlag(flags, 'limit', true);
+  if (limit !== undefined) config.limit = limit;
+  const validation = numberFlag(flags, 'validation');
+  if (validation !== undefined) config.validation = validation;
+  const classes = listFlag(flags, 'classes');
+  if (classes) config.classes = classes;
+  if (config.loss === 'bce' && !classes) config.classes = [3, 7]; // the seeds' 3-vs-7 classifier
+  if (layers && layers.length < 2) throw new UsageError('--layers needs at least an input and an output size, e.g. 784,10');
+  validateConfig(config);
+  return config;
+}
+
+function train(flags: Flags): void {
+  const resume = flags.resume ? readCheckpoint(String(flags.resume)) : null;
+  const config = trainConfig(flags, resume);
+  const outPath = flags.out !== undefined ? String(flags.out) : resume ? String(flags.resume) : null;
+  const { train: trainSet, test } = loadDataset(config.dataset);
+  const data = prepareData(config, trainSet, test);
+  const layers = listFlag(flags, 'layers');
+  const pixels = data.train.rows * data.train.cols;
+  const outputs = config.loss === 'bce' ? 1 : data.train.classes.length;
+  if (layers && layers[0] !== pixels) throw new UsageError(`--layers starts with ${layers[0]} but the images have ${pixels} pixels (${data.train.rows}x${data.train.cols})`);
+  if (layers && layers[layers.length - 1] !== outputs) {
+    throw new UsageError(`--layers ends with ${layers[layers.length - 1]} but the ${config.loss} model needs ${outputs} output${outputs > 1 ? 's' : ''} (classes: ${data.train.classes.join(', ')})`);
+  }
+  const trainer = new Trainer(config, data, () => performance.now(), resume ?? undefined);
+  if (trainer.warning) process.stderr.write(`warning: ${trainer.warning}\n`);
+  const progress = new Progress();
+  const arch = describeArchitecture(trainer.model.architecture);
+  progress.line(
+    `${resume ? 'resuming' : 'training'} ${arch} on ${data.meta.name} (${data.train.count} train, ${data.test?.count ?? 0} test) — ` +
+      `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${config.epochs}, seed ${config.seed}, kernels ${flags.backend ?? 'default'}`,
+  );
+  const save = () => {
+    if (outPath) atomicWrite(outPath, encodeCheckpoint(trainer.checkpoint(new Date().toISOString(), appVersion())));
+  };
+  const startedAt = performance.now();
+  const firstEpoch = trainer.state.epoch;
+  let smoothLoss = NaN;
+  try {
+    while (!trainer.finished) {
+      const r = trainer.trainBatch();
+      smoothLoss = Number.isNaN(smoothLoss) ? r.loss : 0.98 * smoothLoss + 0.02 * r.loss;
+      const done = (trainer.state.epoch - firstEpoch) * trainer.stepsPerEpoch + trainer.state.stepInEpoch;
+      const total = (config.epochs - firstEpoch) * trainer.stepsPerEpoch;
+      const elapsed = (performance.now() - startedAt) / 1000;
+      progress.update(done, total, `epoch ${trainer.state.epoch + 1}/${config.epochs} step ${trainer.state.stepInEpoch}/${trainer.stepsPerEpoch} loss ${smoothLoss.toFixed(4)}`, (elapsed / Math.max(done, 1)) * (total - done));
+      if (!r.epochEnded) continue;
+      const m = trainer.finishEpoch();
+      progress.line(
+        `epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${pct(m.train_accuracy)} | test loss ${m.test_loss.toFixed(4)} acc ${pct(m.test_accuracy)}` +
+          `${m.val_accuracy !== undefined ? ` | val acc ${pct(m.val_accuracy)}` : ''} | ${m.seconds.toFixed(1)} s, ${Math.round(m.samples_per_second)} samples/s`,
+      );
+      save();
+    }
+  } catch (e) {
+    save(); // the divergence guard restored the last good weights: keep them
+    throw e;
+  }
+  const seconds = (performance.now() - startedAt) / 1000;
+  const history = trainer.history;
+  const last = history[history.length - 1];
+  const ran = history.slice(firstEpoch);
+  const samples = ran.reduce((s, m) => s + m.samples_per_second * m.seconds, 0);
+  const trainSeconds = ran.reduce((s, m) => s + m.seconds, 0);
+  const peak = process.resourceUsage().maxRSS / 1024;
+  progress.line(`done in ${formatDuration(seconds)}: test accuracy ${pct(last.test_accuracy)}${outPath ? `, saved ${outPath}` : ''} (peak memory ${peak.toFixed(0)} MB)`);
+  emitJson(flags, {
+    test_accuracy: last.test_accuracy,
+    test_loss: last.test_loss,
+    epochs: history.map((m) => ({ epoch: m.epoch, train_loss: m.train_loss, train_accuracy: m.train_accuracy, test_accuracy: m.test_accuracy, test_loss: m.test_loss, seconds: m.seconds })),
+    samples_per_second: samples / Math.max(trainSeconds, 1e-9),
+    seconds,
+    peak_rss_mb: peak,
+    architecture: layerSizes(trainer.model.architecture),
+    out: outPath,
+  });
+}
+
+function evalCommand(positionals: string[], flags: Flags): void {
+  if (!positionals[0]) throw new UsageError('eval needs a model file: npm run cli -- eval MODEL.safetensors');
+  const c = readCheckpoint(positionals[0]);
+  const model = modelFromCheckpoint(c);
+  const config = c.training?.config;
+  const source = flags.dataset !== undefined ? datasetFlag(flags) : (config?.dataset ?? { kind: 'mnist' as const });
+  const loaded = loadDataset(source);
+  let test = loaded.test;
+  if (!test) throw new UsageError('the dataset has no test set (give a test CSV: --dataset csv:TRAIN,TEST)');
+  if (config?.classes?.length) test = filterClasses(test, config.classes);
+  if (test.rows * test.cols !== model.inputSize) throw new UsageError(`the model takes ${model.inputSize} pixels per image but the test images have ${test.rows * test.cols}`);
+  const e = evaluate(model, test);
+  const classes = model.architecture.classes;
+  out(`${positionals[0]}: ${describeArchitecture(model.architecture)} on ${test.name} test (${e.count} images)`);
+  out(`accuracy ${pct(e.accuracy)}  loss ${e.loss.toFixed(4)}`);
+  out('confusion matrix (rows: true class, columns: predicted)');
+  const w = Math.max(5, ...Array.from(e.confusion, (v) => String(v).length + 1));
+  out('      ' + classes.map((k) => k.padStart(w)).join('') + '  accuracy');
+  classes.forEach((k, i) => {
+    const row = Array.from(e.confusion.subarray(i * classes.length, (i + 1) * classes.length), (v) => String(v).padStart(w)).join('');
+    out(k.padStart(5) + ' ' + row + '  ' + pct(e.perClass[i]));
+  });
+  const n = classes.length;
+  emitJson(flags, {
+    test_accuracy: e.accuracy,
+    test_loss: e.loss,
+    count: e.count,
+    classes,
+    confusion: Array.from({ length: n }, (_, i) => Array.from(e.confusion.subarray(i * n, (i + 1) * n))),
+    per_class_accuracy: e.perClass,
+  });
+}
+
+function predictCommand(positionals: string[], flags: Flags): void {
+  if (!positionals[0]) throw new UsageError('predict needs a model file: npm run cli -- predict MODEL --images FILE.idx');
+  if (!flags.images) throw new UsageError('predict needs --images FILE.idx[.gz] (an IDX file of images)');
+  const model = modelFromCheckpoint(readCheckpoint(positionals[0]));
+  const imgs = readIdxImages(String(flags.images));
+  const pixels = imgs.rows * imgs.cols;
+  if (pixels !== model.inputSize) throw new UsageError(`the model takes ${model.inputSize}-pixel images but ${String(flags.images)} holds ${imgs.rows}x${imgs.cols} images`);
+  const limit = numberFlag(flags, 'limit', true) ?? imgs.count;
+  const classes = model.architecture.classes;
+  const predictions = [];
+  for (let i = 0; i < Math.min(limit, imgs.count); i++) {
+    const p = predictImage(model, imgs.images.subarray(i * pixels, (i + 1) * pixels));
+    predictions.push({ index: i, class: classes[p.best], probabilities: Array.from(p.probabilities), logits: Array.from(p.logits) });
+    out(`${String(i).padStart(5)}  ${classes[p.best].padStart(3)}  p=${p.probabilities[p.best].toFixed(4)}`);
+  }
+  emitJson(flags, { predictions });
+}
+
+function predictImage(model: ReturnType<typeof modelFromCheckpoint>, bytes: Uint8Array) {
+  const e = evaluateOne(model, bytes);
+  const probabilities = model.probabilities(e);
+  let best = 0;
+  for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[best]) best = j;
+  return { logits: e, probabilities, best };
+}
+
+function evaluateOne(model: ReturnType<typeof modelFromCheckpoint>, bytes: Uint8Array): Float64Array {
+  const scale = model.architecture.input.scale;
+  return model.infer(Float64Array.from(bytes, (b) => b * scale));
+}
+
+function baselineCommand(flags: Flags): void {
+  const loaded = loadDataset(datasetFlag(flags));
+  const classes = listFlag(flags, 'classes');
+  let { train: tr, test } = loaded;
+  if (!test) throw new UsageError('the dataset has no test set (give a test CSV: --dataset csv:TRAIN,TEST)');
+  if (classes) {
+    tr = filterClasses(tr, classes);
+    test = filterClasses(test, classes);
+  }
+  const t0 = performance.now();
+  const acc = baselineAccuracy(meanImages(tr), test);
+  out(`mean-image baseline on ${tr.name} (${tr.count} train, ${test.count} test): test accuracy ${pct(acc)} (${((performance.now() - t0) / 1000).toFixed(2)} s)`);
+  emitJson(flags, { test_accuracy: acc, train: tr.count, test: test.count });
+}
+
+function gradcheckCommand(flags: Flags): void {
+  const sizes = listFlag(flags, 'layers') ?? [20, 8, 5];
+  if (sizes.length < 2 || sizes.some((s) => s < 1)) throw new UsageError('--layers needs at least two positive sizes, e.g. 20,8,5');
+  const results: GradcheckResult[] = [...checkAllOps()];
+  for (const act of ['relu', 'leaky_relu', 'sigmoid', 'tanh'] as const) {
+    for (const loss of ['cross_entropy', 'mse', 'bce'] as const) results.push(checkMlp(sizes, act, loss, undefined, 64));
+  }
+  for (const r of results) out(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(40)} max |analytic - numeric| ${r.maxError.toExponential(2)} (${r.checked} values)`);
+  const failed = results.filter((r) => !r.ok).length;
+  out(failed ? `${failed} of ${results.length} gradient checks FAILED` : `all ${results.length} gradient checks passed`);
+  emitJson(flags, { passed: results.length - failed, failed, results });
+  if (failed) process.exitCode = 1;
+}
+
+function main(argv: string[]): void {
+  const { command, positionals, flags } = parseCommandLine(argv);
+  if (flags.help || !command) {
+    out(USAGE);
+    if (!command && !flags.help) process.exitCode = 2;
+    return;
+  }
+  if (flags.backend !== undefined) useBackend(String(flags.backend));
+  switch (command) {
+    case 'train':
+      return train(flags);
+    case 'eval':
+      return evalCommand(positionals, flags);
+    case 'predict':
+      return predictCommand(positionals, flags);
+    case 'baseline':
+      return baselineCommand(flags);
+    case 'gradcheck':
+      return gradcheckCommand(flags);
+    case 'bench':
+      return runBench(flags);
+    default:
+      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench; --help for more)`);
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  const msg = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`\nerror: ${msg}\n`);
+  process.exitCode = e instanceof UsageError ? 2 : 1;
+}

@@ -1,0 +1,420 @@
+import { describeArchitecture, parameterCount } from '../architecture';
+import { backward } from '../autograd';
+import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../checkpoint/codec';
+import type { Dataset } from '../data/dataset';
+import type { Model } from '../nn/model';
+import {
+  type DatasetInfo,
+  type DatasetSource,
+  type EngineCallName,
+  type EngineCalls,
+  type EngineEvent,
+  type EpochMetrics,
+  MAX_EVENTS_PER_SECOND,
+  type ModelInfo,
+  type Prediction,
+  type RunState,
+  type Sample,
+  type TrainConfig,
+  type WeightsSnapshot,
+} from '../protocol';
+import { Random } from '../random';
+import { Tensor } from '../tensor';
+import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline';
+import { validateConfig } from '../train/config';
+import { evaluate } from '../train/evaluate';
+import { DivergenceError, modelFromCheckpoint, prepareData, type RunData, Trainer } from '../train/trainer';
+
+/** What the service needs from its surroundings (Node in the worker, anything in tests). */
+export interface ServiceDeps {
+  loadDataset(source: DatasetSource): { train: Dataset; test: Dataset | null };
+  /** Milliseconds, monotonic. */
+  clock(): number;
+  /** ISO timestamp for checkpoints. */
+  now(): string;
+  /** Run fn soon, after pending messages are handled (setImmediate). */
+  defer(fn: () => void): void;
+  emit(event: EngineEvent): void;
+  appVersion: string;
+}
+
+/** Milliseconds of training between two looks at the message queue. */
+const SLICE_MS = 30;
+const WEIGHTS_EVERY_MS = 400;
+
+/** The model the engine holds now: trained here or opened from a file. */
+interface Current {
+  model: Model;
+  config: TrainConfig | null;
+  history: EpochMetrics[];
+  epoch: number;
+  step: number;
+  datasetName: string;
+  /** Test images for samples and "misclassified" (null when unknown). */
+  test: Dataset | null;
+  /** Indices of test images the model gets wrong, computed lazily. */
+  wrong: number[] | null;
+}
+
+/**
+ * The engine's dispatcher: answers the protocol's calls and runs training in slices so that
+ * pause, stop and predictions are handled between batches. Pure: all I/O comes through deps.
+ */
+export class EngineService {
+  private readonly deps: ServiceDeps;
+  private readonly datasets = new Map<string, { train: Dataset; test: Dataset | null }>();
+  private readonly infos = new Map<string, DatasetInfo>();
+  private current: Current | null = null;
+  private trainer: Trainer | null = null;
+  private runId = 0;
+  private state: RunState = 'idle';
+  private pending: number[] = [];
+  private firstPendingStep = 0;
+  private lastBatchEvent = 0;
+  private lastWeightsEvent = 0;
+  private stepsPerSecond = 0;
+  private lastAccuracy = 0;
+  private readonly random = new Random(12345);
+
+  constructor(deps: ServiceDeps) {
+    this.deps = deps;
+  }
+
+  /** Answer one call; throws an Error with a user-facing message on bad input. */
+  handle<K extends EngineCallName>(call: K, args: EngineCalls[K]['args']): EngineCalls[K]['result'] {
+    const a = (args ?? {}) as Record<string, unknown>;
+    switch (call) {
+      case 'train:start':
+        return this.start(a.config as TrainConfig, a.resume as Uint8Array | undefined) as never;
+      case 'train:pause':
+        return this.pause() as never;
+      case 'train:resume':
+        return this.resume() as never;
+      case 'train:stop':
+        return this.stop() as never;
+      case 'model:load':
+        return this.load(a.bytes, a.fileName) as never;
+      case 'model:save':
+        return { bytes: encodeCheckpoint(this.checkpoint()) } as never;
+      case 'model:weights':
+        return this.weights() as never;
+      case 'model:predict':
+        return this.predict(a.pixels, a.saliency === true) as never;
+      case 'dataset:info':
+        return this.datasetInfo(a.source as DatasetSource) as never;
+      case 'dataset:sample':
+        return this.sample(a.which as EngineCalls['dataset:sample']['args']['which']) as never;
+      default:
+        throw new Error(`unknown engine call "${String(call)}"`);
+    }
+  }
+
+  private data(source: DatasetSource): { train: Dataset; test: Dataset | null } {
+    if (!source || typeof source !== 'object') throw new Error('no dataset given');
+    const key = JSON.stringify(source);
+    let d = this.datasets.get(key);
+    if (!d) {
+      d = this.deps.loadDataset(source);
+      this.datasets.set(key, d);
+    }
+    return d;
+  }
+
+  private busy(): boolean {
+    return this.state === 'training' || this.state === 'paused';
+  }
+
+  private start(config: TrainConfig, resume?: Uint8Array): EngineCalls['train:start']['result'] {
+    if (this.busy()) throw new Error('a run is already going; stop it first');
+    validateConfig(config);
+    const checkpoint = resume ? this.decode(resume, 'the model to resume') : undefined;
+    const loaded = this.data(config.dataset);
+    const data: RunData = prepareData(config, loaded.train, loaded.test);
+    const trainer = new Trainer(config, data, this.deps.clock, checkpoint);
+    if (trainer.finished) throw new Error(`the model has already trained ${trainer.state.epoch} epochs; set more epochs to continue`);
+    this.trainer = trainer;
+    this.runId++;
+    this.current = {
+      model: trainer.model,
+      config,
+      history: trainer.history,
+      epoch: trainer.state.epoch,
+      step: trainer.state.step,
+      datasetName: data.meta.name,
+      test: data.test,
+      wrong: null,
+    };
+    this.pending = [];
+    this.firstPendingStep = trainer.state.step;
+    this.stepsPerSecond = 0;
+    this.setState('training', trainer.warning ?? undefined);
+    this.deps.defer(() => this.loop(this.runId));
+    return { runId: this.runId, info: this.info() };
+  }
+
+  private pause(): { state: RunState } {
+    if (this.state !== 'training') throw new Error('nothing is training');
+    this.flushBatch(true);
+    this.setState('paused');
+    this.emitCheckpoint('pause');
+    return { state: this.state };
+  }
+
+  private resume(): { state: RunState } {
+    if (this.state !== 'paused' || !this.trainer) throw new Error('nothing is paused');
+    this.setState('training');
+    const id = this.runId;
+    this.deps.defer(() => this.loop(id));
+    return { state: this.state };
+  }
+
+  private stop(): { state: RunState } {
+    if (!this.busy()) throw new Error('nothing is training');
+    this.flushBatch(true);
+    this.emitCheckpoint('stop');
+    this.finish('stopped');
+    return { state: this.state };
+  }
+
+  private setState(state: RunState, message?: string): void {
+    this.state = state;
+    this.deps.emit({ type: 'state', runId: this.runId, state, message });
+  }
+
+  private finish(state: RunState, message?: string): void {
+    this.setState(state, message);
+    this.deps.emit({ type: 'done', runId: this.runId, state, message, history: this.trainer?.history ?? [] });
+    this.trainer = null;
+  }
+
+  /** Train for a slice of time, emit throttled events, and come back after pending messages. */
+  private loop(id: number): void {
+    const t = this.trainer;
+    if (id !== this.runId || this.state !== 'training' || !t) return;
+    try {
+      const sliceEnd = this.deps.clock() + SLICE_MS;
+      const sliceStart = this.deps.clock();
+      let steps = 0;
+      do {
+        const r = t.trainBatch();
+        steps++;
+        this.pending.push(r.loss);
+        this.lastAccuracy = r.correct / r.n;
+        this.current!.step = t.state.step;
+        if (r.epochEnded) {
+          this.flushBatch(true);
+          const metrics = t.finishEpoch();
+          this.current!.epoch = t.state.epoch;
+          this.current!.wrong = null;
+          this.deps.emit({ type: 'epoch', runId: id, metrics });
+          this.deps.emit({ type: 'weights', runId: id, snapshot: this.weights(), epochEnd: true });
+          this.emitCheckpoint(t.finished ? 'done' : 'epoch');
+          if (t.finished) {
+            this.finish('done');
+            return;
+          }
+          break; // give the host a moment after an epoch's heavy events
+        }
+      } while (this.deps.clock() < sliceEnd);
+      const elapsed = (this.deps.clock() - sliceStart) / 1000;
+      if (elapsed > 0) {
+        const rate = steps / elapsed;
+        this.stepsPerSecond = this.stepsPerSecond ? 0.8 * this.stepsPerSecond + 0.2 * rate : rate;
+      }
+      this.flushBatch(false);
+      const now = this.deps.clock();
+      if (now - this.lastWeightsEvent >= WEIGHTS_EVERY_MS) {
+        this.lastWeightsEvent = now;
+        this.deps.emit({ type: 'weights', runId: id, snapshot: this.weights(), epochEnd: false });
+      }
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (e instanceof DivergenceError) this.emitCheckpoint('stop');
+      this.flushBatch(true);
+      this.finish('failed', message);
+      return;
+    }
+    this.deps.defer(() => this.loop(id));
+  }
+
+  /** Send the losses gathered since the last batch event, at most MAX_EVENTS_PER_SECOND times a second. */
+  private flushBatch(force: boolean): void {
+    const t = this.trainer;
+    const now = this.deps.clock();
+    if (!t || this.pending.length === 0) return;
+    if (!force && now - this.lastBatchEvent < 1000 / MAX_EVENTS_PER_SECOND) return;
+    this.lastBatchEvent = now;
+    const remaining = t.totalSteps - t.state.step;
+    this.deps.emit({
+      type: 'batch',
+      runId: this.runId,
+      epoch: t.state.epoch + (t.state.stepInEpoch > 0 ? 1 : 0),
+      firstStep: this.firstPendingStep,
+      losses: Float64Array.from(this.pending),
+      accuracy: this.lastAccuracy,
+      lr: t.lr,
+      stepInEpoch: t.state.stepInEpoch,
+      stepsPerEpoch: t.stepsPerEpoch,
+      samplesPerSecond: this.stepsPerSecond * t.config.batch,
+      eta: this.stepsPerSecond > 0 ? remaining / this.stepsPerSecond : NaN,
+    });
+    this.firstPendingStep = t.state.step;
+    this.pending = [];
+  }
+
+  private emitCheckpoint(reason: 'epoch' | 'pause' | 'stop' | 'done'): void {
+    if (!this.trainer) return;
+    const bytes = encodeCheckpoint(this.checkpoint());
+    this.deps.emit({ type: 'checkpoint', runId: this.runId, reason, bytes, info: this.info() });
+  }
+
+  private checkpoint(): Checkpoint {
+    if (this.trainer) return this.trainer.checkpoint(this.deps.now(), this.deps.appVersion);
+    if (!this.loadedCheckpoint) throw new Error('there is no model yet: train one or open a file');
+    return this.loadedCheckpoint;
+  }
+
+  private loadedCheckpoint: Checkpoint | null = null;
+
+  private decode(bytes: unknown, fileName: string): Checkpoint {
+    if (!(bytes instanceof Uint8Array)) throw new Error('model bytes must be a Uint8Array');
+    return decodeCheckpoint(bytes, fileName);
+  }
+
+  private load(bytes: unknown, fileName: unknown): ModelInfo {
+    if (this.busy()) throw new Error('stop the current run before opening another model');
+    const c = this.decode(bytes, typeof fileName === 'string' ? fileName : 'model');
+    const model = modelFromCheckpoint(c);
+    const config = c.training?.config ?? null;
+    let test: Dataset | null = null;
+    try {
+      if (config) {
+        const d = this.data(config.dataset);
+        test = prepareData(config, d.train, d.test).test;
+      }
+      else if (model.inputSize === 784 && model.outputSize === 10) test = this.data({ kind: 'mnist' }).test;
+    } catch {
+      test = null; // the model still opens; its test digits are just not available
+    }
+    this.loadedCheckpoint = c;
+    this.trainer = null;
+    this.state = 'idle';
+    this.current = {
+      model,
+      config,
+      history: c.history,
+      epoch: c.training?.epoch ?? c.history.length,
+      step: c.training?.step ?? 0,
+      datasetName: c.dataset?.name ?? 'unknown',
+      test: test && test.rows * test.cols === model.inputSize ? test : null,
+      wrong: null,
+    };
+    return this.info();
+  }
+
+  private model(): Current {
+    if (!this.current) throw new Error('there is no model yet: train one or open a file');
+    return this.current;
+  }
+
+  private info(): ModelInfo {
+    const c = this.model();
+    return {
+      architecture: c.model.architecture,
+      config: c.config,
+      history: [...c.history],
+      epoch: c.epoch,
+      step: c.step,
+      datasetName: c.datasetName,
+      parameters: parameterCount(c.model.architecture),
+    };
+  }
+
+  private weights(): WeightsSnapshot {
+    const c = this.model();
+    return {
+      epoch: c.epoch,
+      step: c.step,
+      layers: c.model.linears.map((l) => ({
+        name: String(l.index),
+        in: l.in,
+        out: l.out,
+        weight: Float32Array.from(l.weight.data),
+        bias: Float32Array.from(l.bias.data),
+      })),
+    };
+  }
+
+  private predict(pixels: unknown, saliency: boolean): Prediction {
+    const { model } = this.model();
+    if (!(pixels instanceof Uint8Array) || pixels.length !== model.inputSize) {
+      throw new Error(`the model (${describeArchitecture(model.architecture)}) takes ${model.inputSize} pixels per image`);
+    }
+    const scale = model.architecture.input.scale;
+    const x = new Tensor(Float64Array.from(pixels, (p) => p * scale), [1, model.inputSize], saliency);
+    const { output, layerOutputs } = model.forwardLayers(x);
+    const logits = output.data.slice();
+    const predicted = model.predictClasses(logits, 1)[0];
+    let sal: Float64Array | null = null;
+    if (saliency && output.requiresGrad) {
+      // ∂ logit[predicted] / ∂ pixel (for bce: of the single logit, signed toward the answer)
+      const seed = new Float64Array(output.size);
+      if (model.outputSize === 1) seed[0] = predicted === 1 ? 1 : -1;
+      else seed[predicted] = 1;
+      backward(output, seed);
+      sal = Float64Array.from(x.grad!, (g) => g * scale); // per raw byte → per scaled input
+      for (const p of model.parameters()) p.tensor.grad = null; // leave no stray gradient behind
+    }
+    const hidden = model.linears.length > 1 ? layerOutputs[1] : null;
+    const topHidden = hidden
+      ? Array.from(hidden.data, (activation, unit) => ({ unit, activation }))
+          .sort((a, b) => b.activation - a.activation)
+          .slice(0, 10)
+      : [];
+    return { classes: model.architecture.classes, probabilities: model.probabilities(logits), logits, saliency: sal, topHidden };
+  }
+
+  private datasetInfo(source: DatasetSource): DatasetInfo {
+    const key = JSON.stringify(source);
+    const cached = this.infos.get(key);
+    if (cached) return cached;
+    const { train, test } = this.data(source);
+    const means = meanImages(train);
+    const info: DatasetInfo = {
+      name: train.name,
+      train: train.count,
+      test: test?.count ?? 0,
+      rows: train.rows,
+      cols: train.cols,
+      classes: train.classes,
+      meanImages: meanImageBytes(means),
+      baselineAccuracy: test ? baselineAccuracy(means, test) : NaN,
+    };
+    this.infos.set(key, info);
+    return info;
+  }
+
+  private sample(which: 'random' | 'misclassified' | number): Sample {
+    const c = this.model();
+    const test = c.test;
+    if (!test) throw new Error('no test images are known for this model');
+    let index: number;
+    if (which === 'random') index = this.random.int(test.count);
+    else if (which === 'misclassified') {
+      if (!c.wrong) {
+        const wrong: number[] = [];
+        evaluate(c.model, test, 1000, (i, p) => {
+          if (p !== test.labels[i]) wrong.push(i);
+        });
+        c.wrong = wrong;
+      }
+      if (!c.wrong.length) throw new Error('the model gets every test image right');
+      index = c.wrong[this.random.int(c.wrong.length)];
+    } else if (Number.isInteger(which) && which >= 0 && which < test.count) index = which;
+    else throw new Error(`test image index must be 0 to ${test.count - 1}`);
+    const n = test.rows * test.cols;
+    const pixels = test.images.slice(index * n, (index + 1) * n);
+    const { probabilities } = this.predict(pixels, false);
+    return { index, pixels, label: test.labels[index], prediction: probabilities.indexOf(Math.max(...probabilities)) };
+  }
+}

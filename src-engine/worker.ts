@@ -1,0 +1,57 @@
+/**
+ * The engine worker: the process entry that speaks the engine protocol. It runs as an Electron
+ * utility process (messages on process.parentPort) or a Node child process forked with
+ * serialization 'advanced' (process.send), so typed arrays cross as typed arrays either way.
+ */
+import { loadDataset } from './node/dataset-files';
+import { appVersion } from './node/app-version';
+import type { EngineCallName, RequestMessage, WorkerMessage } from './protocol';
+import { EngineService } from './service/engine-service';
+
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+function post(message: WorkerMessage): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+const service = new EngineService({
+  loadDataset,
+  clock: () => performance.now(),
+  now: () => new Date().toISOString(),
+  defer: (fn) => setImmediate(fn),
+  emit: (event) => post({ kind: 'event', event }),
+  appVersion: appVersion(),
+});
+
+function isRequest(m: unknown): m is RequestMessage {
+  const r = m as RequestMessage;
+  return typeof r === 'object' && r !== null && r.kind === 'request' && Number.isInteger(r.id) && typeof r.call === 'string';
+}
+
+function onMessage(m: unknown): void {
+  if (!isRequest(m)) {
+    post({ kind: 'event', event: { type: 'error', message: 'the engine received a malformed message and ignored it' } });
+    return;
+  }
+  try {
+    const result = service.handle(m.call as EngineCallName, m.args);
+    post({ kind: 'reply', id: m.id, ok: true, result });
+  } catch (e) {
+    post({ kind: 'reply', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else if (process.send) process.on('message', onMessage);
+else {
+  process.stderr.write('the engine worker must be started by Scratchnet (as a utility or child process)\n');
+  process.exit(2);
+}
+// A parent that goes away takes the worker with it.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { checkAllOps, checkMlp, gradcheck, randomTensor } from '../../src-engine/gradcheck';
+import { linear } from '../../src-engine/ops/matmul';
+import { Random } from '../../src-engine/random';
+
+describe('gradients against central finite differences (float64, h = 1e-6)', () => {
+  for (const r of checkAllOps()) {
+    it(r.name, () => {
+      expect(r.checked).toBeGreaterThan(0);
+      expect(r.maxError).toBeLessThan(1e-6);
+      expect(r.ok).toBe(true);
+    });
+  }
+
+  for (const act of ['relu', 'leaky_relu', 'sigmoid', 'tanh'] as const) {
+    for (const loss of ['cross_entropy', 'mse', 'bce'] as const) {
+      it(`whole MLP loss w.r.t. every parameter: ${act}, ${loss}`, () => {
+        const r = checkMlp([12, 7, 5, 4], act, loss);
+        expect(r.checked).toBe(loss === 'bce' ? 12 * 7 + 7 + 7 * 5 + 5 + 5 + 1 : 12 * 7 + 7 + 7 * 5 + 5 + 5 * 4 + 4);
+        expect(r.ok).toBe(true);
+      });
+    }
+  }
+
+  it('an MNIST-sized first layer (sampled elements)', () => {
+    const r = checkMlp([784, 32, 10], 'relu', 'cross_entropy', new Random(9), 40);
+    expect(r.ok).toBe(true);
+  });
+
+  it('catches a wrong gradient', () => {
+    // A linear whose bias gradient is doubled must fail the check: the checker is not vacuous.
+    const random = new Random(1);
+    const broken = (x: Parameters<typeof linear>[0], w: Parameters<typeof linear>[1], b: Parameters<typeof linear>[2]) => {
+      const y = linear(x, w, b);
+      const orig = y.backwardFn!;
+      (y as { backwardFn: () => void }).backwardFn = () => {
+        orig();
+        for (let i = 0; i < b.grad!.length; i++) b.grad![i] *= 2;
+      };
+      return y;
+    };
+    const r = gradcheck('broken', broken, [randomTensor([3, 4], random), randomTensor([4, 2], random), randomTensor([2], random)]);
+    expect(r.ok).toBe(false);
+  });
+});
