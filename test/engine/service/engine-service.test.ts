@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
+import { loadDataset } from '../../../src-engine/node/dataset-files';
+import type { EngineEvent, TrainConfig } from '../../../src-engine/protocol';
+import { EngineService } from '../../../src-engine/service/engine-service';
+import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
+
+const dataset = { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' };
+const config: TrainConfig = { ...DEFAULT_CONFIG, dataset, hidden: [16], epochs: 2, batch: 50 };
+
+/** A service on a manual clock and task queue, so tests step it deterministically. */
+function harness() {
+  const events: EngineEvent[] = [];
+  const queue: (() => void)[] = [];
+  let now = 0;
+  const service = new EngineService({
+    loadDataset,
+    clock: () => (now += 5), // every look at the clock costs 5 ms: slices end after a few batches
+    now: () => '2026-11-22T12:00:00.000Z',
+    defer: (fn) => queue.push(fn),
+    emit: (e) => events.push(e),
+    appVersion: 'test',
+  });
+  const drain = (max = 10_000) => {
+    for (let i = 0; i < max && queue.length; i++) queue.shift()!();
+  };
+  const of = <T extends EngineEvent['type']>(type: T) => events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+  return { service, events, queue, drain, of };
+}
+
+describe('engine service', () => {
+  it('trains to the end, streaming every batch loss, epochs, weights and checkpoints', () => {
+    const h = harness();
+    const { runId, info } = h.service.handle('train:start', { config });
+    expect(info.architecture.layers).toHaveLength(3);
+    h.drain();
+    const losses = h.of('batch').flatMap((e) => Array.from(e.losses));
+    expect(losses).toHaveLength(2 * 10); // 500 images / batch 50 × 2 epochs: none dropped by throttling
+    expect(h.of('epoch').map((e) => e.metrics.epoch)).toEqual([1, 2]);
+    expect(h.of('checkpoint').map((e) => e.reason)).toEqual(['epoch', 'done']);
+    expect(h.of('weights').filter((e) => e.epochEnd)).toHaveLength(2);
+    const done = h.of('done');
+    expect(done).toHaveLength(1);
+    expect(done[0]).toEqual(expect.objectContaining({ runId, state: 'done' }));
+    const saved = decodeCheckpoint(h.of('checkpoint')[1].bytes, 'autosave');
+    expect(saved.training!.epoch).toBe(2);
+    expect(saved.history).toHaveLength(2);
+  });
+
+  it('pauses between batches with a checkpoint, resumes, and stops', () => {
+    const h = harness();
+    h.service.handle('train:start', { config });
+    h.queue.shift()!(); // one slice
+    expect(h.service.handle('train:pause', {})).toEqual({ state: 'paused' });
+    const paused = h.of('checkpoint').at(-1)!;
+    expect(paused.reason).toBe('pause');
+    h.drain();
+    const stepsWhilePaused = h.of('batch').flatMap((e) => Array.from(e.losses)).length;
+    expect(stepsWhilePaused).toBeGreaterThan(0);
+    expect(stepsWhilePaused).toBeLessThan(20); // nothing ran while paused
+    expect(() => h.service.handle('train:pause', {})).toThrow('nothing is training');
+    h.service.handle('train:resume', {});
+    h.queue.shift()!();
+    expect(h.service.handle('train:stop', {})).toEqual({ state: 'stopped' });
+    expect(h.of('checkpoint').at(-1)!.reason).toBe('stop');
+    expect(h.of('done').at(-1)!.state).toBe('stopped');
+    h.drain();
+    expect(h.of('done')).toHaveLength(1);
+  });
+
+  it('refuses a second run, bad configs and bad pixels with clear messages', () => {
+    const h = harness();
+    expect(() => h.service.handle('train:start', { config: { ...config, lr: 0 } })).toThrow('learning rate must be a positive number (got 0)');
+    expect(() => h.service.handle('model:predict', { pixels: new Uint8Array(784), saliency: false })).toThrow('there is no model yet: train one or open a file');
+    h.service.handle('train:start', { config });
+    expect(() => h.service.handle('train:start', { config })).toThrow('a run is already going; stop it first');
+    expect(() => h.service.handle('model:predict', { pixels: new Uint8Array(10), saliency: false })).toThrow('the model (784-16-10 relu) takes 784 pixels per image');
+    expect(() => h.service.handle('model:load', { bytes: new Uint8Array(3), fileName: 'x.safetensors' })).toThrow('stop the current run before opening another model');
+  });
+
+  it('opens a saved model, predicts, and finds misclassified test digits', () => {
+    const h = harness();
+    h.service.handle('train:start', { config });
+    h.drain();
+    const bytes = h.of('checkpoint').at(-1)!.bytes;
+    const fresh = harness();
+    const info = fresh.service.handle('model:load', { bytes, fileName: 'run.safetensors' });
+    expect(info.history).toHaveLength(2);
+    expect(info.epoch).toBe(2);
+    const sample = fresh.service.handle('dataset:sample', { which: 'misclassified' });
+    expect(sample.prediction).not.toBe(sample.label);
+    const p = fresh.service.handle('model:predict', { pixels: sample.pixels, saliency: true });
+    expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(p.saliency).toHaveLength(784);
+    expect(p.topHidden[0].activation).toBeGreaterThanOrEqual(p.topHidden[1].activation);
+    expect(() => fresh.service.handle('model:load', { bytes: new Uint8Array([1, 2, 3]), fileName: 'junk.safetensors' })).toThrow(/^junk\.safetensors: /);
+  });
+
+  it('reports the dataset with its mean images and baseline accuracy', () => {
+    const h = harness();
+    const d = h.service.handle('dataset:info', { source: dataset });
+    expect(d).toEqual(expect.objectContaining({ train: 500, test: 100, rows: 28, cols: 28 }));
+    expect(d.meanImages).toHaveLength(10 * 784);
+    expect(d.baselineAccuracy).toBeGreaterThan(0.5);
+  });
+});
