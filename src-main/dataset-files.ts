@@ -1,0 +1,72 @@
+/**
+ * Datasets given by path or by upload (browser mode): checks that the files are there, and
+ * writes uploads under fixed, canonical names in a temporary folder. A name coming from the page
+ * only decides which canonical name a file gets; it is never joined into a path.
+ */
+import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DatasetChoice, DatasetKind, UploadedFile } from './api-contract';
+
+const IDX_ROLES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+
+/** The MNIST-layout role of an uploaded IDX file name, e.g. "train-images.idx3-ubyte.gz". */
+export function idxRole(name: string): { role: string; gz: boolean } | null {
+  const m = /^(train|t10k)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$/i.exec(path.basename(name));
+  if (!m) return null;
+  const role = `${m[1].toLowerCase()}-${m[2].toLowerCase()}-idx${m[3]}-ubyte`;
+  return IDX_ROLES.includes(role) ? { role, gz: Boolean(m[4]) } : null;
+}
+
+async function kindOf(p: string): Promise<'file' | 'dir' | null> {
+  try {
+    const s = await stat(p);
+    return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A dataset from a typed path: an IDX folder, or a CSV file (and optional test CSV). */
+export async function datasetFromPath(kind: DatasetKind, typed: string, testTyped?: string): Promise<DatasetChoice> {
+  const p = path.resolve(typed);
+  if (kind === 'idx') {
+    if ((await kindOf(p)) !== 'dir') throw new Error(`${p} is not a folder on this machine.`);
+    return { source: { kind: 'idx', dir: p }, label: path.basename(p) };
+  }
+  if ((await kindOf(p)) !== 'file') throw new Error(`${p} is not a file on this machine.`);
+  if (testTyped === undefined) return { source: { kind: 'csv', train: p }, label: path.basename(p) };
+  const t = path.resolve(testTyped);
+  if ((await kindOf(t)) !== 'file') throw new Error(`${t} is not a file on this machine.`);
+  return { source: { kind: 'csv', train: p, test: t }, label: `${path.basename(p)} + ${path.basename(t)}` };
+}
+
+/**
+ * Store uploaded files in a fresh folder under `root`: four IDX files (any MNIST-style names,
+ * raw or .gz), or one CSV (training) or two (the one whose name contains "test" is for testing).
+ */
+export async function datasetFromUpload(root: string, kind: DatasetKind, files: UploadedFile[]): Promise<DatasetChoice> {
+  const dir = await mkdtemp(path.join(root, 'upload-'));
+  if (kind === 'idx') {
+    const seen = new Map<string, UploadedFile & { gz: boolean }>();
+    for (const f of files) {
+      const r = idxRole(f.name);
+      if (!r) throw new Error(`"${f.name}" is not an MNIST-layout IDX file name (e.g. train-images-idx3-ubyte.gz).`);
+      if (seen.has(r.role)) throw new Error(`two files are ${r.role}.`);
+      seen.set(r.role, { ...f, gz: r.gz });
+    }
+    const missing = IDX_ROLES.filter((r) => !seen.has(r));
+    if (missing.length) throw new Error(`missing ${missing.join(', ')} (an IDX dataset is four files).`);
+    for (const [role, f] of seen) await writeFile(path.join(dir, role + (f.gz ? '.gz' : '')), f.bytes);
+    return { source: { kind: 'idx', dir }, label: 'uploaded IDX files' };
+  }
+  if (files.length > 2) throw new Error('upload one CSV file, or two (training and test).');
+  const test = files.length === 2 ? files.find((f) => /test/i.test(f.name)) : undefined;
+  if (files.length === 2 && !test) throw new Error('of two CSV files, name the test one with "test" in it.');
+  const train = files.find((f) => f !== test)!;
+  const trainPath = path.join(dir, 'train.csv');
+  await writeFile(trainPath, train.bytes);
+  if (!test) return { source: { kind: 'csv', train: trainPath }, label: train.name };
+  const testPath = path.join(dir, 'test.csv');
+  await writeFile(testPath, test.bytes);
+  return { source: { kind: 'csv', train: trainPath, test: testPath }, label: `${train.name} + ${test.name}` };
+}

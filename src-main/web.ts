@@ -1,0 +1,60 @@
+/**
+ * Browser mode (`npm run web`, the end-to-end tests, and `npm start` where Electron cannot run):
+ * the same engine host and API as the desktop app, served to a browser on 127.0.0.1.
+ * Plain Node: this entry must never import electron.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { version } from '../package.json';
+import { ApiServer } from './api-server';
+import { modelsDir, userDataDir } from './app-paths';
+import { EngineHost } from './engine-host';
+import { childSpawner } from './spawn-child';
+import { webPlatform } from './web-platform';
+import { startWebHost } from './web-host';
+
+function portArgument(argv: string[]): number {
+  const i = argv.indexOf('--port');
+  if (i < 0) return 0;
+  const port = Number(argv[i + 1]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number from 0 to 65535 (got ${argv[i + 1]})`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const models = modelsDir(userDataDir());
+  await mkdir(models, { recursive: true });
+  const uploadRoot = await mkdtemp(path.join(os.tmpdir(), 'scratchnet-uploads-'));
+  const host = new EngineHost(childSpawner(path.join(__dirname, 'engine-worker.js')));
+  host.start();
+  const api = new ApiServer(host, webPlatform({ version, modelsDir: models, uploadRoot }));
+  const web = await startWebHost({ api, rendererDir: path.join(__dirname, '..', 'renderer'), port: portArgument(process.argv) });
+  console.log(
+    [
+      'Scratchnet is running in browser mode.',
+      `  Open:    ${web.url}`,
+      `  Models:  ${models}`,
+      'Press Ctrl+C to stop.',
+    ].join('\n'),
+  );
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    host.dispose();
+    await web.close();
+    await rm(uploadRoot, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Scratchnet could not start browser mode: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+/**
+ * The WebSocket codec of browser mode, used by both ends: a value becomes one binary frame in
+ * which typed arrays travel as raw bytes (never JSON lists) and NaN/±Infinity survive.
+ *
+ * Frame: [u32 LE header length][header JSON, UTF-8][zero padding to 8][blob 0][pad]...[blob n]
+ * where the header is {"v": value with placeholders, "b": [[type, offset, byteLength], ...]}.
+ * Pure (no Node or DOM APIs beyond TextEncoder), so the renderer bundles it too.
+ */
+
+const TYPED = {
+  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array,
+  Int32Array, Uint32Array, Float32Array, Float64Array,
+} as const;
+type TypedName = keyof typeof TYPED;
+type Typed = InstanceType<(typeof TYPED)[TypedName]>;
+
+/** Placeholder keys; a plain object that uses them is refused rather than misread. */
+const BLOB = '\u0000blob';
+const NUM = '\u0000num';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function typedName(v: ArrayBufferView): TypedName {
+  const name = v.constructor.name;
+  if (!(name in TYPED)) throw new Error(`cannot send a ${name}`);
+  return name as TypedName;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Encode a value (plain objects, lists, strings, numbers, booleans, null, typed arrays). */
+export function encodeFrame(value: unknown): Uint8Array {
+  const blobs: Typed[] = [];
+  const table: [TypedName, number, number][] = [];
+  let blobBytes = 0;
+  const walk = (v: unknown, path: string): unknown => {
+    if (typeof v === 'number') return Number.isFinite(v) ? v : { [NUM]: String(v) };
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (v === undefined) return undefined;
+    if (ArrayBuffer.isView(v)) {
+      const t = v as Typed;
+      table.push([typedName(t), blobBytes, t.byteLength]);
+      blobs.push(t);
+      blobBytes = align8(blobBytes + t.byteLength);
+      return { [BLOB]: table.length - 1 };
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`) ?? null);
+    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (k === BLOB || k === NUM) throw new Error(`cannot send the reserved key at ${path}`);
+        out[k] = walk(x, `${path}.${k}`);
+      }
+      return out;
+    }
+    throw new Error(`cannot send ${typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v} at ${path}`);
+  };
+  const header = encoder.encode(JSON.stringify({ v: walk(value, 'value') ?? null, b: table }));
+  const start = align8(4 + header.length);
+  const frame = new Uint8Array(start + blobBytes);
+  new DataView(frame.buffer).setUint32(0, header.length, true);
+  frame.set(header, 4);
+  blobs.forEach((t, i) => frame.set(new Uint8Array(t.buffer, t.byteOffset, t.byteLength), start + table[i][1]));
+  return frame;
+}
+
+/** Decode a frame made by encodeFrame; throws "malformed frame: ..." on anything else. */
+export function decodeFrame(frame: Uint8Array): unknown {
+  if (frame.length < 4) throw new Error('malformed frame: too short');
+  const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0, true);
+  if (4 + headerLength > frame.length) throw new Error('malformed frame: header runs past the end');
+  let header: { v: unknown; b: unknown };
+  try {
+    header = JSON.parse(decoder.decode(frame.subarray(4, 4 + headerLength)));
+  } catch {
+    throw new Error('malformed frame: header is not JSON');
+  }
+  if (typeof header !== 'object' || header === null || !Array.isArray(header.b)) throw new Error('malformed frame: no blob table');
+  const start = align8(4 + headerLength);
+  const table = header.b as unknown[];
+  const blob = (index: unknown): Typed => {
+    const entry = typeof index === 'number' ? table[index] : undefined;
+    if (!Array.isArray(entry) || entry.length !== 3) throw new Error('malformed frame: bad blob reference');
+    const [name, offset, byteLength] = entry as [unknown, unknown, unknown];
+    if (typeof name !== 'string' || !(name in TYPED)) throw new Error(`malformed frame: unknown array type ${String(name)}`);
+    const Ctor = TYPED[name as TypedName];
+    if (typeof offset !== 'number' || typeof byteLength !== 'number' || offset < 0 || byteLength < 0 ||
+        byteLength % Ctor.BYTES_PER_ELEMENT !== 0 || start + offset + byteLength > frame.length) {
+      throw new Error('malformed frame: blob outside the frame');
+    }
+    // NOTE: copy into a fresh, aligned buffer; the frame may sit at any offset of a pooled buffer
+    // (and Buffer#slice would only make a view of it).
+    const copy = new Uint8Array(byteLength);
+    copy.set(frame.subarray(start + offset, start + offset + byteLength));
+    return new Ctor(copy.buffer, 0, byteLength / Ctor.BYTES_PER_ELEMENT);
+  };
+  const revive = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(revive);
+    if (typeof v !== 'object' || v === null) return v;
+    const o = v as Record<string, unknown>;
+    if (BLOB in o) return blob(o[BLOB]);
+    if (NUM in o) return Number(o[NUM]);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) out[k] = revive(x);
+    return out;
+  };
+  return revive(header.v);
+}

@@ -1,0 +1,36 @@
+/** Number and time formatting for the dashboard. */
+
+/** 0.97341 -> "97.34%"; null -> "–" */
+export function percent(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
+}
+
+/** 65 -> "1 m 05 s", 3725 -> "1 h 02 m", 4.2 -> "4 s" */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} m`;
+}
+
+/** 101770 -> "101,770" */
+export function count(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '–' : Math.round(n).toLocaleString('en-US');
+}
+
+/** 12345 -> "12.3k", 950 -> "950", 2.5e6 -> "2.50M" */
+export function compact(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  if (Math.abs(n) >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (Math.abs(n) >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  return `${Math.round(n)}`;
+}
+
+/** A loss value: 4 significant digits, "NaN"/"∞" shown as such. */
+export function loss(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '–';
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  return x.toPrecision(4);
+}

@@ -1,0 +1,62 @@
+/**
+ * Recipes from the seeds' notebook and the literature. A preset sets the network and the
+ * trainer; the dataset, seed, image limit and validation split stay as the person set them.
+ */
+import type { TrainConfig } from '../../src-engine/protocol';
+
+export type Recipe = Pick<
+  TrainConfig,
+  'hidden' | 'activation' | 'loss' | 'optimizer' | 'lr' | 'momentum' | 'nesterov' | 'weightDecay' | 'schedule' | 'batch' | 'epochs' | 'classes'
+>;
+
+export interface Preset {
+  id: string;
+  name: string;
+  /** What it recreates and what to expect, one or two sentences. */
+  summary: string;
+  recipe: Recipe;
+}
+
+/** The presets, in the order the picker shows them. */
+export const PRESETS: Preset[] = [
+  {
+    id: 'seeds',
+    name: "Seeds' notebook",
+    summary: '784-128-10 ReLU with plain SGD (lr 0.1, batch 64), the numpy notebook learners write first. About 97% after 5 epochs.',
+    recipe: {
+      hidden: [128], activation: 'relu', loss: 'cross_entropy', optimizer: 'sgd', lr: 0.1, momentum: 0,
+      nesterov: false, weightDecay: 0, schedule: 'constant', batch: 64, epochs: 5, classes: [],
+    },
+  },
+  {
+    id: 'lecun-1998',
+    name: 'LeCun 1998',
+    summary:
+      'LeCun et al. (1998), "2-layer NN, 300 hidden units, mean square error": 4.7% test error. ' +
+      'Tanh units and MSE as in the paper; SGD with momentum stands in for their stochastic diagonal Levenberg-Marquardt.',
+    recipe: {
+      hidden: [300], activation: 'tanh', loss: 'mse', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
+      nesterov: false, weightDecay: 0, schedule: 'step', batch: 32, epochs: 20, classes: [],
+    },
+  },
+  {
+    id: 'simard-2003',
+    name: 'Simard 2003',
+    summary:
+      'Simard, Steinkraus & Platt (2003): 784-800-10 trained with cross-entropy, 1.6% test error without distortions. ' +
+      'SGD with momentum and a cosine schedule.',
+    recipe: {
+      hidden: [800], activation: 'tanh', loss: 'cross_entropy', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
+      nesterov: false, weightDecay: 0, schedule: 'cosine', batch: 32, epochs: 20, classes: [],
+    },
+  },
+  {
+    id: '3-vs-7',
+    name: '3 vs 7',
+    summary: 'A binary classifier: only the digits 3 and 7, one sigmoid output and binary cross-entropy. Above 99% in one epoch.',
+    recipe: {
+      hidden: [32], activation: 'relu', loss: 'bce', optimizer: 'adam', lr: 0.001, momentum: 0,
+      nesterov: false, weightDecay: 0, schedule: 'constant', batch: 64, epochs: 3, classes: [3, 7],
+    },
+  },
+];

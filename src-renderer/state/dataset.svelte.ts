@@ -1,0 +1,79 @@
+/**
+ * The dataset the Train view uses: which one is chosen and what the engine says about it
+ * (sizes, classes, the mean-image baseline), loaded with `dataset:info`.
+ */
+import type { DatasetInfo, DatasetSource } from '../../src-engine/protocol';
+import type { DatasetChoice, DatasetKind, ScratchnetApi, UploadedFile } from '../../src-main/api-contract';
+
+export class DatasetState {
+  source = $state.raw<DatasetSource>({ kind: 'mnist' });
+  label = $state('MNIST (bundled)');
+  info = $state.raw<DatasetInfo | null>(null);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  private request = 0;
+
+  constructor(private readonly api: ScratchnetApi) {}
+
+  /** Inputs per image (rows × cols), 784 until the info arrives. */
+  get inputSize(): number {
+    return this.info ? this.info.rows * this.info.cols : 784;
+  }
+
+  /** Use a dataset and load its info. */
+  async use(choice: DatasetChoice): Promise<void> {
+    this.source = choice.source;
+    this.label = choice.label;
+    const request = ++this.request;
+    this.loading = true;
+    this.error = null;
+    this.info = null;
+    try {
+      const info = await this.api.call('dataset:info', { source: choice.source });
+      if (request === this.request) this.info = info;
+    } catch (error) {
+      if (request === this.request) this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      if (request === this.request) this.loading = false;
+    }
+  }
+
+  /** The bundled MNIST. */
+  useMnist(): Promise<void> {
+    return this.use({ source: { kind: 'mnist' }, label: 'MNIST (bundled)' });
+  }
+
+  /** Desktop: the native dialog. */
+  async choose(kind: DatasetKind): Promise<void> {
+    await this.guard(async () => {
+      const choice = await this.api.call('dataset:choose', { kind });
+      if (choice) await this.use(choice);
+    });
+  }
+
+  /** Browser mode: a path on the host's machine. */
+  async openPath(kind: DatasetKind, path: string, testPath?: string): Promise<void> {
+    await this.guard(async () => this.use(await this.api.call('dataset:open-path', { kind, path, testPath: testPath || undefined })));
+  }
+
+  /** Browser mode: files picked in the page. */
+  async upload(kind: DatasetKind, files: File[]): Promise<void> {
+    await this.guard(async () => {
+      this.loading = true;
+      const uploaded: UploadedFile[] = await Promise.all(
+        files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+      );
+      await this.use(await this.api.call('dataset:upload', { kind, files: uploaded }));
+    });
+  }
+
+  private async guard(fn: () => Promise<void>): Promise<void> {
+    try {
+      this.error = null;
+      await fn();
+    } catch (error) {
+      this.loading = false;
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The Train view's settings: every field of a TrainConfig as the person types it, the presets,
+ * and the problems the engine's own rules find, grouped under the fields that cause them.
+ */
+import type { Activation, LossName } from '../../src-engine/architecture';
+import type { DatasetSource, OptimizerName, ScheduleName, TrainConfig } from '../../src-engine/protocol';
+import { DEFAULT_CONFIG } from '../../src-engine/train/config';
+import { problemsByField, type ConfigField } from '../lib/config-fields';
+import { PRESETS, type Preset, type Recipe } from '../lib/presets';
+
+/** Labels used when a required number is left empty. */
+const LABELS: Partial<Record<ConfigField, string>> = {
+  lr: 'learning rate',
+  momentum: 'momentum',
+  weightDecay: 'weight decay',
+  batch: 'batch size',
+  epochs: 'epochs',
+  seed: 'seed',
+};
+
+/** "3, 7" -> [3, 7]; "" -> undefined; a token that is not a number becomes NaN (and a problem). */
+export function parseClasses(text: string): number[] | undefined {
+  const tokens = text.split(/[\s,]+/).filter(Boolean);
+  return tokens.length ? tokens.map((t) => (/^\d+$/.test(t) ? Number(t) : NaN)) : undefined;
+}
+
+/** Form state for one training config. */
+export class TrainForm {
+  hidden = $state<(number | null)[]>([...DEFAULT_CONFIG.hidden]);
+  activation = $state<Activation>(DEFAULT_CONFIG.activation);
+  loss = $state<LossName>(DEFAULT_CONFIG.loss);
+  optimizer = $state<OptimizerName>(DEFAULT_CONFIG.optimizer);
+  lr = $state<number | null>(DEFAULT_CONFIG.lr);
+  momentum = $state<number | null>(DEFAULT_CONFIG.momentum);
+  nesterov = $state(DEFAULT_CONFIG.nesterov);
+  weightDecay = $state<number | null>(DEFAULT_CONFIG.weightDecay);
+  schedule = $state<ScheduleName>(DEFAULT_CONFIG.schedule);
+  batch = $state<number | null>(DEFAULT_CONFIG.batch);
+  epochs = $state<number | null>(DEFAULT_CONFIG.epochs);
+  seed = $state<number | null>(DEFAULT_CONFIG.seed);
+  /** Empty: every training image. */
+  limit = $state<number | null>(null);
+  /** Empty: no validation split. */
+  validation = $state<number | null>(null);
+  /** Comma-separated labels; empty: every class. */
+  classesText = $state('');
+  presetId = $state<string | null>(null);
+  /** Set when Start was pressed with problems: the form then lists them. */
+  refused = $state(false);
+
+  /** @param dataset the chosen dataset (kept by DatasetState) */
+  constructor(private readonly dataset: () => DatasetSource = () => DEFAULT_CONFIG.dataset) {}
+
+  /** The config as typed (possibly unsound). */
+  readonly draft: Partial<TrainConfig> = $derived.by(() => {
+    const c: Record<string, unknown> = {
+      dataset: this.dataset(),
+      hidden: [...this.hidden],
+      activation: this.activation,
+      loss: this.loss,
+      optimizer: this.optimizer,
+      lr: this.lr,
+      momentum: this.momentum,
+      nesterov: this.nesterov,
+      weightDecay: this.weightDecay,
+      schedule: this.schedule,
+      batch: this.batch,
+      epochs: this.epochs,
+      seed: this.seed,
+    };
+    if (this.limit !== null) c.limit = this.limit;
+    if (this.validation !== null && this.validation > 0) c.validation = this.validation;
+    const classes = parseClasses(this.classesText);
+    if (classes) c.classes = classes;
+    return c as Partial<TrainConfig>;
+  });
+
+  /** Problems by field, with "enter a …" for empty required numbers. */
+  readonly problems = $derived.by(() => {
+    const { all, byField } = problemsByField(this.draft);
+    for (const [field, label] of Object.entries(LABELS) as [ConfigField, string][]) {
+      if ((this.draft as Record<string, unknown>)[field] === null) {
+        const mine = byField[field] ?? [];
+        const message = `enter a value for ${label}`;
+        byField[field] = [message];
+        all.splice(0, all.length, ...all.filter((p) => !mine.includes(p)), message);
+      }
+    }
+    return { all, byField };
+  });
+
+  /** Number of classes the network tells apart (from the dataset, or the chosen classes). */
+  classCount(datasetClasses: number): number {
+    const chosen = parseClasses(this.classesText);
+    return chosen?.length ? chosen.length : datasetClasses;
+  }
+
+  /** The sound config, or null while there are problems. */
+  config(): TrainConfig | null {
+    return this.problems.all.length ? null : ($state.snapshot(this.draft) as TrainConfig);
+  }
+
+  /** The config to start with; when unsound, null and the form shows why. */
+  submit(): TrainConfig | null {
+    const config = this.config();
+    this.refused = config === null;
+    return config;
+  }
+
+  /** Set the network and trainer of a preset (dataset, seed, limit and validation stay). */
+  applyPreset(preset: Preset): void {
+    const r = preset.recipe;
+    this.hidden = [...r.hidden];
+    this.activation = r.activation;
+    this.loss = r.loss;
+    this.optimizer = r.optimizer;
+    this.lr = r.lr;
+    this.momentum = r.momentum;
+    this.nesterov = r.nesterov;
+    this.weightDecay = r.weightDecay;
+    this.schedule = r.schedule;
+    this.batch = r.batch;
+    this.epochs = r.epochs;
+    this.classesText = (r.classes ?? []).join(', ');
+    this.presetId = preset.id;
+  }
+
+  /** The network and trainer as typed, in a preset's terms. */
+  private recipe(): Record<keyof Recipe, unknown> {
+    return {
+      hidden: this.hidden, activation: this.activation, loss: this.loss, optimizer: this.optimizer, lr: this.lr,
+      momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay, schedule: this.schedule,
+      batch: this.batch, epochs: this.epochs, classes: parseClasses(this.classesText) ?? [],
+    };
+  }
+
+  /** The preset the fields still match, if any. */
+  readonly matchingPreset: Preset | null = $derived.by(() => {
+    const p = PRESETS.find((x) => x.id === this.presetId);
+    if (!p) return null;
+    const now = this.recipe();
+    const same = (Object.keys(now) as (keyof Recipe)[]).every((k) => JSON.stringify(now[k]) === JSON.stringify(p.recipe[k] ?? []));
+    return same ? p : null;
+  });
+
+  /** Add a hidden layer after the last one (as wide as it, or 64). */
+  addLayer(): void {
+    this.hidden.push(this.hidden.at(-1) ?? 64);
+  }
+
+  /** Remove hidden layer i. */
+  removeLayer(i: number): void {
+    this.hidden.splice(i, 1);
+  }
+}

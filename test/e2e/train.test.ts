@@ -1,0 +1,193 @@
+/**
+ * End to end: the built app in browser mode (`node out/main/web.js`, what `npm run web` starts)
+ * driven in Debian's Chromium. Trains 5,000 MNIST images for one epoch, pauses, resumes, stops;
+ * checks the token gate; kills the engine mid-run and resumes. Keeps screenshots for a person to
+ * look at: the dashboard mid-training (out/e2e/train.png) and the crash notice (engine-crash.png).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = path.join(ROOT, 'out', 'e2e', 'train.png');
+
+let host: ChildProcess;
+let dataDir: string;
+let url: string;
+let origin: string;
+let browser: Browser;
+const pageProblems: string[] = [];
+
+function startHost(): Promise<string> {
+  host = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'web.js')], {
+    cwd: ROOT,
+    env: { ...process.env, SCRATCHNET_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`browser mode did not print its address:\n${out}`)), 30_000);
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    };
+    host.stdout!.on('data', read);
+    host.stderr!.on('data', read);
+    host.once('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${out}`)));
+  });
+}
+
+beforeAll(async () => {
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-if-stale.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-'));
+  url = await startHost();
+  origin = new URL(url).origin;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (host && host.exitCode === null) {
+    const exited = new Promise((r) => host.once('exit', r));
+    host.kill('SIGTERM');
+    await exited;
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openApp(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1320, height: 860 }, colorScheme: 'dark' });
+  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) pageProblems.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  await page.getByText('60,000 train · 10,000 test · 28×28 · 10 classes').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Process ids whose parent is `pid` (Linux /proc), i.e. the engine worker of the host. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // NOTE: /proc/PID/stat is "pid (comm) state ppid ..."; comm may contain spaces.
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const runState = (page: Page) => page.getByTestId('run-state');
+const progress = async (page: Page) => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow'));
+const stepText = async (page: Page) => (await page.locator('.figures').innerText()).replace(/\s+/g, ' ');
+
+/** Pixels of the loss chart's canvas drawn in the smoothed-loss colour (#6ea8fe in the dark theme). */
+function lossPixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('figure[aria-label="Batch loss"] canvas')!;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - 0x6e) < 24 && Math.abs(data[i + 1] - 0xa8) < 24 && Math.abs(data[i + 2] - 0xfe) < 24 && data[i + 3] > 200) n++;
+    }
+    return n;
+  });
+}
+
+describe('Scratchnet in the browser', () => {
+  it('refuses requests without the token', async () => {
+    const bare = await fetch(`${origin}/`);
+    expect(bare.status).toBe(403);
+    expect(await bare.text()).toContain('Open the address Scratchnet printed');
+    expect((await fetch(`${origin}/?token=wrong`)).status).toBe(403);
+    const page = await browser.newPage();
+    const response = await page.goto(`${origin}/`);
+    expect(response?.status()).toBe(403);
+    await page.close();
+  });
+
+  it('trains 5,000 images for one epoch: the loss chart draws, pause and resume work, test accuracy passes 85%', async () => {
+    const page = await openApp();
+    await page.getByRole('button', { name: 'Simard 2003' }).click();
+    await page.locator('#limit').fill('5000');
+    await page.locator('#epochs').fill('1');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Training');
+
+    await expect.poll(() => progress(page), { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(20);
+    expect(await lossPixels(page)).toBeGreaterThan(150);
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Paused');
+    const pausedAt = await stepText(page);
+    expect(pausedAt).toMatch(/Epoch 1 \/ 1 Step \d+ \/ 157/);
+    await page.waitForTimeout(1000);
+    expect(await stepText(page)).toBe(pausedAt);
+
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => runState(page).innerText(), { timeout: 120_000, interval: 250 }).toBe('Done');
+    const best = await page.getByTestId('best-accuracy').innerText();
+    expect(Number.parseFloat(best)).toBeGreaterThan(85);
+    expect(await progress(page)).toBe(100);
+    expect(pageProblems).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('stops a run on request', async () => {
+    const page = await openApp();
+    await page.locator('#limit').fill('5000');
+    await page.locator('#epochs').fill('20');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Training');
+    await expect.poll(() => progress(page), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Stopped');
+    expect(await progress(page)).toBeLessThan(100);
+    expect(pageProblems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('when the engine is killed mid-run, says so in plain words and resumes from the last saved epoch', async () => {
+    const page = await openApp();
+    await page.locator('#limit').fill('2000');
+    await page.locator('#epochs').fill('200');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(async () => (await page.locator('div[aria-label="Summary"]').innerText()).includes('saved epoch 1'), { timeout: 60_000 }).toBe(true);
+
+    const worker = childrenOf(host.pid!);
+    expect(worker).toHaveLength(1);
+    process.kill(worker[0], 'SIGKILL');
+    const notice = page.getByText('The engine stopped unexpectedly (killed by signal SIGKILL). Your last saved epoch is safe; a fresh engine has been started.');
+    await notice.waitFor({ timeout: 30_000 });
+    await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Failed');
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'engine-crash.png') });
+
+    await page.getByRole('button', { name: 'Resume from the last saved epoch' }).click();
+    await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Training');
+    await expect.poll(async () => (await stepText(page)).match(/Epoch (\d+) \/ 200/)?.[1], { timeout: 30_000 }).not.toBe('1');
+    expect(Number((await stepText(page)).match(/Epoch (\d+) \/ 200/)?.[1])).toBeGreaterThanOrEqual(2);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Stopped');
+    expect(pageProblems).toEqual([]);
+    await page.close();
+  }, 180_000);
+});

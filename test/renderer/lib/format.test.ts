@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { compact, count, duration, loss, percent } from '../../../src-renderer/lib/format';
+
+describe('dashboard formatting', () => {
+  it('percent', () => {
+    expect(percent(0.97341)).toBe('97.34%');
+    expect(percent(0.82, 1)).toBe('82.0%');
+    expect(percent(null)).toBe('–');
+    expect(percent(NaN)).toBe('–');
+  });
+
+  it('duration', () => {
+    expect(duration(4.2)).toBe('4 s');
+    expect(duration(65)).toBe('1 m 05 s');
+    expect(duration(3725)).toBe('1 h 02 m');
+    expect(duration(NaN)).toBe('–');
+    expect(duration(-1)).toBe('–');
+  });
+
+  it('count and compact', () => {
+    expect(count(101770)).toBe('101,770');
+    expect(compact(950)).toBe('950');
+    expect(compact(12345)).toBe('12.3k');
+    expect(compact(2.5e6)).toBe('2.50M');
+  });
+
+  it('loss shows NaN and infinity as such', () => {
+    expect(loss(0.123456)).toBe('0.1235');
+    expect(loss(NaN)).toBe('NaN');
+    expect(loss(Infinity)).toBe('∞');
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../../src-renderer/lib/presets';
+import { TrainForm, parseClasses } from '../../../src-renderer/state/train-form.svelte';
+
+describe('TrainForm', () => {
+  it('starts sound and gives the config to start with', () => {
+    const form = new TrainForm();
+    expect(form.problems.all).toEqual([]);
+    expect(form.submit()).toMatchObject({ dataset: { kind: 'mnist' }, hidden: [128], optimizer: 'sgd' });
+    expect(form.refused).toBe(false);
+  });
+
+  it('refuses to submit an unsound config and says why, field by field', () => {
+    const form = new TrainForm();
+    form.lr = -1;
+    form.epochs = null;
+    expect(form.submit()).toBeNull();
+    expect(form.refused).toBe(true);
+    expect(form.problems.byField.lr).toEqual(['learning rate must be a positive number (got -1)']);
+    expect(form.problems.byField.epochs).toEqual(['enter a value for epochs']);
+    expect(form.problems.all).toEqual(['learning rate must be a positive number (got -1)', 'enter a value for epochs']);
+  });
+
+  it('every preset is a sound recipe, and the 3-vs-7 one sets the classes and bce', () => {
+    const form = new TrainForm();
+    for (const preset of PRESETS) {
+      form.applyPreset(preset);
+      expect(form.problems.all, preset.name).toEqual([]);
+      expect(form.matchingPreset?.id).toBe(preset.id);
+    }
+    form.applyPreset(PRESETS.find((p) => p.id === '3-vs-7')!);
+    expect(form.submit()).toMatchObject({ loss: 'bce', classes: [3, 7] });
+    form.lr = 0.5;
+    expect(form.matchingPreset).toBeNull();
+  });
+
+  it('recreates the literature\'s layer sizes', () => {
+    const form = new TrainForm();
+    const sizes = (id: string) => {
+      form.applyPreset(PRESETS.find((p) => p.id === id)!);
+      return form.hidden;
+    };
+    expect(sizes('seeds')).toEqual([128]);
+    expect(sizes('lecun-1998')).toEqual([300]);
+    expect(sizes('simard-2003')).toEqual([800]);
+  });
+
+  it('adds and removes hidden layers', () => {
+    const form = new TrainForm();
+    form.addLayer();
+    expect(form.hidden).toEqual([128, 128]);
+    form.removeLayer(0);
+    form.removeLayer(0);
+    form.addLayer();
+    expect(form.hidden).toEqual([64]);
+  });
+
+  it('parses classes', () => {
+    expect(parseClasses('')).toBeUndefined();
+    expect(parseClasses('3, 7')).toEqual([3, 7]);
+    expect(parseClasses('3 x')).toEqual([3, NaN]);
+  });
+});

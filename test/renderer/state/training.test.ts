@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { EpochMetrics, ModelInfo, TrainConfig } from '../../../src-engine/protocol';
+import type { ApiEvent } from '../../../src-main/api-contract';
+import { TrainingSession } from '../../../src-renderer/state/training.svelte';
+import { fakeApi } from '../fake-api';
+
+const config = { epochs: 2, batch: 64 } as TrainConfig;
+const info = { parameters: 101770 } as ModelInfo;
+
+const batch = (over: Partial<Extract<ApiEvent, { type: 'batch' }>> = {}): ApiEvent => ({
+  type: 'batch', runId: 1, epoch: 1, firstStep: 0, losses: new Float64Array([2.3, 2.1]), accuracy: 0.25, lr: 0.1,
+  stepInEpoch: 2, stepsPerEpoch: 10, samplesPerSecond: 5000, eta: 12, ...over,
+});
+
+const metrics = (epoch: number, test: number): EpochMetrics => ({
+  epoch, train_loss: 0.5, train_accuracy: 0.8, test_loss: 0.4, test_accuracy: test, lr: 0.1, seconds: 1, samples_per_second: 5000,
+});
+
+async function started() {
+  const api = fakeApi({ 'training:start': { runId: 1, info }, 'training:pause': { state: 'paused' }, 'training:resume': { state: 'training' } });
+  const session = new TrainingSession(api, () => 0);
+  await session.start(config);
+  return { api, session };
+}
+
+describe('TrainingSession', () => {
+  it('starts a run and shows what the engine reports', async () => {
+    const { api, session } = await started();
+    expect(api.calls).toEqual([{ name: 'training:start', args: { config } }]);
+    expect(session.state).toBe('training');
+    expect(session.info?.parameters).toBe(101770);
+
+    api.emit(batch());
+    expect(session.series.loss).toEqual([{ x: 1, y: 2.3 }, { x: 2, y: 2.1 }]);
+    expect(session.series.smooth[0].y).toBeCloseTo(2.3, 12);
+    expect(session.progress).toMatchObject({ epoch: 1, epochs: 2, stepInEpoch: 2, stepsPerEpoch: 10, eta: 12 });
+    expect(session.progress.fraction).toBeCloseTo(0.1, 12); // 2 of 10 steps of epoch 1 of 2
+
+    api.emit({ type: 'epoch', runId: 1, metrics: metrics(1, 0.91) });
+    api.emit({ type: 'epoch', runId: 1, metrics: metrics(2, 0.9) });
+    expect(session.best).toEqual({ accuracy: 0.91, epoch: 1 });
+    expect(session.series.test).toEqual([{ x: 1, y: 0.91 }, { x: 2, y: 0.9 }]);
+  });
+
+  it('pauses and resumes through the API', async () => {
+    const { session } = await started();
+    await session.togglePause();
+    expect(session.state).toBe('paused');
+    await session.togglePause();
+    expect(session.state).toBe('training');
+  });
+
+  it('shows the engine\'s divergence message when a run fails', async () => {
+    const { api, session } = await started();
+    const message = 'loss became NaN at epoch 1, step 3 — the learning rate 50 is probably too high';
+    api.emit({ type: 'done', runId: 1, state: 'failed', message, history: [] });
+    expect(session.state).toBe('failed');
+    expect(session.error).toBe(message);
+  });
+
+  it('shows why a start was refused', async () => {
+    const api = fakeApi({ 'training:start': new Error('That dataset was not chosen in this session; choose it again with the dataset picker.') });
+    const session = new TrainingSession(api, () => 0);
+    await session.start(config);
+    expect(session.state).toBe('failed');
+    expect(session.error).toBe('That dataset was not chosen in this session; choose it again with the dataset picker.');
+  });
+
+  it('ignores late events of an earlier run, even before the new run\'s reply arrives', async () => {
+    const answers = { 'training:start': { runId: 1, info } };
+    const api = fakeApi(answers);
+    const session = new TrainingSession(api, () => 0);
+    await session.start(config);
+    api.emit({ type: 'done', runId: 1, state: 'stopped', history: [] });
+    answers['training:start'] = { runId: 2, info };
+    const second = session.start(config);
+    api.emit(batch({ runId: 1, losses: new Float64Array([9]) }));
+    api.emit(batch({ runId: 2, losses: new Float64Array([2.2]) }));
+    await second;
+    expect(session.series.loss).toEqual([{ x: 1, y: 2.2 }]);
+  });
+
+  it('an engine crash ends the run in the UI', async () => {
+    const { api, session } = await started();
+    api.emit({ type: 'engine:stopped', message: 'The engine stopped unexpectedly (killed by signal SIGKILL).', restarted: true, recoverable: false });
+    expect(session.state).toBe('failed');
+    expect(session.active).toBe(false);
+  });
+});
