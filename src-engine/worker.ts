@@ -5,6 +5,7 @@
  */
 import { loadDataset } from './node/dataset-files';
 import { appVersion } from './node/app-version';
+import { useBackend } from './node/backend';
 import type { EngineCallName, RequestMessage, WorkerMessage } from './protocol';
 import { EngineService } from './service/engine-service';
 
@@ -47,8 +48,14 @@ function onMessage(m: unknown): void {
   }
 }
 
-if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
-else if (process.send) process.on('message', onMessage);
+// Messages wait (in order) until the fastest kernels are installed; that takes milliseconds.
+const kernelsReady = useBackend().catch((e: unknown) => {
+  post({ kind: 'event', event: { type: 'error', message: `fast kernels unavailable, using the TypeScript ones: ${e instanceof Error ? e.message : String(e)}` } });
+});
+const receive = (m: unknown) => void kernelsReady.then(() => onMessage(m));
+
+if (parentPort) parentPort.on('message', (e) => receive(e.data));
+else if (process.send) process.on('message', receive);
 else {
   process.stderr.write('the engine worker must be started by Scratchnet (as a utility or child process)\n');
   process.exit(2);

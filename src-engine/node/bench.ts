@@ -5,6 +5,7 @@ import type { TrainConfig } from '../protocol';
 import { DEFAULT_CONFIG } from '../train/config';
 import { prepareData, Trainer } from '../train/trainer';
 import { setKernels } from '../kernels/kernels';
+import { disposeBackends } from '../kernels/threads/node-backends';
 import { backends } from './backend';
 import { type Flags, UsageError } from './cli-args';
 import { loadDataset, mnistDataDir } from './dataset-files';
@@ -60,13 +61,15 @@ function runNumpy(name: string): Row | string {
  * `npm run bench`: seconds per epoch and samples/s of W and W2 for every kernel backend, next to
  * the numpy reference measured in the same run, and the ratio to it.
  */
-export function runBench(flags: Flags): void {
+export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const names = flags.workloads ? String(flags.workloads).split(',') : Object.keys(WORKLOADS);
   for (const n of names) if (!WORKLOADS[n]) throw new UsageError(`unknown workload "${n}" (W, W2)`);
-  const chosen = backends().filter((b) => flags.backend === undefined || b.name === flags.backend);
+  const all = await backends(threads);
+  const chosen = all.filter((b) => flags.backend === undefined || b.name === flags.backend);
+  if (!chosen.length) throw new UsageError(`unknown kernel backend "${String(flags.backend)}" (available: ${all.map((b) => b.name).join(', ')})`);
   const rows: Row[] = [];
   const notes: string[] = [];
-  process.stdout.write(`workload  backend            s/epoch   samples/s   test acc   vs numpy\n`);
+  process.stdout.write(`workload  backend                s/epoch   samples/s   test acc   vs numpy\n`);
   for (const n of names) {
     const ref = runNumpy(n);
     if (typeof ref === 'string') notes.push(ref);
@@ -79,6 +82,7 @@ export function runBench(flags: Flags): void {
     }
     if (typeof ref !== 'string') print(ref, null);
   }
+  disposeBackends(all);
   for (const note of notes) process.stdout.write(note + '\n');
   const w = WORKLOADS;
   process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; ratio = our s/epoch ÷ numpy's\n`);
@@ -88,6 +92,6 @@ export function runBench(flags: Flags): void {
 function print(r: Row, ref: Row | null): void {
   const ratio = ref ? `${(r.seconds / ref.seconds).toFixed(2)}x` : '';
   process.stdout.write(
-    `${r.workload.padEnd(9)} ${r.backend.padEnd(17)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(11)}   ${(r.test_accuracy * 100).toFixed(2).padStart(6)}%   ${ratio.padStart(7)}\n`,
+    `${r.workload.padEnd(9)} ${r.backend.padEnd(21)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(11)}   ${(r.test_accuracy * 100).toFixed(2).padStart(6)}%   ${ratio.padStart(7)}\n`,
   );
 }

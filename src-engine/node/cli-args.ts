@@ -10,12 +10,15 @@ export const USAGE = `usage: npm run cli -- <command> [options]
             [--loss cross_entropy|mse|bce] [--optimizer sgd|adam|adamw] [--lr 0.05]
             [--momentum 0.9] [--nesterov] [--weight-decay 0] [--schedule cosine|step|constant]
             [--batch 64] [--epochs 5] [--seed 1] [--limit N] [--validation 0.1] [--classes 3,7]
-            [--out FILE] [--resume FILE] [--backend NAME]
+            [--out FILE] [--resume FILE] [--backend NAME] [--threads 2]
   eval      MODEL [--dataset ...]             accuracy, loss, confusion matrix
   predict   MODEL --images FILE.idx[.gz]      class, probabilities and logits per image
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
   gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
   bench     [--workloads W,W2] [--backend NAME]  throughput of the standard workloads
+
+  --backend typescript|wasm-simd|wasm-relaxed-simd|wasm-...-x2 (default: the fastest here)
+  --threads N  kernel threads (default 2 where there are two cores; results are identical)
 
   --json    print the results as one JSON object on the last line of stdout`;
 
@@ -41,6 +44,7 @@ const OPTIONS = {
   images: { type: 'string' },
   workloads: { type: 'string' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

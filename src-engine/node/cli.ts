@@ -22,6 +22,9 @@ import { loadDataset, readIdxImages } from './dataset-files';
 import { formatDuration, Progress } from './progress';
 import { useBackend } from './backend';
 
+/** The kernel backend in use, for the progress header. */
+let kernelsName = 'typescript';
+
 function out(line: string): void {
   process.stdout.write(line + '\n');
 }
@@ -99,7 +102,7 @@ function train(flags: Flags): void {
   const arch = describeArchitecture(trainer.model.architecture);
   progress.line(
     `${resume ? 'resuming' : 'training'} ${arch} on ${data.meta.name} (${data.train.count} train, ${data.test?.count ?? 0} test) — ` +
-      `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${config.epochs}, seed ${config.seed}, kernels ${flags.backend ?? 'default'}`,
+      `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${config.epochs}, seed ${config.seed}, kernels ${kernelsName}`,
   );
   const save = () => {
     if (outPath) atomicWrite(outPath, encodeCheckpoint(trainer.checkpoint(new Date().toISOString(), appVersion())));
@@ -240,14 +243,16 @@ function gradcheckCommand(flags: Flags): void {
   if (failed) process.exitCode = 1;
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   const { command, positionals, flags } = parseCommandLine(argv);
   if (flags.help || !command) {
     out(USAGE);
     if (!command && !flags.help) process.exitCode = 2;
     return;
   }
-  if (flags.backend !== undefined) useBackend(String(flags.backend));
+  const threads = numberFlag(flags, 'threads', true);
+  if (threads !== undefined && (threads < 1 || threads > 16)) throw new UsageError(`--threads must be 1 to 16 (got ${threads})`);
+  if (command !== 'bench') kernelsName = (await useBackend(flags.backend as string | undefined, threads)).name;
   switch (command) {
     case 'train':
       return train(flags);
@@ -260,16 +265,17 @@ function main(argv: string[]): void {
     case 'gradcheck':
       return gradcheckCommand(flags);
     case 'bench':
-      return runBench(flags);
+      return runBench(flags, threads);
     default:
       throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench; --help for more)`);
   }
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
-  const msg = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`\nerror: ${msg}\n`);
-  process.exitCode = e instanceof UsageError ? 2 : 1;
-}
+main(process.argv.slice(2))
+  .catch((e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`\nerror: ${msg}\n`);
+    process.exitCode = e instanceof UsageError ? 2 : 1;
+  })
+  // NOTE: kernel worker threads never keep the process alive, but exit promptly all the same.
+  .finally(() => process.exit());

@@ -1,0 +1,171 @@
+/**
+ * WebAssembly SIMD kernels on several threads (Node only: worker_threads): the calling thread
+ * and threads-1 workers share one WebAssembly.Memory and split each big matmul by rows of C.
+ * The rows are cut into chunks that threads claim one at a time (kernels.wat run_job), so a
+ * worker that is asleep, late or descheduled never holds the caller up: the caller just does
+ * more chunks itself.
+ * NOTE: every element of C is computed by exactly one thread with the same instructions in the
+ * same order whichever thread it is, so results are bit-identical for every thread count and
+ * every schedule (training stays deterministic).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Kernels } from '../kernels';
+import { jsKernels } from '../js-kernels';
+import {
+  CONTROL_BYTES, MAX_PAGES, WasmMatmul, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
+  type MatmulRunner, type WasmKernelExports, type WasmVariant,
+} from '../wasm/wasm-kernels';
+
+/** Options of createThreadedWasmKernels. */
+export interface ThreadedKernelsOptions {
+  /** Threads per product, the caller's included (default: 2, at most the core count). */
+  readonly threads?: number;
+  /** Products under this many dense flops (2·m·k·n) run on the calling thread alone. */
+  readonly minFlops?: number;
+  /**
+   * Products doing fewer dense flops per byte that a worker must read fresh from the caller's
+   * cache (all of op(B), half of op(A)) run on the calling thread alone (default 16).
+   */
+  readonly minFlopsPerByte?: number;
+  /** Chunks of rows per thread in one product (default 4). */
+  readonly chunksPerThread?: number;
+  /** Force a variant (default: relaxed SIMD where available). */
+  readonly variant?: WasmVariant;
+  /** Busy-wait iterations of an idle worker before it sleeps (default 200,000, ~0.2 ms). */
+  readonly spin?: number;
+}
+
+/** Threaded kernels; dispose() stops the workers (they never keep the process alive). */
+export interface ThreadedKernels extends Kernels {
+  readonly threads: number;
+  /** Resolves once every worker has started (until then the caller computes alone). */
+  ready(): Promise<void>;
+  dispose(): void;
+}
+
+// Control block (Int32 indices): the job at byte 0 (see kernels.wat run_job), then on their
+// own cache line the word workers wait on, the quit flag and the failure flag.
+const JOB = 0;
+const FINISHED = 2;
+const FIELDS = 3; // nchunks, rowsPerChunk, a, m, k, transA, b, n, c, acc, scratch, scratchStride
+const WAKE = 16, QUIT = 17, FAILED = 18;
+const MAX_THREADS = 16;
+const STALL_MS = 10_000;
+
+// NOTE: the worker is plain JavaScript evaluated from a string, so it runs the same under tsx,
+// vitest and a bundled Electron utility process (no worker file to resolve or transpile).
+const WORKER_SOURCE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { module, memory, slot, spin } = workerData;
+const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+let seen = Atomics.load(ctl, ${WAKE});
+parentPort.postMessage('ready');
+for (;;) {
+  let seq;
+  let spins = 0;
+  while ((seq = Atomics.load(ctl, ${WAKE})) === seen) {
+    if (++spins >= spin) { Atomics.wait(ctl, ${WAKE}, seen); spins = 0; }
+  }
+  seen = seq;
+  if (Atomics.load(ctl, ${QUIT})) break;
+  try {
+    if (kernels.run_job(${JOB * 4}, seq, slot) > 0) Atomics.notify(ctl, ${FINISHED});
+  } catch (err) {
+    Atomics.store(ctl, ${FAILED}, 1);
+    Atomics.notify(ctl, ${FINISHED});
+  }
+}
+`;
+
+/**
+ * Kernels whose matmul uses `threads` threads (the caller and threads-1 workers); null without
+ * WebAssembly SIMD or shared memory. Synchronous: until the workers have started, the caller
+ * computes alone (same results).
+ */
+export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}): ThreadedKernels | null {
+  const f = wasmFeatures();
+  const variant = options.variant ?? bestWasmVariant();
+  if (!variant || !f.sharedMemory || (variant === 'relaxed' && !f.relaxedSimd)) return null;
+  const threads = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads ?? Math.min(2, availableParallelism()))));
+  const minFlops = options.minFlops ?? 400_000;
+  const minFlopsPerByte = options.minFlopsPerByte ?? 16;
+  const chunksPerThread = Math.max(1, options.chunksPerThread ?? 4);
+  const spin = options.spin ?? 200_000;
+
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  const module = wasmModule(variant, true);
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WasmKernelExports;
+  const ctl = new Int32Array(memory.buffer, 0, CONTROL_BYTES / 4);
+  const workers: Worker[] = [];
+  const started: Promise<void>[] = [];
+  for (let slot = 1; slot < threads; slot++) {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, slot, spin } });
+    worker.unref();
+    started.push(new Promise((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+    }));
+    workers.push(worker);
+  }
+  let seq = 0;
+
+  const run: MatmulRunner = (ex, job) => {
+    const flops = 2 * job.m * job.k * job.n;
+    // NOTE: the operands were just copied in by this thread, so a worker pulls them from this
+    // core's cache; measured on 2 cores, splitting pays only above ~16 flops per such byte
+    // (W's first-layer forward, 64x784·784x128, has 13 and runs 15% slower split).
+    const pulled = 8 * (job.k * job.n + (job.m * job.k) / 2);
+    if (threads === 1 || flops < minFlops || flops < minFlopsPerByte * pulled || job.m < 2) {
+      runWhole(ex, job);
+      return;
+    }
+    let rows = Math.ceil(job.m / (threads * chunksPerThread));
+    // Transposed A is compacted two rows at a time: keep chunks even.
+    if (job.transA && rows % 2 === 1 && rows < job.m) rows++;
+    const chunks = Math.ceil(job.m / rows);
+    const fields = [chunks, rows, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
+      job.accumulate ? 1 : 0, job.scratch, job.scratchStride];
+    for (let i = 0; i < fields.length; i++) ctl[JOB + FIELDS + i] = fields[i]!;
+    seq = (seq + 1) | 0;
+    ex.publish(JOB * 4, seq);
+    Atomics.store(ctl, WAKE, seq);
+    Atomics.notify(ctl, WAKE);
+    ex.run_job(JOB * 4, seq, 0);
+    // Only chunks a worker is in the middle of are left: wait for them, spinning briefly, then
+    // sleeping so that a preempted worker can have this core back.
+    let spins = 0;
+    let since = 0;
+    for (;;) {
+      const finished = Atomics.load(ctl, FINISHED);
+      if (finished === chunks) break;
+      if (Atomics.load(ctl, FAILED)) throw new Error('wasm kernels: a worker thread failed');
+      if (++spins < 20_000) continue;
+      Atomics.wait(ctl, FINISHED, finished, 1);
+      const now = performance.now();
+      if (since === 0) since = now;
+      else if (now - since > STALL_MS) throw new Error('wasm kernels: a worker thread stalled');
+    }
+  };
+
+  const core = new WasmMatmul(memory, exports, run, threads);
+  return {
+    name: `${variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}-${threads}t`,
+    threads,
+    matmul: (a, b, c, m, k, n, transA, transB, accumulate) =>
+      core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
+    addRowVector: jsKernels.addRowVector,
+    sumRows: jsKernels.sumRows,
+    ready: async () => {
+      await Promise.all(started);
+    },
+    dispose() {
+      Atomics.store(ctl, QUIT, 1);
+      Atomics.add(ctl, WAKE, 1);
+      Atomics.notify(ctl, WAKE);
+      for (const worker of workers) void worker.terminate();
+      workers.length = 0;
+    },
+  };
+}

@@ -1,0 +1,375 @@
+;; Scratchnet matmul kernels: float64, f64x2 SIMD, zero entries of op(A) skipped.
+;; scripts/build-wasm.ts assembles four variants of this one file:
+;;   - relaxed: f64x2.relaxed_madd kept (fused multiply-add where the CPU has it);
+;;   - simd:    every (f64x2.relaxed_madd x y z) rewritten to (f64x2.add (f64x2.mul x y) z);
+;;   - each with the memory import below either plain or `shared` (for worker threads).
+;; All pointers are byte offsets into the imported memory; matrices are row-major f64.
+
+(module
+  (import "env" "memory" (memory 1 65536))
+
+;; Compaction: a row of op(A) becomes a list of pairs (byte offset of the matching row of B,
+  ;; value) for its nonzero entries, in order. NOTE: branch-free: every pair is written and the
+  ;; cursor only advances past a nonzero, so MNIST's irregular zero runs cost no mispredictions;
+  ;; f64.ne keeps NaN and drops -0, exactly like the TypeScript kernels' `=== 0` test.
+
+  ;; A contiguous row of k values at src; zero quads (two f64x2) are skipped with one branch.
+  (func $compact_row (param $src i32) (param $k i32) (param $rowBytes i32) (param $off i32) (param $val i32)
+                     (result i32)
+    (local $p i32) (local $q i32) (local $boff i32) (local $x f64) (local $lo v128) (local $hi v128)
+    (block $quads_done
+      (loop $quad
+        (br_if $quads_done (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $k)))
+        (local.set $lo (v128.load offset=0 (local.get $src)))
+        (local.set $hi (v128.load offset=16 (local.get $src)))
+        (if (v128.any_true (v128.or (f64x2.ne (local.get $lo) (v128.const i64x2 0 0))
+                                    (f64x2.ne (local.get $hi) (v128.const i64x2 0 0))))
+          (then
+            (local.set $x (f64x2.extract_lane 0 (local.get $lo)))
+            (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2))) (local.get $boff))
+            (f64.store (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 3))) (local.get $x))
+            (local.set $q (i32.add (local.get $q) (f64.ne (local.get $x) (f64.const 0))))
+            (local.set $x (f64x2.extract_lane 1 (local.get $lo)))
+            (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2)))
+                       (i32.add (local.get $boff) (local.get $rowBytes)))
+            (f64.store (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 3))) (local.get $x))
+            (local.set $q (i32.add (local.get $q) (f64.ne (local.get $x) (f64.const 0))))
+            (local.set $x (f64x2.extract_lane 0 (local.get $hi)))
+            (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2)))
+                       (i32.add (local.get $boff) (i32.shl (local.get $rowBytes) (i32.const 1))))
+            (f64.store (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 3))) (local.get $x))
+            (local.set $q (i32.add (local.get $q) (f64.ne (local.get $x) (f64.const 0))))
+            (local.set $x (f64x2.extract_lane 1 (local.get $hi)))
+            (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2)))
+                       (i32.add (local.get $boff) (i32.mul (local.get $rowBytes) (i32.const 3))))
+            (f64.store (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 3))) (local.get $x))
+            (local.set $q (i32.add (local.get $q) (f64.ne (local.get $x) (f64.const 0))))))
+        (local.set $src (i32.add (local.get $src) (i32.const 32)))
+        (local.set $boff (i32.add (local.get $boff) (i32.shl (local.get $rowBytes) (i32.const 2))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $quad)))
+    (i32.add (local.get $q)
+      (call $compact_strided (local.get $src) (i32.const 8) (i32.sub (local.get $k) (local.get $p))
+        (local.get $rowBytes) (local.get $boff)
+        (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2)))
+        (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 3))))))
+
+  ;; k values `step` bytes apart from src, one at a time; offsets start at boff.
+  (func $compact_strided (param $src i32) (param $step i32) (param $k i32) (param $rowBytes i32)
+                         (param $boff i32) (param $off i32) (param $val i32) (result i32)
+    (local $p i32) (local $q i32) (local $x f64)
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $x (f64.load (local.get $src)))
+        (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2))) (local.get $boff))
+        (f64.store (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 3))) (local.get $x))
+        (local.set $q (i32.add (local.get $q) (f64.ne (local.get $x) (f64.const 0))))
+        (local.set $src (i32.add (local.get $src) (local.get $step)))
+        (local.set $boff (i32.add (local.get $boff) (local.get $rowBytes)))
+        (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
+    (local.get $q))
+
+  ;; Two adjacent columns of a row-major matrix (rows `step` bytes apart, k of them, from src)
+  ;; into two lists at once: one f64x2 load per row, skipped when both entries are zero.
+  (func $compact_columns2 (param $src i32) (param $step i32) (param $k i32) (param $rowBytes i32)
+                          (param $off0 i32) (param $val0 i32) (param $off1 i32) (param $val1 i32)
+                          (result i32 i32)
+    (local $p i32) (local $q0 i32) (local $q1 i32) (local $boff i32) (local $x v128) (local $e f64)
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $x (v128.load (local.get $src)))
+        (if (v128.any_true (f64x2.ne (local.get $x) (v128.const i64x2 0 0)))
+          (then
+            (local.set $e (f64x2.extract_lane 0 (local.get $x)))
+            (i32.store (i32.add (local.get $off0) (i32.shl (local.get $q0) (i32.const 2))) (local.get $boff))
+            (f64.store (i32.add (local.get $val0) (i32.shl (local.get $q0) (i32.const 3))) (local.get $e))
+            (local.set $q0 (i32.add (local.get $q0) (f64.ne (local.get $e) (f64.const 0))))
+            (local.set $e (f64x2.extract_lane 1 (local.get $x)))
+            (i32.store (i32.add (local.get $off1) (i32.shl (local.get $q1) (i32.const 2))) (local.get $boff))
+            (f64.store (i32.add (local.get $val1) (i32.shl (local.get $q1) (i32.const 3))) (local.get $e))
+            (local.set $q1 (i32.add (local.get $q1) (f64.ne (local.get $e) (f64.const 0))))))
+        (local.set $src (i32.add (local.get $src) (local.get $step)))
+        (local.set $boff (i32.add (local.get $boff) (local.get $rowBytes)))
+        (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
+    (local.get $q0) (local.get $q1))
+
+  ;; C[0, 0..16) (=|+=) Σ_q val[q] · B[off[q], 0..16) for `cnt` pairs; bp0 points at B's column 0
+  ;; of this block, cp at C's. Eight f64x2 accumulators stay in registers over all pairs.
+  ;; NOTE: unrolling this loop by two pairs measured 40% slower in V8; one pair per iteration.
+  (func $cols16 (param $off i32) (param $val i32) (param $cnt i32) (param $bp0 i32) (param $cp i32)
+                (param $acc i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $c4 v128) (local $c5 v128) (local $c6 v128) (local $c7 v128)
+    (local $x v128) (local $bp i32) (local $end i32)
+    (if (local.get $acc)
+      (then
+        (local.set $c0 (v128.load offset=0 (local.get $cp)))
+        (local.set $c1 (v128.load offset=16 (local.get $cp)))
+        (local.set $c2 (v128.load offset=32 (local.get $cp)))
+        (local.set $c3 (v128.load offset=48 (local.get $cp)))
+        (local.set $c4 (v128.load offset=64 (local.get $cp)))
+        (local.set $c5 (v128.load offset=80 (local.get $cp)))
+        (local.set $c6 (v128.load offset=96 (local.get $cp)))
+        (local.set $c7 (v128.load offset=112 (local.get $cp)))))
+    (local.set $end (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $cnt)))
+      (loop $pair
+        (local.set $bp (i32.add (local.get $bp0) (i32.load (local.get $off))))
+        (local.set $x (v128.load64_splat (local.get $val)))
+        (local.set $c0 (f64x2.relaxed_madd (local.get $x) (v128.load offset=0 (local.get $bp)) (local.get $c0)))
+        (local.set $c1 (f64x2.relaxed_madd (local.get $x) (v128.load offset=16 (local.get $bp)) (local.get $c1)))
+        (local.set $c2 (f64x2.relaxed_madd (local.get $x) (v128.load offset=32 (local.get $bp)) (local.get $c2)))
+        (local.set $c3 (f64x2.relaxed_madd (local.get $x) (v128.load offset=48 (local.get $bp)) (local.get $c3)))
+        (local.set $c4 (f64x2.relaxed_madd (local.get $x) (v128.load offset=64 (local.get $bp)) (local.get $c4)))
+        (local.set $c5 (f64x2.relaxed_madd (local.get $x) (v128.load offset=80 (local.get $bp)) (local.get $c5)))
+        (local.set $c6 (f64x2.relaxed_madd (local.get $x) (v128.load offset=96 (local.get $bp)) (local.get $c6)))
+        (local.set $c7 (f64x2.relaxed_madd (local.get $x) (v128.load offset=112 (local.get $bp)) (local.get $c7)))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (local.set $val (i32.add (local.get $val) (i32.const 8)))
+        (br_if $pair (i32.lt_u (local.get $off) (local.get $end)))))
+    (v128.store offset=0 (local.get $cp) (local.get $c0))
+    (v128.store offset=16 (local.get $cp) (local.get $c1))
+    (v128.store offset=32 (local.get $cp) (local.get $c2))
+    (v128.store offset=48 (local.get $cp) (local.get $c3))
+    (v128.store offset=64 (local.get $cp) (local.get $c4))
+    (v128.store offset=80 (local.get $cp) (local.get $c5))
+    (v128.store offset=96 (local.get $cp) (local.get $c6))
+    (v128.store offset=112 (local.get $cp) (local.get $c7)))
+
+  ;; As $cols16 for 8 columns (four accumulators).
+  (func $cols8 (param $off i32) (param $val i32) (param $cnt i32) (param $bp0 i32) (param $cp i32)
+               (param $acc i32)
+    (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
+    (local $x v128) (local $bp i32) (local $end i32)
+    (if (local.get $acc)
+      (then
+        (local.set $c0 (v128.load offset=0 (local.get $cp)))
+        (local.set $c1 (v128.load offset=16 (local.get $cp)))
+        (local.set $c2 (v128.load offset=32 (local.get $cp)))
+        (local.set $c3 (v128.load offset=48 (local.get $cp)))))
+    (local.set $end (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $cnt)))
+      (loop $pair
+        (local.set $bp (i32.add (local.get $bp0) (i32.load (local.get $off))))
+        (local.set $x (v128.load64_splat (local.get $val)))
+        (local.set $c0 (f64x2.relaxed_madd (local.get $x) (v128.load offset=0 (local.get $bp)) (local.get $c0)))
+        (local.set $c1 (f64x2.relaxed_madd (local.get $x) (v128.load offset=16 (local.get $bp)) (local.get $c1)))
+        (local.set $c2 (f64x2.relaxed_madd (local.get $x) (v128.load offset=32 (local.get $bp)) (local.get $c2)))
+        (local.set $c3 (f64x2.relaxed_madd (local.get $x) (v128.load offset=48 (local.get $bp)) (local.get $c3)))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (local.set $val (i32.add (local.get $val) (i32.const 8)))
+        (br_if $pair (i32.lt_u (local.get $off) (local.get $end)))))
+    (v128.store offset=0 (local.get $cp) (local.get $c0))
+    (v128.store offset=16 (local.get $cp) (local.get $c1))
+    (v128.store offset=32 (local.get $cp) (local.get $c2))
+    (v128.store offset=48 (local.get $cp) (local.get $c3)))
+
+  ;; As $cols16 for 2 columns (one accumulator).
+  (func $cols2 (param $off i32) (param $val i32) (param $cnt i32) (param $bp0 i32) (param $cp i32)
+               (param $acc i32)
+    (local $c0 v128) (local $end i32)
+    (if (local.get $acc) (then (local.set $c0 (v128.load (local.get $cp)))))
+    (local.set $end (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $cnt)))
+      (loop $pair
+        (local.set $c0 (f64x2.relaxed_madd
+          (v128.load64_splat (local.get $val))
+          (v128.load (i32.add (local.get $bp0) (i32.load (local.get $off))))
+          (local.get $c0)))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (local.set $val (i32.add (local.get $val) (i32.const 8)))
+        (br_if $pair (i32.lt_u (local.get $off) (local.get $end)))))
+    (v128.store (local.get $cp) (local.get $c0)))
+
+  ;; The last column of an odd-width block, scalar.
+  ;; NOTE: scalar wasm has no fused multiply-add, so this column is always mul-then-add; every
+  ;; row uses the same sequence of blocks, so a column never changes kernel between calls.
+  (func $cols1 (param $off i32) (param $val i32) (param $cnt i32) (param $bp0 i32) (param $cp i32)
+               (param $acc i32)
+    (local $c0 f64) (local $end i32)
+    (if (local.get $acc) (then (local.set $c0 (f64.load (local.get $cp)))))
+    (local.set $end (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $cnt)))
+      (loop $pair
+        (local.set $c0 (f64.add
+          (f64.mul (f64.load (local.get $val))
+                   (f64.load (i32.add (local.get $bp0) (i32.load (local.get $off)))))
+          (local.get $c0)))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (local.set $val (i32.add (local.get $val) (i32.const 8)))
+        (br_if $pair (i32.lt_u (local.get $off) (local.get $end)))))
+    (f64.store (local.get $cp) (local.get $c0)))
+
+;; C row at crow, columns [j0, j1) (=|+=) Σ_q val[q] · B[off[q], j0..j1), in blocks of 16, 8, 2, 1.
+  (func $row_product (param $off i32) (param $val i32) (param $cnt i32) (param $b i32) (param $crow i32)
+                     (param $j0 i32) (param $j1 i32) (param $acc i32)
+    (local $j i32)
+    ;; An all-zero row adds nothing (MNIST's border pixels in the weight gradient).
+    (if (i32.and (i32.eqz (local.get $cnt)) (local.get $acc)) (then (return)))
+    (local.set $j (local.get $j0))
+    (block $b16
+      (loop $l16
+        (br_if $b16 (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $j1)))
+        (call $cols16 (local.get $off) (local.get $val) (local.get $cnt)
+                      (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                      (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
+                      (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $l16)))
+    (if (i32.le_u (i32.add (local.get $j) (i32.const 8)) (local.get $j1))
+      (then
+        (call $cols8 (local.get $off) (local.get $val) (local.get $cnt)
+                     (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                     (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
+                     (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))))
+    (block $b2
+      (loop $l2
+        (br_if $b2 (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $j1)))
+        (call $cols2 (local.get $off) (local.get $val) (local.get $cnt)
+                     (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                     (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
+                     (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $l2)))
+    (if (i32.lt_u (local.get $j) (local.get $j1))
+      (then
+        (call $cols1 (local.get $off) (local.get $val) (local.get $cnt)
+                     (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                     (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
+                     (local.get $acc)))))
+
+  ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1. op(A) is [m,k]: A is stored
+  ;; [m,k], or [k,m] when transA. B is [k,n] and C is [m,n]. scratch holds two compacted rows:
+  ;; the i32 offsets at scratch and scratch + 4k, the f64 values from scratch + 8k (16-aligned).
+  ;; NOTE: each C element gets the same operations in the same order whatever rows a call
+  ;; covers, so splitting rows between calls or threads never changes a bit of the result.
+  (func $matmul_rows (export "matmul_rows")
+        (param $i0 i32) (param $i1 i32)
+        (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
+        (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $scratch i32)
+    (local $i i32) (local $rowBytes i32) (local $off1 i32) (local $val0 i32) (local $val1 i32)
+    (local $cnt0 i32) (local $cnt1 i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $off1 (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $val0 (i32.and (i32.add (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 3)))
+                                       (i32.const 15)) (i32.const -16)))
+    (local.set $val1 (i32.add (local.get $val0) (i32.shl (local.get $k) (i32.const 3))))
+    (local.set $i (local.get $i0))
+    (if (i32.eqz (local.get $transA))
+      (then
+        (block $done
+          (loop $row
+            (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+            (local.set $cnt0 (call $compact_row
+              (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
+              (local.get $k) (local.get $rowBytes) (local.get $scratch) (local.get $val0)))
+            (call $row_product (local.get $scratch) (local.get $val0) (local.get $cnt0) (local.get $b)
+              (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
+              (i32.const 0) (local.get $n) (local.get $acc))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row))))
+      (else
+        ;; Row i of op(A) is column i of A: two columns per pass over A's rows.
+        (block $done
+          (loop $pair
+            (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $i1)))
+            (call $compact_columns2
+              (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
+              (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes)
+              (local.get $scratch) (local.get $val0) (local.get $off1) (local.get $val1))
+            (local.set $cnt1)
+            (local.set $cnt0)
+            (call $row_product (local.get $scratch) (local.get $val0) (local.get $cnt0) (local.get $b)
+              (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
+              (i32.const 0) (local.get $n) (local.get $acc))
+            (call $row_product (local.get $off1) (local.get $val1) (local.get $cnt1) (local.get $b)
+              (i32.add (local.get $c) (i32.mul (i32.add (local.get $i) (i32.const 1)) (local.get $rowBytes)))
+              (i32.const 0) (local.get $n) (local.get $acc))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $pair)))
+        (if (i32.lt_u (local.get $i) (local.get $i1))
+          (then
+            (local.set $cnt0 (call $compact_strided
+              (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
+              (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes) (i32.const 0)
+              (local.get $scratch) (local.get $val0)))
+            (call $row_product (local.get $scratch) (local.get $val0) (local.get $cnt0) (local.get $b)
+              (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
+              (i32.const 0) (local.get $n) (local.get $acc)))))))
+
+  ;; Shared jobs for worker threads. A job at `job` (64 bytes): i64 claim word (low half: next
+  ;; chunk, high half: job sequence number), i32 chunks finished, i32 chunk count, i32 rows per
+  ;; chunk, then the matmul_rows arguments a, m, k, transA, b, n, c, acc, scratch, and the
+  ;; scratch stride between threads.
+
+  ;; Opens job number `seq` for claiming (after its arguments are written).
+  (func (export "publish") (param $job i32) (param $seq i32)
+    (i32.atomic.store offset=8 (local.get $job) (i32.const 0))
+    (i64.atomic.store (local.get $job) (i64.shl (i64.extend_i32_u (local.get $seq)) (i64.const 32))))
+
+  ;; Claims and computes chunks of job `seq` until none are left; returns how many it did.
+  ;; NOTE: a claim is a compare-and-swap on (seq, next chunk), so a thread that wakes late for
+  ;; an old job can never take a chunk of a newer one.
+  (func (export "run_job") (param $job i32) (param $seq i32) (param $thread i32) (result i32)
+    (local $claim i64) (local $chunk i32) (local $done i32) (local $i0 i32) (local $i1 i32)
+    (block $finished
+      (loop $next
+        (local.set $claim (i64.atomic.load (local.get $job)))
+        (br_if $finished (i32.ne (i32.wrap_i64 (i64.shr_u (local.get $claim) (i64.const 32))) (local.get $seq)))
+        (local.set $chunk (i32.wrap_i64 (local.get $claim)))
+        (br_if $finished (i32.ge_u (local.get $chunk) (i32.load offset=12 (local.get $job))))
+        (br_if $next (i64.ne (i64.atomic.rmw.cmpxchg (local.get $job) (local.get $claim)
+                                (i64.add (local.get $claim) (i64.const 1)))
+                             (local.get $claim)))
+        (local.set $i0 (i32.mul (local.get $chunk) (i32.load offset=16 (local.get $job))))
+        (local.set $i1 (i32.add (local.get $i0) (i32.load offset=16 (local.get $job))))
+        (if (i32.gt_u (local.get $i1) (i32.load offset=24 (local.get $job)))
+          (then (local.set $i1 (i32.load offset=24 (local.get $job)))))
+        (call $matmul_rows (local.get $i0) (local.get $i1)
+          (i32.load offset=20 (local.get $job)) (i32.load offset=24 (local.get $job))
+          (i32.load offset=28 (local.get $job)) (i32.load offset=32 (local.get $job))
+          (i32.load offset=36 (local.get $job)) (i32.load offset=40 (local.get $job))
+          (i32.load offset=44 (local.get $job)) (i32.load offset=48 (local.get $job))
+          (i32.add (i32.load offset=52 (local.get $job))
+                   (i32.mul (local.get $thread) (i32.load offset=56 (local.get $job)))))
+        (drop (i32.atomic.rmw.add offset=8 (local.get $job) (i32.const 1)))
+        (local.set $done (i32.add (local.get $done) (i32.const 1)))
+        (br $next)))
+    (local.get $done))
+
+  ;; dst[cols, rows] = srcᵀ for src [rows, cols], in strips of 8 source rows so that each
+  ;; destination write is 64 contiguous bytes.
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $i0 i32) (local $h i32) (local $j i32) (local $r i32) (local $s i32) (local $d i32)
+    (block $strips_done
+      (loop $strip
+        (br_if $strips_done (i32.ge_u (local.get $i0) (local.get $rows)))
+        (local.set $h (i32.sub (local.get $rows) (local.get $i0)))
+        (if (i32.gt_u (local.get $h) (i32.const 8)) (then (local.set $h (i32.const 8))))
+        (local.set $j (i32.const 0))
+        (block $cols_done
+          (loop $col
+            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $cols)))
+            ;; s = &src[i0, j], d = &dst[j, i0]
+            (local.set $s (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $cols)) (local.get $j)) (i32.const 3))))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i0)) (i32.const 3))))
+            (local.set $r (i32.const 0))
+            (loop $row
+              (f64.store (local.get $d) (f64.load (local.get $s)))
+              (local.set $s (i32.add (local.get $s) (i32.shl (local.get $cols) (i32.const 3))))
+              (local.set $d (i32.add (local.get $d) (i32.const 8)))
+              (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $h))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $col)))
+        (local.set $i0 (i32.add (local.get $i0) (i32.const 8)))
+        (br $strip))))
+)

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableNodeBackends, disposeBackends } from '../../../src-engine/kernels/threads/node-backends';
+import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
+import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';
+import { errorVsReference, label, matmulCases, runCase } from './kernel-cases';
+
+const CASES = matmulCases(96, 11);
+// Big enough to be split even with the default threshold: the MNIST layers.
+const MNIST = [
+  { m: 64, k: 784, n: 128, transA: false, transB: false, accumulate: false, zeros: 0.8 },
+  { m: 784, k: 64, n: 128, transA: true, transB: false, accumulate: true, zeros: 0.8 },
+  { m: 128, k: 128, n: 256, transA: false, transB: true, accumulate: true, zeros: 0 },
+  { m: 129, k: 257, n: 65, transA: true, transB: true, accumulate: false, zeros: 0.5 },
+];
+
+describe('threaded wasm kernels', () => {
+  const made: ThreadedKernels[] = [];
+  const threaded = (threads: number, chunksPerThread = 3): ThreadedKernels => {
+    // No thresholds: split even the smallest product, to exercise every chunking.
+    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, minFlopsPerByte: 0, variant: 'simd' });
+    if (!k) throw new Error('no threaded backend');
+    made.push(k);
+    return k;
+  };
+  let two: ThreadedKernels;
+  let three: ThreadedKernels;
+  beforeAll(async () => {
+    two = threaded(2);
+    three = threaded(3, 5);
+    await Promise.all([two.ready(), three.ready()]);
+  });
+  afterAll(() => {
+    for (const k of made) k.dispose();
+  });
+
+  it('matches the TypeScript kernels within 1e-12 on random shapes', () => {
+    for (const [i, c] of CASES.entries()) {
+      expect(errorVsReference(two, c, 200 + i), label(c)).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
+  it('is bit-identical to one thread for 1, 2 and 3 threads and any chunking', () => {
+    const single = createWasmKernels({ variant: 'simd' })!;
+    const one = threaded(1);
+    for (const [i, c] of [...CASES, ...MNIST].entries()) {
+      const expected = runCase(single, c, 300 + i);
+      for (const k of [one, two, three]) expect(runCase(k, c, 300 + i), `${k.name} ${label(c)}`).toEqual(expected);
+    }
+  });
+
+  it('gives the same bits on every run (a fixed thread count keeps training deterministic)', () => {
+    const k = createThreadedWasmKernels({ threads: 2, variant: 'relaxed' }) ?? two;
+    made.push(k as ThreadedKernels);
+    for (const [i, c] of MNIST.entries()) {
+      const first = runCase(k, c, 400 + i);
+      for (let rep = 0; rep < 5; rep++) expect(runCase(k, c, 400 + i)).toEqual(first);
+    }
+  });
+
+  it('computes alone, correctly, before its workers have started', () => {
+    const k = createThreadedWasmKernels({ threads: 2, minFlops: 0, minFlopsPerByte: 0, variant: 'simd' })!;
+    made.push(k);
+    const c = MNIST[0]!;
+    expect(runCase(k, c, 1)).toEqual(runCase(createWasmKernels({ variant: 'simd' })!, c, 1));
+  });
+
+  it('lists the threaded backend among the Node backends', async () => {
+    const backends = await availableNodeBackends(2);
+    expect(backends.map((b) => b.name)).toEqual(['typescript', 'wasm-simd', 'wasm-relaxed-simd', 'wasm-relaxed-simd-2t']);
+    disposeBackends(backends);
+  });
+});

@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../../../src-engine/kernels/kernels';
+import { jsKernels } from '../../../src-engine/kernels/js-kernels';
+import { availableBackends, bestBackend } from '../../../src-engine/kernels/backends';
+import { enableRelaxedSimd } from '../../../src-engine/kernels/threads/relaxed-simd-flag';
+import { createWasmKernels, wasmFeatures } from '../../../src-engine/kernels/wasm/wasm-kernels';
+import { errorVsReference, label, matmulCases, randomArray, relativeError, rng, runCase } from './kernel-cases';
+
+const CASES = matmulCases(160, 6);
+
+beforeAll(() => {
+  enableRelaxedSimd();
+});
+
+describe('wasm feature detection', () => {
+  it('finds SIMD and shared memory in Node 20, and relaxed SIMD once the flag is set', () => {
+    expect(wasmFeatures()).toEqual({ simd: true, relaxedSimd: true, sharedMemory: true });
+  });
+
+  it('lists TypeScript first, then both wasm variants', () => {
+    expect(availableBackends().map((b) => b.name)).toEqual(['typescript', 'wasm-simd', 'wasm-relaxed-simd']);
+    expect(bestBackend().name).toBe('wasm-relaxed-simd');
+  });
+});
+
+for (const variant of ['simd', 'relaxed'] as const) {
+  describe(`wasm ${variant} matmul vs the TypeScript kernels`, () => {
+    let wasm: Kernels;
+    beforeAll(() => {
+      const k = createWasmKernels({ variant });
+      if (!k) throw new Error(`no ${variant} backend`);
+      wasm = k;
+    });
+
+    it.each(CASES.map((c, i) => [label(c), c, i] as const))('%s', (_name, c, i) => {
+      expect(errorVsReference(wasm, c, 100 + i)).toBeLessThanOrEqual(1e-12);
+    });
+
+    it('gets the MNIST first-layer products (784 inputs, 80% zeros) right', () => {
+      for (const [m, k, n, transA] of [[64, 784, 128, false], [784, 64, 128, true], [128, 784, 256, false]] as const) {
+        const c = { m, k, n, transA, transB: false, accumulate: true, zeros: 0.8 };
+        expect(errorVsReference(wasm, c, 7)).toBeLessThanOrEqual(1e-12);
+      }
+    });
+
+    it('grows its memory for a product bigger than any before', () => {
+      // 5.6 MB of operands: more than the 1 MiB the memory starts with.
+      const c = { m: 200, k: 1500, n: 130, transA: false, transB: true, accumulate: false, zeros: 0.5 };
+      expect(errorVsReference(wasm, c, 8)).toBeLessThanOrEqual(1e-12);
+      const small = { m: 3, k: 5, n: 7, transA: true, transB: false, accumulate: true, zeros: 0.5 };
+      expect(errorVsReference(wasm, small, 9)).toBeLessThanOrEqual(1e-12);
+    });
+
+    it('reads only the first m·k, k·n values and writes only the first m·n', () => {
+      const rand = rng(3);
+      const a = randomArray(rand, 2 * 3 + 5);
+      const b = randomArray(rand, 3 * 4 + 5);
+      const c = new Float64Array(2 * 4 + 3).fill(42);
+      const ref = c.slice();
+      jsKernels.matmul(a, b, ref, 2, 3, 4, false, false, false);
+      wasm.matmul(a, b, c, 2, 3, 4, false, false, false);
+      expect(Array.from(c.subarray(8))).toEqual([42, 42, 42]);
+      expect(relativeError(c, ref, ref.map(() => 1))).toBeLessThanOrEqual(1e-12);
+    });
+
+    it('writes zeros for k = 0 (or leaves C alone when accumulating) and accepts empty m or n', () => {
+      const c = new Float64Array([1, 2, 3, 4]);
+      wasm.matmul(new Float64Array(0), new Float64Array(0), c, 2, 0, 2, false, false, true);
+      expect(Array.from(c)).toEqual([1, 2, 3, 4]);
+      wasm.matmul(new Float64Array(0), new Float64Array(0), c, 2, 0, 2, false, false, false);
+      expect(Array.from(c)).toEqual([0, 0, 0, 0]);
+      expect(() => wasm.matmul(new Float64Array(0), new Float64Array(6), c, 0, 3, 2, false, false, false)).not.toThrow();
+      expect(() => wasm.matmul(new Float64Array(6), new Float64Array(0), c, 2, 3, 0, false, false, false)).not.toThrow();
+    });
+
+    it('propagates NaN and Infinity from nonzero entries, and skips zeros like the reference', () => {
+      // A = [[NaN, 0], [0, 1]] · B = [[1, 2], [Infinity, 3]]: the 0·Infinity product is skipped.
+      const a = new Float64Array([NaN, 0, 0, 1]);
+      const b = new Float64Array([1, 2, Infinity, 3]);
+      const c = new Float64Array(4);
+      const ref = new Float64Array(4);
+      wasm.matmul(a, b, c, 2, 2, 2, false, false, false);
+      jsKernels.matmul(a, b, ref, 2, 2, 2, false, false, false);
+      expect(Array.from(c)).toEqual(Array.from(ref));
+      expect(Array.from(c)).toEqual([NaN, NaN, Infinity, 3]);
+    });
+
+    it('adds row vectors and sums rows like the reference', () => {
+      const rand = rng(5);
+      const x = randomArray(rand, 7 * 5);
+      const bias = randomArray(rand, 5);
+      const out = new Float64Array(35);
+      const ref = new Float64Array(35);
+      wasm.addRowVector(x, bias, out, 7, 5);
+      jsKernels.addRowVector(x, bias, ref, 7, 5);
+      expect(out).toEqual(ref);
+      const sums = new Float64Array(5).fill(1);
+      const refSums = sums.slice();
+      wasm.sumRows(x, sums, 7, 5, true);
+      jsKernels.sumRows(x, refSums, 7, 5, true);
+      expect(sums).toEqual(refSums);
+    });
+  });
+}
+
+describe('wasm simd (multiply then add)', () => {
+  it('is bit-identical to the TypeScript kernels when B is not transposed (same additions, same order)', () => {
+    const wasm = createWasmKernels({ variant: 'simd' })!;
+    for (const [i, c] of CASES.filter((c) => !c.transB).entries()) {
+      expect(runCase(wasm, c, 500 + i), label(c)).toEqual(runCase(jsKernels, c, 500 + i));
+    }
+  });
+});
