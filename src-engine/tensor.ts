@@ -34,10 +34,12 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 export class Tensor {
-  readonly data: Float64Array;
+  /** The values. NOTE: the optimizer swaps a parameter's buffer (double buffering), so do not keep it across steps. */
+  data: Float64Array;
   readonly shape: readonly number[];
-  /** Accumulated ∂loss/∂this, same layout as data; null until backward reaches it. */
-  grad: Float64Array | null = null;
+  private gradData: Float64Array | null = null;
+  /** zeroGrad() ran since the buffer was last written: it counts as zeros. */
+  private gradStale = false;
   requiresGrad: boolean;
   /** Tensors this one was computed from (empty for leaves). */
   readonly parents: readonly Tensor[];
@@ -69,15 +71,39 @@ export class Tensor {
     return this.data.length;
   }
 
-  /** The grad buffer, allocated (zeros) on first use. */
-  gradBuffer(): Float64Array {
-    if (!this.grad) this.grad = new Float64Array(this.data.length);
-    return this.grad;
+  /** Accumulated ∂loss/∂this, same layout as data; null until backward reaches it. */
+  get grad(): Float64Array | null {
+    if (this.gradStale) this.gradBuffer();
+    return this.gradData;
   }
 
-  /** Forget the accumulated gradient. */
+  set grad(g: Float64Array | null) {
+    this.gradData = g;
+    this.gradStale = false;
+  }
+
+  /** The grad buffer to add into, allocated (zeros) on first use. */
+  gradBuffer(): Float64Array {
+    if (!this.gradData) this.gradData = new Float64Array(this.data.length);
+    else if (this.gradStale) this.gradData.fill(0);
+    this.gradStale = false;
+    return this.gradData;
+  }
+
+  /**
+   * The grad buffer for a kernel that can either add into it or overwrite it: `accumulate` is
+   * false when the buffer holds nothing yet, so the kernel skips reading zeros.
+   */
+  gradSink(): { buf: Float64Array; accumulate: boolean } {
+    const fresh = !this.gradData || this.gradStale;
+    if (!this.gradData) this.gradData = new Float64Array(this.data.length);
+    this.gradStale = false;
+    return { buf: this.gradData, accumulate: !fresh };
+  }
+
+  /** Forget the accumulated gradient (lazily: the buffer is cleared or overwritten when next used). */
   zeroGrad(): void {
-    if (this.grad) this.grad.fill(0);
+    if (this.gradData) this.gradStale = true;
   }
 
   /** The single value of a one-element tensor. */

@@ -123,19 +123,6 @@ export class Model {
     const s = e.reduce((a, b) => a + b, 0);
     return e.map((v) => v / s);
   }
-
-  /** Copy every parameter into a flat list of buffers (for the divergence guard). */
-  copyParams(into?: Float64Array[]): Float64Array[] {
-    const ps = this.parameters();
-    const out = into ?? ps.map((p) => new Float64Array(p.tensor.size));
-    ps.forEach((p, i) => out[i].set(p.tensor.data));
-    return out;
-  }
-
-  /** Restore parameters from copyParams(). */
-  restoreParams(saved: Float64Array[]): void {
-    this.parameters().forEach((p, i) => p.tensor.data.set(saved[i]));
-  }
 }
 
 function activate(layer: LayerSpec, h: Tensor): Tensor {

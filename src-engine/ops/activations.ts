@@ -1,16 +1,33 @@
-import { Tensor } from '../tensor';
+import { result, Tensor } from '../tensor';
 import { unary } from './unary';
 
 // NOTE: at exactly x = 0 relu's derivative is taken as 0 (as PyTorch does); the subgradient
 // set is [0, 1] and any choice is valid, 0 keeps dead units dead.
+// NOTE: relu and leaky relu are plain loops rather than unary()'s closures: they run on every
+// hidden layer of every batch.
+
 /** max(x, 0) */
 export function relu(x: Tensor): Tensor {
-  return unary('relu', x, (v) => (v > 0 ? v : 0), (v) => (v > 0 ? 1 : 0));
+  const X = x.data;
+  const out = new Float64Array(X.length);
+  for (let i = 0; i < X.length; i++) out[i] = X[i] > 0 ? X[i] : 0;
+  return result(out, x.shape, [x], 'relu', (y) => {
+    const dy = y.grad!;
+    const dx = x.gradBuffer();
+    for (let i = 0; i < dy.length; i++) if (X[i] > 0) dx[i] += dy[i]; // dx = dy · [x > 0]
+  });
 }
 
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
-  return unary('leaky_relu', x, (v) => (v > 0 ? v : slope * v), (v) => (v > 0 ? 1 : slope));
+  const X = x.data;
+  const out = new Float64Array(X.length);
+  for (let i = 0; i < X.length; i++) out[i] = X[i] > 0 ? X[i] : slope * X[i];
+  return result(out, x.shape, [x], 'leaky_relu', (y) => {
+    const dy = y.grad!;
+    const dx = x.gradBuffer();
+    for (let i = 0; i < dy.length; i++) dx[i] += X[i] > 0 ? dy[i] : slope * dy[i];
+  });
 }
 
 /** 1 / (1 + e⁻ˣ), computed without overflow for large |x|. */

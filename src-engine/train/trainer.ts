@@ -84,8 +84,6 @@ export class Trainer {
   private readonly clock: () => number;
   private order: Uint32Array | null = null;
   private epochStart = 0;
-  private savedParams: Float64Array[] | null = null;
-  private savedSlots: Map<string, Float64Array> | null = null;
 
   /**
    * @param clock milliseconds, for samples/s (the engine core reads no clock itself)
@@ -137,7 +135,7 @@ export class Trainer {
     if (t.config.optimizer !== this.config.optimizer) {
       throw new Error(`this run was trained with ${t.config.optimizer}; resume it with the same optimizer`);
     }
-    this.optimizer.restoreSlots(toInternalSlots(c.optimizer, this.model), true);
+    this.optimizer.restoreSlots(toInternalSlots(c.optimizer, this.model));
     this.optimizer.t = t.step;
     Object.assign(this.state, { epoch: t.epoch, step: t.step, stepInEpoch: t.stepInEpoch, epochRng: t.epochRng, partial: { ...t.partial }, seconds: t.seconds });
     if (c.dataset && c.dataset.hash !== this.data.meta.hash) {
@@ -177,8 +175,6 @@ export class Trainer {
     const count = Math.min(this.config.batch, this.data.train.count - start);
     const { x, labels, n } = this.batcher.fill(this.order, start, count);
     const lr = this.lr;
-    this.savedParams = this.model.copyParams(this.savedParams ?? undefined);
-    this.savedSlots = this.optimizer.copySlots(this.savedSlots ?? undefined);
     this.optimizer.zeroGrad();
     const logits = this.model.forward(new Tensor(x, [n, this.model.inputSize]));
     const lossT = this.model.loss(logits, labels);
@@ -200,8 +196,7 @@ export class Trainer {
   private diverged(loss: number): never {
     // NOTE: the weights that produced this loss are already bad; go back to those before the
     // previous step, whose loss was finite.
-    if (this.savedParams) this.model.restoreParams(this.savedParams);
-    if (this.savedSlots) this.optimizer.restoreSlots(this.savedSlots);
+    this.optimizer.undoLastStep();
     const what = Number.isNaN(loss) ? 'NaN' : 'infinite';
     throw new DivergenceError(
       `loss became ${what} at epoch ${this.state.epoch + 1}, step ${this.state.stepInEpoch + 1} — the learning rate ${this.config.lr} is probably too high`,

@@ -48,16 +48,18 @@ describe('optimizers follow PyTorch update rules', () => {
     expect(adam[0]).toBeCloseTo(1 - 0.01, 6); // the decay became a gradient, normalised by Adam
   });
 
-  it('slots are named per parameter and restored exactly', () => {
+  it('slots are named per parameter, and the last step can be undone exactly', () => {
     const w = Tensor.from([1, 2], [2], true);
     const opt = new Optimizer([{ name: '0.weight', tensor: w }], { ...sgd, name: 'adam' });
     expect([...opt.slots.keys()]).toEqual(['0.weight.m', '0.weight.v']);
     w.grad = Float64Array.of(1, 1);
     opt.step(0.1);
-    const saved = opt.copySlots();
+    const after1 = { w: Array.from(w.data), m: Array.from(opt.slots.get('0.weight.m')!), t: opt.t };
+    w.grad = Float64Array.of(3, -5);
     opt.step(0.1);
-    opt.restoreSlots(saved);
-    expect(Array.from(opt.slots.get('0.weight.m')!)).toEqual(Array.from(saved.get('0.weight.m')!));
+    expect(opt.undoLastStep()).toBe(true);
+    expect({ w: Array.from(w.data), m: Array.from(opt.slots.get('0.weight.m')!), t: opt.t }).toEqual(after1);
+    expect(opt.undoLastStep()).toBe(false); // only one step back
     expect(() => opt.restoreSlots(new Map())).toThrow('optimizer state is missing 0.weight.m');
   });
 });
