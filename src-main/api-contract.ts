@@ -10,6 +10,7 @@ import type {
   EngineEvent,
   ModelInfo,
 } from '../src-engine/protocol';
+import type { ModelCalls, ModelSavedEvent } from './models-contract';
 
 /** Renderer channel -> the engine call it forwards to. */
 export const ENGINE_CHANNELS = {
@@ -71,7 +72,7 @@ export interface AppCalls {
   'training:recover': { args: Record<string, never>; result: EngineCalls['train:start']['result'] };
 }
 
-export type ApiCalls = EngineApiCalls & AppCalls;
+export type ApiCalls = EngineApiCalls & AppCalls & ModelCalls;
 export type ApiCallName = keyof ApiCalls;
 export type ApiArgs<K extends ApiCallName> = ApiCalls[K]['args'];
 export type ApiResult<K extends ApiCallName> = ApiCalls[K]['result'];
@@ -85,12 +86,31 @@ const APP_CHANNELS: Record<keyof AppCalls, true> = {
   'training:recover': true,
 };
 
+const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {
+  'models:list': true,
+  'models:open': true,
+  'models:continue': true,
+  'models:rename': true,
+  'models:duplicate': true,
+  'models:delete': true,
+  'models:reveal': true,
+  'models:export': true,
+  'models:export-csv': true,
+  'models:import': true,
+  'models:upload': true,
+};
+
 /** Every channel the renderer may call. */
-export const API_CHANNELS = [...Object.keys(ENGINE_CHANNELS), ...Object.keys(APP_CHANNELS)] as ApiCallName[];
+export const API_CHANNELS = [...Object.keys(ENGINE_CHANNELS), ...Object.keys(APP_CHANNELS), ...Object.keys(MODEL_CHANNELS)] as ApiCallName[];
 
 /** True for a known channel name (the preload and main refuse others). */
 export function isApiChannel(name: unknown): name is ApiCallName {
   return typeof name === 'string' && (API_CHANNELS as string[]).includes(name);
+}
+
+/** True for the model library's channels. */
+export function isModelChannel(name: ApiCallName): name is keyof ModelCalls {
+  return name in MODEL_CHANNELS;
 }
 
 /** True for channels answered by the engine worker. */
@@ -155,7 +175,8 @@ export type ApiEvent =
   | EngineStoppedEvent
   | ThemeEvent
   | CommandEvent
-  | ConnectionLostEvent;
+  | ConnectionLostEvent
+  | ModelSavedEvent;
 
 /** How every call is answered on the wire (IPC and WebSocket): never a thrown exception. */
 export type ApiReply<R = unknown> = { ok: true; result: R } | { ok: false; error: string };

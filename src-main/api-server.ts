@@ -2,11 +2,13 @@
  * The host side of the renderer API, shared by the Electron IPC handlers and the browser-mode
  * WebSocket: validates every call, checks dataset paths against the ones this session approved,
  * forwards engine calls to the EngineHost and answers the app calls with platform handlers.
+ * With a model library it also autosaves every checkpoint and answers the `models:*` calls.
  */
 import type { DatasetSource, ModelInfo, TrainConfig } from '../src-engine/protocol';
 import {
   ENGINE_CHANNELS,
   isEngineChannel,
+  isModelChannel,
   type ApiArgs,
   type ApiCallName,
   type ApiEvent,
@@ -14,7 +16,10 @@ import {
   type AppCalls,
   type DatasetChoice,
 } from './api-contract';
+import { Autosaver } from './autosave';
+import type { CheckpointStore } from './checkpoint-store';
 import type { EngineHost, HostEvent } from './engine-host';
+import { ModelApi, type ModelPlatform } from './model-api';
 import { checkApiCall } from './validate-api';
 
 type PlatformCalls = Omit<AppCalls, 'training:recover'>;
@@ -24,6 +29,12 @@ export type PlatformHandlers = {
   [K in keyof PlatformCalls]: (args: PlatformCalls[K]['args']) => Promise<PlatformCalls[K]['result']>;
 };
 
+/** The models folder and what the platform adds to it (dialogs, file manager). */
+export interface ModelLibraryOptions {
+  store: CheckpointStore;
+  platform: ModelPlatform;
+}
+
 const datasetKey = (source: DatasetSource) => JSON.stringify(source);
 
 /** Dispatches renderer calls and turns engine events into renderer events. */
@@ -31,11 +42,23 @@ export class ApiServer {
   private readonly approved = new Set<string>();
   private readonly listeners = new Set<(event: ApiEvent) => void>();
   private lastCheckpoint: { bytes: Uint8Array; info: ModelInfo } | null = null;
+  /** Writes every checkpoint into the models folder (null without a library). */
+  readonly autosave: Autosaver | null = null;
+  private readonly models: ModelApi | null = null;
 
   constructor(
     private readonly host: EngineHost,
     private readonly platform: PlatformHandlers,
+    library?: ModelLibraryOptions,
   ) {
+    if (library) {
+      const autosave = new Autosaver(library.store, {
+        onSaved: ({ name, reason, info }) => this.emit({ type: 'models:saved', name, reason, epoch: info.epoch }),
+        onError: (message) => this.emit({ type: 'error', message }),
+      });
+      this.autosave = autosave;
+      this.models = new ModelApi({ ...library, autosave, engine: host, checkDataset: (source) => this.checkDataset(source) });
+    }
     host.onEvent((event) => this.relay(event));
   }
 
@@ -72,6 +95,10 @@ export class ApiServer {
       if (name === 'dataset:info') this.checkDataset((args as ApiArgs<'dataset:info'>).source);
       return this.host.call(ENGINE_CHANNELS[name], args as never);
     }
+    if (isModelChannel(name)) {
+      if (!this.models) throw new Error('The model library is not available.');
+      return this.models.handle(name, args as never);
+    }
     switch (name) {
       case 'training:recover':
         return this.recover();
@@ -90,15 +117,22 @@ export class ApiServer {
     }
   }
 
-  private recover() {
+  private async recover() {
     const saved = this.lastCheckpoint;
     if (!saved) throw new Error('There is no saved epoch to resume from yet.');
     const config: TrainConfig | null = saved.info.config;
     if (!config) throw new Error('The last checkpoint does not say how it was trained, so it cannot be resumed.');
-    return this.host.call('train:start', { config, resume: saved.bytes });
+    // NOTE: the recovered run goes on writing the model the crashed run wrote.
+    this.autosave?.saveNextRunAs(this.autosave.lastName);
+    try {
+      return await this.host.call('train:start', { config, resume: saved.bytes });
+    } finally {
+      this.autosave?.saveNextRunAs(null);
+    }
   }
 
   private relay(event: HostEvent): void {
+    this.autosave?.handle(event);
     let out: ApiEvent;
     if (event.type === 'checkpoint') {
       this.lastCheckpoint = { bytes: event.bytes, info: event.info };
@@ -108,6 +142,10 @@ export class ApiServer {
     } else {
       out = event;
     }
-    for (const listener of [...this.listeners]) listener(out);
+    this.emit(out);
+  }
+
+  private emit(event: ApiEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
   }
 }

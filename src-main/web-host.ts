@@ -32,6 +32,8 @@ export interface WebHostOptions {
   token?: string;
   /** Largest WebSocket message accepted (uploads), bytes. */
   maxMessageBytes?: number;
+  /** Told the number of open pages (WebSockets) whenever one connects or goes away. */
+  onConnections?: (count: number) => void;
 }
 
 export interface WebHost {
@@ -158,7 +160,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const serve = (ws: WebSocket) => {
     const stop = options.api.onEvent((event) => send(ws, { kind: 'event', event }));
-    ws.on('close', stop);
+    options.onConnections?.(sockets.clients.size);
+    ws.on('close', () => {
+      stop();
+      options.onConnections?.(sockets.clients.size);
+    });
     ws.on('message', async (data, isBinary) => {
       let call: SocketCall;
       try {

@@ -9,6 +9,8 @@ import path from 'node:path';
 import { version } from '../package.json';
 import { ApiServer } from './api-server';
 import { modelsDir, userDataDir } from './app-paths';
+import { stopAndSave } from './autosave';
+import { CheckpointStore } from './checkpoint-store';
 import { EngineHost } from './engine-host';
 import { childSpawner } from './spawn-child';
 import { webPlatform } from './web-platform';
@@ -28,11 +30,22 @@ function portArgument(argv: string[]): number {
 async function main(): Promise<void> {
   const models = modelsDir(userDataDir());
   await mkdir(models, { recursive: true });
+  const store = new CheckpointStore(models);
+  await store.init();
   const uploadRoot = await mkdtemp(path.join(os.tmpdir(), 'scratchnet-uploads-'));
   const host = new EngineHost(childSpawner(path.join(__dirname, 'engine-worker.js')));
   host.start();
-  const api = new ApiServer(host, webPlatform({ version, modelsDir: models, uploadRoot }));
-  const web = await startWebHost({ api, rendererDir: path.join(__dirname, '..', 'renderer'), port: portArgument(process.argv) });
+  const api = new ApiServer(host, webPlatform({ version, modelsDir: models, uploadRoot }), { store, platform: {} });
+  const web = await startWebHost({
+    api,
+    rendererDir: path.join(__dirname, '..', 'renderer'),
+    port: portArgument(process.argv),
+    // NOTE: the last page closing is browser mode's "quit": a run still going is stopped and saved
+    // (the page also asks first, and stops it itself when it can).
+    onConnections: (count) => {
+      if (count === 0 && api.autosave?.running) void stopAndSave(host, api.autosave);
+    },
+  });
   console.log(
     [
       'Scratchnet is running in browser mode.',
@@ -45,6 +58,11 @@ async function main(): Promise<void> {
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    // NOTE: a run still going is stopped and its checkpoint written before the engine goes.
+    if (api.autosave?.running) {
+      const saved = await stopAndSave(host, api.autosave);
+      if (saved) console.log(`Stopped the run and saved it as "${saved}" in ${models}.`);
+    }
     host.dispose();
     await web.close();
     await rm(uploadRoot, { recursive: true, force: true });

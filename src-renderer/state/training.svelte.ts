@@ -159,6 +159,60 @@ export class TrainingSession {
     }
   }
 
+  /**
+   * Continue a saved model (Models view): its past epochs stay on the charts and the new ones
+   * follow. Throws the host's message when it cannot start (the session is then left idle).
+   * @param epochs epochs in all to train to
+   */
+  async continueModel(name: string, epochs: number): Promise<void> {
+    if (this.active) throw new Error('A run is going; stop it first.');
+    this.lowestRunId = (this.runId ?? this.lowestRunId - 1) + 1;
+    this.runId = null;
+    this.error = null;
+    this.note = null;
+    this.savedEpoch = null;
+    this.activeBefore = 0;
+    this.elapsed = 0;
+    this.state = 'starting';
+    try {
+      const { runId, info } = await this.api.call('models:continue', { name, epochs });
+      this.runId = runId;
+      this.showHistory(info);
+      if (this.state === 'starting') this.setState('training');
+    } catch (error) {
+      this.setState('idle');
+      throw error;
+    }
+  }
+
+  /** Show a model opened from the library: its history on the charts, nothing running. */
+  showModel(info: ModelInfo): void {
+    if (this.active) return;
+    this.error = null;
+    this.note = null;
+    this.savedEpoch = info.epoch;
+    this.elapsed = info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
+    this.showHistory(info);
+    this.setState('idle');
+  }
+
+  /** Replace the charts with a model's per-epoch history. */
+  private showHistory(info: ModelInfo): void {
+    const series = new Series();
+    for (const m of info.history) {
+      series.train.push({ x: m.epoch, y: m.train_accuracy });
+      if (Number.isFinite(m.test_accuracy)) series.test.push({ x: m.epoch, y: m.test_accuracy });
+      if (m.val_accuracy !== undefined) series.val.push({ x: m.epoch, y: m.val_accuracy });
+    }
+    this.series = series;
+    this.revision++;
+    this.info = info;
+    this.config = info.config;
+    this.history = info.history;
+    const epochs = Math.max(info.config?.epochs ?? 0, info.epoch);
+    this.progress = { ...EMPTY_PROGRESS, epoch: info.epoch, epochs, fraction: epochs ? info.epoch / epochs : 0 };
+  }
+
   /** Stop listening (component teardown). */
   dispose(): void {
     this.stopListening();

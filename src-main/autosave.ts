@@ -1,0 +1,148 @@
+/**
+ * Autosave: every checkpoint the engine emits (each epoch end, pause, stop, the end of a run, and
+ * the last good weights when training diverges) is written atomically into the models folder
+ * under the run's name, so no crash loses more than the current epoch. A new run gets a name
+ * from its dataset, layer sizes and start time; a continued model keeps writing its own file.
+ */
+import { layerSizes } from '../src-engine/architecture';
+import type { ModelInfo } from '../src-engine/protocol';
+import type { CheckpointStore } from './checkpoint-store';
+import type { HostEvent } from './engine-host';
+import { runModelName, uniqueModelName } from './model-names';
+
+/** Why the engine wrote a checkpoint. */
+export type CheckpointReason = 'epoch' | 'pause' | 'stop' | 'done';
+
+/** Hooks and the clock of an Autosaver. */
+export interface AutosaveOptions {
+  /** The clock that stamps run names (tests fix it). */
+  now?: () => Date;
+  /** A checkpoint was written. */
+  onSaved?: (saved: { name: string; reason: CheckpointReason; info: ModelInfo }) => void;
+  /** A checkpoint could not be written (disk full, folder removed...): a sentence for the person. */
+  onError?: (message: string) => void;
+}
+
+interface Run {
+  started: Date;
+  /** null until the first checkpoint names it. */
+  name: string | null;
+}
+
+/** Writes the engine's checkpoints into the store and knows whether a run is going. */
+export class Autosaver {
+  private readonly runs = new Map<number, Run>();
+  private target: string | null = null;
+  private activeRun: number | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private last: string | null = null;
+
+  constructor(
+    private readonly store: CheckpointStore,
+    private readonly options: AutosaveOptions = {},
+  ) {}
+
+  /** Whether a run is training or paused (quitting then offers to stop it). */
+  get running(): boolean {
+    return this.activeRun !== null;
+  }
+
+  /** The model the going run writes (null before its first checkpoint or when nothing runs). */
+  get activeName(): string | null {
+    return this.activeRun === null ? null : (this.runs.get(this.activeRun)?.name ?? null);
+  }
+
+  /** The model the last run wrote (a recovery continues it). */
+  get lastName(): string | null {
+    return this.last;
+  }
+
+  /** Make the next run that starts write into this model (Continue training, recovery); null clears. */
+  saveNextRunAs(name: string | null): void {
+    this.target = name;
+  }
+
+  /** The library renamed a model: a later recovery keeps writing it under its new name. */
+  renamed(from: string, to: string): void {
+    if (this.last === from) this.last = to;
+  }
+
+  /** Resolves once every checkpoint received so far is on disk (or has failed). */
+  flush(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Feed one engine host event. */
+  handle(event: HostEvent): void {
+    switch (event.type) {
+      case 'state': {
+        if (!this.runs.has(event.runId)) {
+          this.runs.set(event.runId, { started: this.now(), name: this.target });
+          this.target = null;
+        }
+        const going = event.state === 'training' || event.state === 'paused';
+        if (going) this.activeRun = event.runId;
+        else if (this.activeRun === event.runId) this.activeRun = null;
+        return;
+      }
+      case 'checkpoint': {
+        const { runId, reason, bytes, info } = event;
+        let run = this.runs.get(runId);
+        if (!run) {
+          run = { started: this.now(), name: null };
+          this.runs.set(runId, run);
+        }
+        const target = run;
+        this.queue = this.queue.then(() => this.write(target, reason, bytes, info));
+        return;
+      }
+      case 'worker:crashed':
+        // NOTE: a fresh worker numbers its runs from 1 again.
+        this.runs.clear();
+        this.activeRun = null;
+        return;
+      default:
+        return;
+    }
+  }
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  private async write(run: Run, reason: CheckpointReason, bytes: Uint8Array, info: ModelInfo): Promise<void> {
+    try {
+      if (run.name === null) {
+        const base = runModelName(info.datasetName, layerSizes(info.architecture), run.started);
+        run.name = uniqueModelName(base, await this.store.names());
+      }
+      this.store.save(run.name, bytes);
+      this.last = run.name;
+      this.options.onSaved?.({ name: run.name, reason, info });
+    } catch (e) {
+      const what = run.name ? `"${run.name}"` : 'the model';
+      this.options.onError?.(`Could not save ${what} after ${describeReason(reason, info.epoch)}: ${(e as Error).message}`);
+    }
+  }
+}
+
+function describeReason(reason: CheckpointReason, epoch: number): string {
+  if (reason === 'epoch' || reason === 'done') return `epoch ${epoch}`;
+  return reason === 'pause' ? 'pausing' : 'stopping';
+}
+
+/**
+ * Stop the going run and wait until its stop checkpoint is on disk (used before quitting).
+ * Waits at most `timeoutMs` for each step: a hung engine still lets the app quit, and the last
+ * epoch is on disk anyway. Returns the name of the model last written, or null.
+ */
+export async function stopAndSave(engine: { call(name: 'train:stop', args: Record<string, never>): Promise<unknown> }, autosave: Autosaver, timeoutMs = 15_000): Promise<string | null> {
+  const within = (p: Promise<unknown>) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      p.catch(() => undefined).finally(() => (clearTimeout(timer), resolve()));
+    });
+  if (autosave.running) await within(engine.call('train:stop', {}));
+  await within(autosave.flush());
+  return autosave.lastName;
+}

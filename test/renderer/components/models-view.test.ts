@@ -1,0 +1,127 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { mlpArchitecture } from '../../../src-engine/architecture';
+import type { ModelInfo } from '../../../src-engine/protocol';
+import type { DownloadFile, ModelList } from '../../../src-main/models-contract';
+import { ModelLibrary } from '../../../src-renderer/state/models.svelte';
+import ModelsView from '../../../src-renderer/views/ModelsView.svelte';
+import { fakeLibraryApi, summary } from '../models-fixtures';
+
+const list: ModelList = {
+  dir: '/home/ada/.config/scratchnet/models',
+  models: [
+    summary(),
+    summary({ name: 'tiny tanh', architecture: '784-16-10 tanh', bestTestAccuracy: 0.9012, accuracy: [0.85, 0.9012], epochs: 2, plannedEpochs: 5, schedule: 'constant' }),
+  ],
+  problems: [{ fileName: 'broken.safetensors', error: 'broken.safetensors: truncated (header says 814160 bytes of tensors, file has 4096)', modified: '', bytes: 4200 }],
+};
+const info = { architecture: mlpArchitecture([784, 128, 10], 'relu', 'cross_entropy', [...'0123456789']), history: [] } as unknown as ModelInfo;
+
+async function view(mode: 'browser' | 'desktop' = 'browser', answers: Parameters<typeof fakeLibraryApi>[0] = {}) {
+  const api = fakeLibraryApi({ 'models:list': list, ...answers }, mode);
+  const opened: string[] = [];
+  const downloads: DownloadFile[] = [];
+  const library = new ModelLibrary(api, { opened: (_, name) => opened.push(name), download: (f) => downloads.push(f) });
+  render(ModelsView, { props: { library, mode, runActive: false } });
+  await screen.findByText('tiny tanh');
+  return { api, library, opened, downloads };
+}
+
+describe('Models view', () => {
+  it('lists every model with its facts and sparkline, and the files it could not read with why', async () => {
+    await view();
+    const items = screen.getAllByRole('listitem').filter((li) => li.querySelector('[data-model]'));
+    expect(items).toHaveLength(2);
+    expect(within(items[0]).getByText('97.41%')).toBeTruthy();
+    expect(within(items[0]).getByText('784-128-10 relu · MNIST · 3 epochs')).toBeTruthy();
+    expect(within(items[1]).getByText('784-16-10 tanh · MNIST · 2 of 5 epochs (interrupted)')).toBeTruthy();
+    expect(items[0].querySelector('svg[aria-label="test accuracy by epoch"] path')?.getAttribute('d')).toMatch(/^M\S+ \S+ L\S+ \S+ L\S+ \S+$/);
+    expect(screen.getByText('broken.safetensors: truncated (header says 814160 bytes of tensors, file has 4096)')).toBeTruthy();
+    expect(screen.getByText('/home/ada/.config/scratchnet/models')).toBeTruthy();
+  });
+
+  it('shows the selected model and opens it into the engine', async () => {
+    const { api, opened } = await view('browser', { 'models:open': info });
+    const details = screen.getByRole('region', { name: 'Model details' });
+    expect(within(details).getByRole('heading', { name: 'mnist-784-128-10-2026-11-22-1405' })).toBeTruthy();
+    expect(within(details).getByText('101,770')).toBeTruthy();
+    await fireEvent.click(within(details).getByRole('button', { name: 'Open' }));
+    await waitFor(() => expect(opened).toEqual(['mnist-784-128-10-2026-11-22-1405']));
+    expect(api.calls.find((c) => c.name === 'models:open')?.args).toEqual({ name: 'mnist-784-128-10-2026-11-22-1405' });
+    expect(await screen.findByText(/^Opened "mnist-784-128-10-2026-11-22-1405"\. The Weights view/)).toBeTruthy();
+  });
+
+  it('offers to finish an interrupted run, and continues it to its planned epochs', async () => {
+    const { api } = await view('browser', { 'models:continue': { runId: 1, info } });
+    await fireEvent.click(screen.getByText('tiny tanh'));
+    const details = screen.getByRole('region', { name: 'Model details' });
+    expect(within(details).getByText(/continuing for 3 finishes it exactly as if it had never stopped/)).toBeTruthy();
+    expect((within(details).getByRole('spinbutton', { name: 'More epochs' }) as HTMLInputElement).value).toBe('3');
+    await fireEvent.click(within(details).getByRole('button', { name: 'Continue training' }));
+    await waitFor(() => expect(api.calls.find((c) => c.name === 'models:continue')?.args).toEqual({ name: 'tiny tanh', epochs: 5 }));
+  });
+
+  it('refuses a path as a new name before asking the host, and renames with a good one', async () => {
+    const { api } = await view('browser', { 'models:rename': ({ to }) => ({ name: to }) });
+    const details = screen.getByRole('region', { name: 'Model details' });
+    await fireEvent.click(within(details).getByRole('button', { name: 'Rename' }));
+    await fireEvent.input(screen.getByRole('textbox', { name: 'New name' }), { target: { value: '../../x' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByText('"../../x" cannot be a model name: it contains one of / \\ : * ? " < > | (names are not paths).')).toBeTruthy();
+    expect(api.calls.some((c) => c.name === 'models:rename')).toBe(false);
+    await fireEvent.click(screen.getByRole('button', { name: 'Rename' }));
+    await fireEvent.input(screen.getByRole('textbox', { name: 'New name' }), { target: { value: 'best so far' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save name' }));
+    expect(await screen.findByText('Renamed "mnist-784-128-10-2026-11-22-1405" to "best so far".')).toBeTruthy();
+    expect(api.calls.find((c) => c.name === 'models:rename')?.args).toEqual({ name: 'mnist-784-128-10-2026-11-22-1405', to: 'best so far' });
+  });
+
+  it('deletes only after confirmation', async () => {
+    const { api } = await view('browser', { 'models:delete': ({ name }) => ({ name }) });
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete…' }));
+    expect(screen.getByRole('alert').textContent).toContain('Delete “mnist-784-128-10-2026-11-22-1405”? This cannot be undone.');
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(api.calls.some((c) => c.name === 'models:delete')).toBe(false);
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete…' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText('Deleted "mnist-784-128-10-2026-11-22-1405".')).toBeTruthy();
+  });
+
+  it('browser mode: uploads a picked file and downloads exports', async () => {
+    const csv: DownloadFile = { fileName: 'tiny tanh.csv', type: 'text/csv', bytes: new TextEncoder().encode('epoch\n1\n') };
+    const { api, downloads } = await view('browser', {
+      'models:upload': { name: 'uploaded' },
+      'models:export-csv': { download: csv, savedTo: null },
+    });
+    const input = screen.getByLabelText('Model file to import') as HTMLInputElement;
+    const file = new File([new Uint8Array([1, 2, 3])], 'from-colab.safetensors');
+    Object.defineProperty(input, 'files', { value: [file] });
+    await fireEvent.change(input);
+    await waitFor(() => expect(api.calls.find((c) => c.name === 'models:upload')).toBeTruthy());
+    const upload = api.calls.find((c) => c.name === 'models:upload')!.args as { fileName: string; bytes: Uint8Array };
+    expect(upload.fileName).toBe('from-colab.safetensors');
+    expect([...upload.bytes]).toEqual([1, 2, 3]);
+    await fireEvent.click(await screen.findByRole('button', { name: 'Download metrics (CSV)' }));
+    await waitFor(() => expect(downloads).toEqual([csv]));
+    expect(screen.queryByRole('button', { name: 'Show in folder' })).toBeNull();
+  });
+
+  it('shows a refused import as an error naming the file and the problem', async () => {
+    await view('browser', { 'models:upload': new Error('bert.safetensors: not a Scratchnet model (no "architecture" metadata)') });
+    const input = screen.getByLabelText('Model file to import') as HTMLInputElement;
+    Object.defineProperty(input, 'files', { value: [new File([new Uint8Array([1])], 'bert.safetensors')] });
+    await fireEvent.change(input);
+    const alert = await screen.findByText('bert.safetensors: not a Scratchnet model (no "architecture" metadata)');
+    expect(alert.closest('[role="alert"]')).toBeTruthy();
+  });
+
+  it('desktop: imports through the Open dialog and reveals files; refreshes when a run saves', async () => {
+    const { api } = await view('desktop', { 'models:import': null, 'models:reveal': { shown: true } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Import…' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Show in folder' }));
+    await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('models:reveal'));
+    const before = api.calls.filter((c) => c.name === 'models:list').length;
+    api.emit({ type: 'models:saved', name: 'tiny tanh', reason: 'epoch', epoch: 3 });
+    await waitFor(() => expect(api.calls.filter((c) => c.name === 'models:list').length).toBe(before + 1));
+  });
+});

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { epochsText, fileSize, savedAt, suggestedMoreEpochs } from '../../../src-renderer/lib/model-format';
+
+describe('model facts in words', () => {
+  it('says how far a run got, and when it was interrupted', () => {
+    expect(epochsText({ epochs: 1, plannedEpochs: 1 })).toBe('1 epoch');
+    expect(epochsText({ epochs: 5, plannedEpochs: null })).toBe('5 epochs');
+    expect(epochsText({ epochs: 2, plannedEpochs: 5 })).toBe('2 of 5 epochs (interrupted)');
+  });
+
+  it('suggests finishing an interrupted run, else as many epochs again (1 to 10)', () => {
+    expect(suggestedMoreEpochs({ epochs: 2, plannedEpochs: 5 })).toBe(3);
+    expect(suggestedMoreEpochs({ epochs: 4, plannedEpochs: 4 })).toBe(4);
+    expect(suggestedMoreEpochs({ epochs: 0, plannedEpochs: null })).toBe(1);
+    expect(suggestedMoreEpochs({ epochs: 40, plannedEpochs: 40 })).toBe(10);
+  });
+
+  it('formats sizes and dates', () => {
+    expect(fileSize(900)).toBe('900 B');
+    expect(fileSize(1_630_000)).toBe('1.6 MB');
+    expect(savedAt('2026-11-22T14:05:00.000Z', 'en-GB')).toMatch(/^22 Nov 2026, \d\d:05$/);
+    expect(savedAt('')).toBe('–');
+  });
+});

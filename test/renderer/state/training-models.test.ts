@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { mlpArchitecture } from '../../../src-engine/architecture';
+import type { EpochMetrics, ModelInfo, TrainConfig } from '../../../src-engine/protocol';
+import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
+import { TrainingSession } from '../../../src-renderer/state/training.svelte';
+import { fakeApi } from '../fake-api';
+
+const metrics = (epoch: number, test: number): EpochMetrics => ({
+  epoch, train_loss: 0.5 / epoch, train_accuracy: test - 0.01, test_loss: 0.4 / epoch, test_accuracy: test, lr: 0.05, seconds: 10, samples_per_second: 6000,
+});
+const config: TrainConfig = { ...DEFAULT_CONFIG, epochs: 5 };
+const info: ModelInfo = {
+  architecture: mlpArchitecture([784, 128, 10], 'relu', 'cross_entropy', [...'0123456789']),
+  config,
+  history: [metrics(1, 0.95), metrics(2, 0.97)],
+  epoch: 2,
+  step: 1876,
+  datasetName: 'MNIST',
+  parameters: 101770,
+};
+
+describe('the dashboard and saved models', () => {
+  it('shows an opened model: its best accuracy, its per-epoch curves, where the run stood', () => {
+    const session = new TrainingSession(fakeApi(), () => 0);
+    session.showModel(info);
+    expect(session.state).toBe('idle');
+    expect(session.best).toEqual({ accuracy: 0.97, epoch: 2 });
+    expect(session.series.test).toEqual([{ x: 1, y: 0.95 }, { x: 2, y: 0.97 }]);
+    expect(session.progress).toMatchObject({ epoch: 2, epochs: 5, fraction: 0.4 });
+    expect(session.savedEpoch).toBe(2);
+    expect(session.elapsed).toBe(20);
+  });
+
+  it('follows a continued model: old epochs stay, the run is ours', async () => {
+    const api = fakeApi({ 'models:continue': { runId: 4, info } });
+    const session = new TrainingSession(api, () => 0);
+    await session.continueModel('net', 5);
+    expect(api.calls).toEqual([{ name: 'models:continue', args: { name: 'net', epochs: 5 } }]);
+    expect(session.state).toBe('training');
+    expect(session.series.test).toHaveLength(2);
+    api.emit({ type: 'epoch', runId: 4, metrics: metrics(3, 0.975) });
+    expect(session.history.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    session.dispose();
+  });
+
+  it('a refused continue leaves the session idle and says why to the caller', async () => {
+    const session = new TrainingSession(fakeApi({ 'models:continue': new Error('That dataset was not chosen in this session') }), () => 0);
+    await expect(session.continueModel('net', 5)).rejects.toThrow('That dataset was not chosen in this session');
+    expect(session.state).toBe('idle');
+    expect(session.error).toBeNull();
+  });
+});
