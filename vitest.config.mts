@@ -14,7 +14,8 @@ export default defineConfig({
       'test/renderer/vitest.config.mts',
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], environment: 'node' },
+        // One browser test file at a time: on two cores, parallel files slow each other's timing checks.
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], environment: 'node', fileParallelism: false },
       },
     ],
   },

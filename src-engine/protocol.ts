@@ -112,6 +112,8 @@ export interface Sample {
   pixels: Uint8Array;
   label: number;
   prediction: number | null;
+  /** For a misclassified sample: its place (0-based) among the test images the model gets wrong. */
+  wrong?: { position: number; count: number };
 }
 
 /** Requests the host sends, each with the reply type it gets. */
@@ -125,7 +127,8 @@ export interface EngineCalls {
   'model:weights': { args: Record<string, never>; result: WeightsSnapshot };
   'model:predict': { args: { pixels: Uint8Array; saliency: boolean }; result: Prediction };
   'dataset:info': { args: { source: DatasetSource }; result: DatasetInfo };
-  'dataset:sample': { args: { which: 'random' | 'misclassified' | number }; result: Sample };
+  /** `after` (with 'misclassified'): the next wrong test image after that index, wrapping round; else a random one. */
+  'dataset:sample': { args: { which: 'random' | 'misclassified' | number; after?: number }; result: Sample };
 }
 
 export type EngineCallName = keyof EngineCalls;

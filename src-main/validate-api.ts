@@ -2,9 +2,10 @@
  * Shape and type checks for every message the renderer sends. Main and the browser-mode host run
  * them before anything reaches the engine; each failure is one sentence naming the problem.
  */
-import { configProblems } from '../src-engine/train/config';
+import { configProblems, MAX_EPOCHS } from '../src-engine/train/config';
 import type { DatasetSource, TrainConfig } from '../src-engine/protocol';
 import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
+import { checkModelName } from './model-names';
 
 const MAX_PATH_CHARS = 4096;
 const MAX_NAME_CHARS = 255;
@@ -51,6 +52,9 @@ function oneOf<T extends string>(v: unknown, what: string, allowed: readonly T[]
 }
 
 const empty = (what: string) => (v: unknown) => void object(v ?? {}, what, []);
+
+/** A call that names one model: the name must be usable (never a path). */
+const named = (what: string) => (v: unknown) => void checkModelName(object(v, what, ['name']).name);
 
 /** Check a dataset source's shape (paths are checked against the approved list elsewhere). */
 export function checkDatasetSource(v: unknown, what = 'dataset'): DatasetSource {
@@ -112,7 +116,11 @@ const VALIDATORS: Validators = {
   },
   'dataset:info': (v) => void checkDatasetSource(object(v, 'dataset:info', ['source']).source, 'source'),
   'dataset:sample': (v) => {
-    const which = object(v, 'dataset:sample', ['which']).which;
+    const o = object(v, 'dataset:sample', ['which'], ['after']);
+    if (o.after !== undefined && (typeof o.after !== 'number' || !Number.isInteger(o.after))) {
+      throw new Error(`after must be a test image index (got ${JSON.stringify(o.after) ?? describe(o.after)})`);
+    }
+    const which = o.which;
     if (which === 'random' || which === 'misclassified') return;
     if (typeof which !== 'number' || !Number.isInteger(which) || which < 0) {
       throw new Error(`sample must be "random", "misclassified" or an image index (got ${JSON.stringify(which)})`);
@@ -138,6 +146,31 @@ const VALIDATORS: Validators = {
       string(file.name, `file ${i + 1} name`, MAX_NAME_CHARS);
       bytes(file.bytes, `file ${i + 1} bytes`);
     });
+  },
+  'models:list': empty('models:list'),
+  'models:open': named('models:open'),
+  'models:continue': (v) => {
+    const o = object(v, 'models:continue', ['name', 'epochs']);
+    checkModelName(o.name);
+    if (typeof o.epochs !== 'number' || !Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > MAX_EPOCHS) {
+      throw new Error(`epochs must be a whole number from 1 to ${MAX_EPOCHS} (got ${JSON.stringify(o.epochs) ?? describe(o.epochs)})`);
+    }
+  },
+  'models:rename': (v) => {
+    const o = object(v, 'models:rename', ['name', 'to']);
+    checkModelName(o.name);
+    checkModelName(o.to);
+  },
+  'models:duplicate': named('models:duplicate'),
+  'models:delete': named('models:delete'),
+  'models:reveal': named('models:reveal'),
+  'models:export': named('models:export'),
+  'models:export-csv': named('models:export-csv'),
+  'models:import': empty('models:import'),
+  'models:upload': (v) => {
+    const o = object(v, 'models:upload', ['fileName', 'bytes']);
+    string(o.fileName, 'file name', MAX_NAME_CHARS);
+    bytes(o.bytes, 'model bytes');
   },
 };
 

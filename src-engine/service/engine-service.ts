@@ -103,7 +103,7 @@ export class EngineService {
       case 'dataset:info':
         return this.datasetInfo(a.source as DatasetSource) as never;
       case 'dataset:sample':
-        return this.sample(a.which as EngineCalls['dataset:sample']['args']['which']) as never;
+        return this.sample(a.which as EngineCalls['dataset:sample']['args']['which'], a.after) as never;
       default:
         throw new Error(`unknown engine call "${String(call)}"`);
     }
@@ -148,6 +148,9 @@ export class EngineService {
     this.firstPendingStep = trainer.state.step;
     this.stepsPerSecond = 0;
     this.setState('training', trainer.warning ?? undefined);
+    // the weights as training starts: the first frame of the renderer's epoch scrubber
+    this.lastWeightsEvent = this.deps.clock();
+    this.deps.emit({ type: 'weights', runId: this.runId, snapshot: this.weights(), epochEnd: false });
     this.deps.defer(() => this.loop(this.runId));
     return { runId: this.runId, info: this.info() };
   }
@@ -184,6 +187,8 @@ export class EngineService {
   private finish(state: RunState, message?: string): void {
     this.setState(state, message);
     this.deps.emit({ type: 'done', runId: this.runId, state, message, history: this.trainer?.history ?? [] });
+    // the finished run stays the engine's model: model:save and the views keep using it
+    if (this.trainer) this.loadedCheckpoint = this.trainer.checkpoint(this.deps.now(), this.deps.appVersion);
     this.trainer = null;
   }
 
@@ -288,11 +293,12 @@ export class EngineService {
     const config = c.training?.config ?? null;
     let test: Dataset | null = null;
     try {
+      // NOTE: only the bundled MNIST is loaded on the file's say-so: a path written inside a
+      // model file (perhaps from someone else) is never read. Other data must be chosen again.
       if (config) {
-        const d = this.data(config.dataset);
-        test = prepareData(config, d.train, d.test).test;
-      }
-      else if (model.inputSize === 784 && model.outputSize === 10) test = this.data({ kind: 'mnist' }).test;
+        const known = config.dataset.kind === 'mnist' ? this.data(config.dataset) : this.datasets.get(JSON.stringify(config.dataset));
+        test = known ? prepareData(config, known.train, known.test).test : null;
+      } else if (model.inputSize === 784 && model.outputSize === 10) test = this.data({ kind: 'mnist' }).test;
     } catch {
       test = null; // the model still opens; its test digits are just not available
     }
@@ -394,11 +400,12 @@ export class EngineService {
     return info;
   }
 
-  private sample(which: 'random' | 'misclassified' | number): Sample {
+  private sample(which: 'random' | 'misclassified' | number, after?: unknown): Sample {
     const c = this.model();
     const test = c.test;
     if (!test) throw new Error('no test images are known for this model');
     let index: number;
+    let wrong: Sample['wrong'];
     if (which === 'random') index = this.random.int(test.count);
     else if (which === 'misclassified') {
       if (!c.wrong) {
@@ -409,12 +416,16 @@ export class EngineService {
         c.wrong = wrong;
       }
       if (!c.wrong.length) throw new Error('the model gets every test image right');
-      index = c.wrong[this.random.int(c.wrong.length)];
+      const next = typeof after === 'number' ? c.wrong.findIndex((i) => i > after) : -1;
+      const position = typeof after === 'number' ? Math.max(0, next) : this.random.int(c.wrong.length);
+      index = c.wrong[position];
+      wrong = { position, count: c.wrong.length };
     } else if (Number.isInteger(which) && which >= 0 && which < test.count) index = which;
     else throw new Error(`test image index must be 0 to ${test.count - 1}`);
     const n = test.rows * test.cols;
     const pixels = test.images.slice(index * n, (index + 1) * n);
     const { probabilities } = this.predict(pixels, false);
-    return { index, pixels, label: test.labels[index], prediction: probabilities.indexOf(Math.max(...probabilities)) };
+    const prediction = probabilities.indexOf(Math.max(...probabilities));
+    return wrong ? { index, pixels, label: test.labels[index], prediction, wrong } : { index, pixels, label: test.labels[index], prediction };
   }
 }

@@ -71,6 +71,8 @@ describe('checkApiCall', () => {
     expect(refusal('model:predict', { pixels: new Float64Array(784), saliency: true })).toBe('pixels must be bytes (Uint8Array), got Float64Array');
     expect(refusal('model:load', { bytes: new Uint8Array(8), fileName: '' })).toBe('file name must be a non-empty string (got an empty string)');
     expect(refusal('dataset:sample', { which: -2 })).toBe('sample must be "random", "misclassified" or an image index (got -2)');
+    expect(refusal('dataset:sample', { which: 'misclassified', after: '3' })).toBe('after must be a test image index (got "3")');
+    expect(() => checkApiCall('dataset:sample', { which: 'misclassified', after: -1 })).not.toThrow();
     expect(refusal('dataset:info', { source: { kind: 'http', url: 'x' } })).toBe('source has an unknown field "url"');
     expect(refusal('app:set-theme', { source: 'neon' })).toBe('theme must be one of system, light, dark (got "neon")');
     expect(refusal('dataset:open-path', { kind: 'idx', path: '/data\0/x' })).toBe('path contains a NUL character');

@@ -13,6 +13,8 @@ export default defineProject({
   // svelteTesting: Svelte's browser build (resolve.conditions 'browser') and DOM cleanup after each test.
   plugins: [svelte(), svelteTesting()],
   test: {
+    // NOTE: a project's files are found from its `dir`, which defaults to this file's folder.
+    dir: resolve(import.meta.dirname, '../..'),
     name: 'renderer',
     include: ['test/renderer/**/*.test.ts'],
     environment: 'happy-dom',

@@ -39,10 +39,13 @@ describe('engine service', () => {
     expect(h.of('epoch').map((e) => e.metrics.epoch)).toEqual([1, 2]);
     expect(h.of('checkpoint').map((e) => e.reason)).toEqual(['epoch', 'done']);
     expect(h.of('weights').filter((e) => e.epochEnd)).toHaveLength(2);
+    expect(h.of('weights')[0].snapshot.step).toBe(0); // the untrained weights come first
     const done = h.of('done');
     expect(done).toHaveLength(1);
     expect(done[0]).toEqual(expect.objectContaining({ runId, state: 'done' }));
     const saved = decodeCheckpoint(h.of('checkpoint')[1].bytes, 'autosave');
+    const afterwards = decodeCheckpoint(h.service.handle('model:save', {}).bytes, 'saved after the run');
+    expect(afterwards.training!.epoch).toBe(2); // the finished run is still the engine's model
     expect(saved.training!.epoch).toBe(2);
     expect(saved.history).toHaveLength(2);
   });
@@ -84,11 +87,21 @@ describe('engine service', () => {
     h.drain();
     const bytes = h.of('checkpoint').at(-1)!.bytes;
     const fresh = harness();
+    fresh.service.handle('dataset:info', { source: dataset }); // the user chose its data this session
     const info = fresh.service.handle('model:load', { bytes, fileName: 'run.safetensors' });
     expect(info.history).toHaveLength(2);
     expect(info.epoch).toBe(2);
     const sample = fresh.service.handle('dataset:sample', { which: 'misclassified' });
     expect(sample.prediction).not.toBe(sample.label);
+    // stepping through the wrong ones in order, wrapping round at the end
+    const first = fresh.service.handle('dataset:sample', { which: 'misclassified', after: -1 });
+    expect(first.wrong!.position).toBe(0);
+    const second = fresh.service.handle('dataset:sample', { which: 'misclassified', after: first.index });
+    expect(second.index).toBeGreaterThan(first.index);
+    expect(second.wrong).toEqual({ position: 1, count: first.wrong!.count });
+    expect(second.prediction).not.toBe(second.label);
+    const last = fresh.service.handle('dataset:sample', { which: 'misclassified', after: 1e9 });
+    expect(last.index).toBe(first.index);
     const p = fresh.service.handle('model:predict', { pixels: sample.pixels, saliency: true });
     expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(p.saliency).toHaveLength(784);
@@ -102,5 +115,29 @@ describe('engine service', () => {
     expect(d).toEqual(expect.objectContaining({ train: 500, test: 100, rows: 28, cols: 28 }));
     expect(d.meanImages).toHaveLength(10 * 784);
     expect(d.baselineAccuracy).toBeGreaterThan(0.5);
+  });
+});
+
+describe('engine service and files from elsewhere', () => {
+  it('never reads a dataset path written inside a model file', () => {
+    const h = harness();
+    h.service.handle('train:start', { config: { ...config, epochs: 1 } });
+    h.drain();
+    const bytes = h.of('checkpoint').at(-1)!.bytes;
+    const reads: unknown[] = [];
+    const fresh = new EngineService({
+      loadDataset: (source) => {
+        reads.push(source);
+        return loadDataset(source);
+      },
+      clock: () => 0,
+      now: () => '',
+      defer: () => undefined,
+      emit: () => undefined,
+      appVersion: 'test',
+    });
+    fresh.handle('model:load', { bytes, fileName: 'from-a-friend.safetensors' });
+    expect(reads).toEqual([]); // the file names test/fixtures/mnist-500; it was not opened
+    expect(() => fresh.handle('dataset:sample', { which: 'random' })).toThrow('no test images are known for this model');
   });
 });
