@@ -7,7 +7,7 @@ import { prepareData, Trainer } from '../train/trainer';
 import { setKernels } from '../kernels/kernels';
 import { disposeBackends } from '../kernels/threads/node-backends';
 import { backends } from './backend';
-import { type Flags, UsageError } from './cli-args';
+import { type Flags, numberFlag, UsageError } from './cli-args';
 import { loadDataset, mnistDataDir } from './dataset-files';
 
 /** The standard workloads: one epoch of the full MNIST, plain SGD lr 0.1. */
@@ -26,6 +26,16 @@ interface Row {
 
 function benchConfig(w: { layers: number[]; batch: number }): TrainConfig {
   return { ...DEFAULT_CONFIG, hidden: w.layers.slice(1, -1), optimizer: 'sgd', lr: 0.1, momentum: 0, schedule: 'constant', batch: w.batch, epochs: 1, seed: 1 };
+}
+
+/** The faster of `repeat` runs: on a shared machine the best run is the least disturbed one. */
+function best<T extends Row | string>(repeat: number, run: () => T): T {
+  let fastest = run();
+  for (let i = 1; i < repeat && typeof fastest !== 'string'; i++) {
+    const r = run();
+    if (typeof r !== 'string' && r.seconds < (fastest as Row).seconds) fastest = r;
+  }
+  return fastest;
 }
 
 /** One epoch of a workload with the installed kernels. */
@@ -64,6 +74,7 @@ function runNumpy(name: string): Row | string {
 export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const names = flags.workloads ? String(flags.workloads).split(',') : Object.keys(WORKLOADS);
   for (const n of names) if (!WORKLOADS[n]) throw new UsageError(`unknown workload "${n}" (W, W2)`);
+  const repeat = numberFlagOr(flags, 'repeat', 2);
   const all = await backends(threads);
   const chosen = all.filter((b) => flags.backend === undefined || b.name === flags.backend);
   if (!chosen.length) throw new UsageError(`unknown kernel backend "${String(flags.backend)}" (available: ${all.map((b) => b.name).join(', ')})`);
@@ -71,12 +82,12 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const notes: string[] = [];
   process.stdout.write(`workload  backend                s/epoch   samples/s   test acc   vs numpy\n`);
   for (const n of names) {
-    const ref = runNumpy(n);
+    const ref = best(repeat, () => runNumpy(n));
     if (typeof ref === 'string') notes.push(ref);
     else rows.push(ref);
     for (const b of chosen) {
       setKernels(b.kernels);
-      const row = runEngine(n, b.name);
+      const row = best(repeat, () => runEngine(n, b.name));
       rows.push(row);
       print(row, typeof ref === 'string' ? null : ref);
     }
@@ -85,8 +96,14 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   disposeBackends(all);
   for (const note of notes) process.stdout.write(note + '\n');
   const w = WORKLOADS;
-  process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; ratio = our s/epoch ÷ numpy's\n`);
+  process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; best of ${repeat} runs each; ratio = our s/epoch ÷ numpy's\n`);
   if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
+}
+
+function numberFlagOr(flags: Flags, name: 'repeat', fallback: number): number {
+  const v = numberFlag(flags, name, true) ?? fallback;
+  if (v < 1 || v > 20) throw new UsageError(`--${name} must be 1 to 20 (got ${v})`);
+  return v;
 }
 
 function print(r: Row, ref: Row | null): void {

@@ -15,7 +15,7 @@ export const USAGE = `usage: npm run cli -- <command> [options]
   predict   MODEL --images FILE.idx[.gz]      class, probabilities and logits per image
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
   gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
-  bench     [--workloads W,W2] [--backend NAME]  throughput of the standard workloads
+  bench     [--workloads W,W2] [--backend NAME] [--repeat 2]  throughput of the standard workloads
 
   --backend typescript|wasm-simd|wasm-relaxed-simd|wasm-...-x2 (default: the fastest here)
   --threads N  kernel threads (default 2 where there are two cores; results are identical)
@@ -45,6 +45,7 @@ const OPTIONS = {
   workloads: { type: 'string' },
   backend: { type: 'string' },
   threads: { type: 'string' },
+  repeat: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
