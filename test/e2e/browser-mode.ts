@@ -18,6 +18,8 @@ export function buildIfStale(): void {
 
 export interface RunningHost {
   url: string;
+  /** The host's process id (its engine worker is a child of it). */
+  pid: number;
   /** Everything the host printed. */
   output(): string;
   /** Ctrl+C (SIGINT, as in a terminal) or SIGTERM; resolves when the process has exited. */
@@ -42,6 +44,7 @@ export function startHost(dataDir: string): Promise<RunningHost> {
         clearTimeout(timer);
         resolve({
           url: m[0],
+          pid: child.pid!,
           output: () => out,
           stop: async (signal = 'SIGTERM') => {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);

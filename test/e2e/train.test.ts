@@ -4,80 +4,36 @@
  * checks the token gate; kills the engine mid-run and resumes. Keeps screenshots for a person to
  * look at: the dashboard mid-training (out/e2e/train.png) and the crash notice (engine-crash.png).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfStale, launchChromium, openApp as openAppIn, ROOT, type RunningHost, startHost } from './browser-mode';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = path.join(ROOT, 'out', 'e2e', 'train.png');
 
-let host: ChildProcess;
+let host: RunningHost;
 let dataDir: string;
-let url: string;
 let origin: string;
 let browser: Browser;
 const pageProblems: string[] = [];
 
-function startHost(): Promise<string> {
-  host = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'web.js')], {
-    cwd: ROOT,
-    env: { ...process.env, SCRATCHNET_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`browser mode did not print its address:\n${out}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    };
-    host.stdout!.on('data', read);
-    host.stderr!.on('data', read);
-    host.once('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${out}`)));
-  });
-}
-
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-if-stale.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`the build failed:\n${build.stdout}\n${build.stderr}`);
+  buildIfStale();
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-'));
-  url = await startHost();
-  origin = new URL(url).origin;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  host = await startHost(dataDir);
+  origin = new URL(host.url).origin;
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (host && host.exitCode === null) {
-    const exited = new Promise((r) => host.once('exit', r));
-    host.kill('SIGTERM');
-    await exited;
-  }
+  await host?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openApp(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1320, height: 860 }, colorScheme: 'dark' });
-  page.on('pageerror', (e) => pageProblems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) pageProblems.push(`console: ${m.text()}`);
-  });
-  await page.goto(url);
-  await page.getByText('60,000 train · 10,000 test · 28×28 · 10 classes').waitFor({ timeout: 60_000 });
-  return page;
-}
+const openApp = (): Promise<Page> => openAppIn(browser, host.url, pageProblems);
 
 /** Process ids whose parent is `pid` (Linux /proc), i.e. the engine worker of the host. */
 function childrenOf(pid: number): number[] {
@@ -173,7 +129,7 @@ describe('Scratchnet in the browser', () => {
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(async () => (await page.locator('div[aria-label="Summary"]').innerText()).includes('saved epoch 1'), { timeout: 60_000 }).toBe(true);
 
-    const worker = childrenOf(host.pid!);
+    const worker = childrenOf(host.pid);
     expect(worker).toHaveLength(1);
     process.kill(worker[0], 'SIGKILL');
     const notice = page.getByText('The engine stopped unexpectedly (killed by signal SIGKILL). Your last saved epoch is safe; a fresh engine has been started.');
