@@ -7,15 +7,8 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetChoice, DatasetKind, UploadedFile } from './api-contract';
 
-const IDX_ROLES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+import { IDX_ROLES, idxRole } from '../src-engine/node/dataset-files';
 
-/** The MNIST-layout role of an uploaded IDX file name, e.g. "train-images.idx3-ubyte.gz". */
-export function idxRole(name: string): { role: string; gz: boolean } | null {
-  const m = /^(train|t10k)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$/i.exec(path.basename(name));
-  if (!m) return null;
-  const role = `${m[1].toLowerCase()}-${m[2].toLowerCase()}-idx${m[3]}-ubyte`;
-  return IDX_ROLES.includes(role) ? { role, gz: Boolean(m[4]) } : null;
-}
 
 async function kindOf(p: string): Promise<'file' | 'dir' | null> {
   try {

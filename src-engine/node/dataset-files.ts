@@ -77,23 +77,26 @@ export function mnistDataDir(): string {
   return join(dirname(pkg), 'data');
 }
 
-const IDX_FILES = {
-  trainImages: ['train-images', 'idx3-ubyte'],
-  trainLabels: ['train-labels', 'idx1-ubyte'],
-  testImages: ['t10k-images', 'idx3-ubyte'],
-  testLabels: ['t10k-labels', 'idx1-ubyte'],
-} as const;
+/** The four files of an MNIST-layout folder, by their canonical names. */
+export const IDX_ROLES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
+export type IdxRole = (typeof IDX_ROLES)[number];
 
-/** Find e.g. train-images-idx3-ubyte, train-images.idx3-ubyte, with or without .gz (case-insensitive); raw first. */
-function findIdxFile(dir: string, names: string[], [stem, ext]: readonly [string, string]): string {
-  const candidates = [`${stem}-${ext}`, `${stem}.${ext}`];
-  for (const gz of ['', '.gz']) {
-    for (const c of candidates) {
-      const hit = names.find((n) => n.toLowerCase() === c + gz);
-      if (hit) return join(dir, hit);
-    }
-  }
-  throw new Error(`no ${stem}-${ext}(.gz) in ${dir}`);
+/**
+ * The MNIST-layout role of a file name: train-images-idx3-ubyte, train-images.idx3-ubyte, with or
+ * without .gz, any case. Null for any other name.
+ */
+export function idxRole(name: string): { role: IdxRole; gz: boolean } | null {
+  const m = /^(train|t10k)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$/i.exec(basename(name));
+  if (!m) return null;
+  const role = `${m[1].toLowerCase()}-${m[2].toLowerCase()}-idx${m[3]}-ubyte`;
+  return (IDX_ROLES as readonly string[]).includes(role) ? { role: role as IdxRole, gz: Boolean(m[4]) } : null;
+}
+
+/** The file in `names` that plays `role`, raw preferred over .gz. */
+function findIdxFile(dir: string, names: string[], role: IdxRole): string {
+  const hits = names.filter((n) => idxRole(n)?.role === role).sort((x, y) => Number(idxRole(x)!.gz) - Number(idxRole(y)!.gz));
+  if (!hits.length) throw new Error(`no ${role}(.gz) in ${dir}`);
+  return join(dir, hits[0]);
 }
 
 function loadIdxFolder(dir: string, name: string): LoadedDataset {
@@ -104,11 +107,7 @@ function loadIdxFolder(dir: string, name: string): LoadedDataset {
     const code = (e as NodeJS.ErrnoException).code;
     throw new Error(code === 'ENOENT' ? `no such folder: ${dir}` : code === 'ENOTDIR' ? `${dir} is not a folder` : `${dir}: ${(e as Error).message}`);
   }
-  const path = (which: keyof typeof IDX_FILES): string => findIdxFile(dir, names, IDX_FILES[which]);
-  const trainImages = path('trainImages');
-  const trainLabels = path('trainLabels');
-  const testImages = path('testImages');
-  const testLabels = path('testLabels');
+  const [trainImages, trainLabels, testImages, testLabels] = IDX_ROLES.map((role) => findIdxFile(dir, names, role));
   const train = datasetFromIdx(name, readIdxFile(trainImages), readIdxFile(trainLabels), trainImages, trainLabels);
   const test = datasetFromIdx(name, readIdxFile(testImages), readIdxFile(testLabels), testImages, testLabels);
   if (test.rows !== train.rows || test.cols !== train.cols) {

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { datasetFromPath, datasetFromUpload, idxRole } from '../../src-main/dataset-files';
+import { idxRole } from '../../src-engine/node/dataset-files';
+import { datasetFromPath, datasetFromUpload } from '../../src-main/dataset-files';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-datasets-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
