@@ -37,7 +37,11 @@ function isRequest(m: unknown): m is RequestMessage {
 
 function onMessage(m: unknown): void {
   if (!isRequest(m)) {
-    post({ kind: 'event', event: { type: 'error', message: 'the engine received a malformed message and ignored it' } });
+    const id = (m as { id?: unknown } | null)?.id;
+    const message = 'the engine received a malformed message and ignored it';
+    // a caller that gave an id is waiting for a reply: answer it rather than let it time out
+    if (typeof id === 'number' && Number.isInteger(id)) post({ kind: 'reply', id, ok: false, error: message });
+    else post({ kind: 'event', event: { type: 'error', message } });
     return;
   }
   try {

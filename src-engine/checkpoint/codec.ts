@@ -7,6 +7,7 @@
  */
 import { validateArchitecture, type Architecture, type LayerSpec } from '../architecture';
 import type { EpochMetrics, TrainConfig } from '../protocol';
+import { configProblems } from '../train/config';
 import type { DatasetMeta, TrainingState } from '../train/training-state';
 import { decodeSafetensors, encodeSafetensors, type TensorIn } from './safetensors';
 
@@ -237,42 +238,11 @@ function str(o: Obj, key: string, path: string): string {
   return v;
 }
 
-function oneOf(o: Obj, key: string, path: string, values: readonly string[]): void {
-  if (!values.includes(o[key] as string)) throw new Error(`${path}.${key} must be one of ${values.join(', ')}`);
-}
-
-function intList(o: Obj, key: string, path: string): void {
-  const v = o[key];
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= 0)) {
-    throw new Error(`${path}.${key} must be a list of non-negative integers`);
-  }
-}
-
 function checkConfig(v: unknown): TrainConfig {
-  const p = 'training.config';
-  const c = obj(v, p);
-  const ds = obj(c.dataset, `${p}.dataset`);
-  oneOf(ds, 'kind', `${p}.dataset`, ['mnist', 'idx', 'csv']);
-  if (ds.kind === 'idx') str(ds, 'dir', `${p}.dataset`);
-  if (ds.kind === 'csv') {
-    str(ds, 'train', `${p}.dataset`);
-    if (ds.test !== undefined) str(ds, 'test', `${p}.dataset`);
-  }
-  if (c.classes !== undefined) intList(c, 'classes', p);
-  if (c.limit !== undefined) int(c, 'limit', p, 1);
-  if (c.validation !== undefined) num(c, 'validation', p);
-  intList(c, 'hidden', p);
-  oneOf(c, 'activation', p, ['relu', 'leaky_relu', 'sigmoid', 'tanh']);
-  oneOf(c, 'loss', p, ['cross_entropy', 'mse', 'bce']);
-  oneOf(c, 'optimizer', p, ['sgd', 'adam', 'adamw']);
-  num(c, 'lr', p);
-  num(c, 'momentum', p);
-  if (typeof c.nesterov !== 'boolean') throw new Error(`${p}.nesterov must be true or false`);
-  num(c, 'weightDecay', p);
-  oneOf(c, 'schedule', p, ['constant', 'step', 'cosine']);
-  int(c, 'batch', p, 1);
-  int(c, 'epochs', p, 0);
-  num(c, 'seed', p);
+  const c = obj(v, 'training.config');
+  // the same rules the form, the host and the trainer apply
+  const problems = configProblems(c as Partial<TrainConfig>);
+  if (problems.length) throw new Error(`training.config: ${problems[0]}`);
   return c as unknown as TrainConfig;
 }
 

@@ -19,7 +19,7 @@ import {
   type WeightsSnapshot,
 } from '../protocol';
 import { Random } from '../random';
-import { Tensor } from '../tensor';
+import { noGrad, Tensor } from '../tensor';
 import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline';
 import { validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
@@ -66,6 +66,8 @@ export class EngineService {
   private readonly infos = new Map<string, DatasetInfo>();
   private current: Current | null = null;
   private trainer: Trainer | null = null;
+  /** The model as a checkpoint when no run holds it: opened from a file, or a finished run. */
+  private loadedCheckpoint: Checkpoint | null = null;
   private runId = 0;
   private state: RunState = 'idle';
   private pending: number[] = [];
@@ -80,33 +82,25 @@ export class EngineService {
     this.deps = deps;
   }
 
+  /** One handler per call; arguments come off the wire, so each checks its own. */
+  private readonly handlers: { [K in EngineCallName]: (a: Record<string, unknown>) => EngineCalls[K]['result'] } = {
+    'train:start': (a) => this.start(a.config, a.resume),
+    'train:pause': () => this.pause(),
+    'train:resume': () => this.resume(),
+    'train:stop': () => this.stop(),
+    'model:load': (a) => this.load(a.bytes, a.fileName),
+    'model:save': () => ({ bytes: encodeCheckpoint(this.checkpoint()) }),
+    'model:weights': () => this.weights(),
+    'model:predict': (a) => this.predict(a.pixels, a.saliency === true),
+    'dataset:info': (a) => this.datasetInfo(a.source as DatasetSource),
+    'dataset:sample': (a) => this.sample(a.which, a.after),
+  };
+
   /** Answer one call; throws an Error with a user-facing message on bad input. */
   handle<K extends EngineCallName>(call: K, args: EngineCalls[K]['args']): EngineCalls[K]['result'] {
-    const a = (args ?? {}) as Record<string, unknown>;
-    switch (call) {
-      case 'train:start':
-        return this.start(a.config as TrainConfig, a.resume as Uint8Array | undefined) as never;
-      case 'train:pause':
-        return this.pause() as never;
-      case 'train:resume':
-        return this.resume() as never;
-      case 'train:stop':
-        return this.stop() as never;
-      case 'model:load':
-        return this.load(a.bytes, a.fileName) as never;
-      case 'model:save':
-        return { bytes: encodeCheckpoint(this.checkpoint()) } as never;
-      case 'model:weights':
-        return this.weights() as never;
-      case 'model:predict':
-        return this.predict(a.pixels, a.saliency === true) as never;
-      case 'dataset:info':
-        return this.datasetInfo(a.source as DatasetSource) as never;
-      case 'dataset:sample':
-        return this.sample(a.which as EngineCalls['dataset:sample']['args']['which'], a.after) as never;
-      default:
-        throw new Error(`unknown engine call "${String(call)}"`);
-    }
+    if (typeof call !== 'string' || !Object.hasOwn(this.handlers, call)) throw new Error(`unknown engine call "${String(call)}"`);
+    const a = typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {};
+    return (this.handlers[call] as (a: Record<string, unknown>) => EngineCalls[K]['result'])(a);
   }
 
   private data(source: DatasetSource): { train: Dataset; test: Dataset | null } {
@@ -124,8 +118,9 @@ export class EngineService {
     return this.state === 'training' || this.state === 'paused';
   }
 
-  private start(config: TrainConfig, resume?: Uint8Array): EngineCalls['train:start']['result'] {
+  private start(config: unknown, resume: unknown): EngineCalls['train:start']['result'] {
     if (this.busy()) throw new Error('a run is already going; stop it first');
+    if (typeof config !== 'object' || config === null) throw new Error('no training settings given');
     validateConfig(config);
     const checkpoint = resume ? this.decode(resume, 'the model to resume') : undefined;
     const loaded = this.data(config.dataset);
@@ -158,8 +153,7 @@ export class EngineService {
   private pause(): { state: RunState } {
     if (this.state !== 'training') throw new Error('nothing is training');
     this.flushBatch(true);
-    this.setState('paused');
-    this.emitCheckpoint('pause');
+    if (this.emitCheckpoint('pause')) this.setState('paused');
     return { state: this.state };
   }
 
@@ -174,8 +168,7 @@ export class EngineService {
   private stop(): { state: RunState } {
     if (!this.busy()) throw new Error('nothing is training');
     this.flushBatch(true);
-    this.emitCheckpoint('stop');
-    this.finish('stopped');
+    if (this.emitCheckpoint('stop')) this.finish('stopped');
     return { state: this.state };
   }
 
@@ -188,7 +181,11 @@ export class EngineService {
     this.setState(state, message);
     this.deps.emit({ type: 'done', runId: this.runId, state, message, history: this.trainer?.history ?? [] });
     // the finished run stays the engine's model: model:save and the views keep using it
-    if (this.trainer) this.loadedCheckpoint = this.trainer.checkpoint(this.deps.now(), this.deps.appVersion);
+    try {
+      if (this.trainer) this.loadedCheckpoint = this.trainer.checkpoint(this.deps.now(), this.deps.appVersion);
+    } catch {
+      // weights that cannot be saved: model:save will say there is no model
+    }
     this.trainer = null;
   }
 
@@ -213,7 +210,7 @@ export class EngineService {
           this.current!.wrong = null;
           this.deps.emit({ type: 'epoch', runId: id, metrics });
           this.deps.emit({ type: 'weights', runId: id, snapshot: this.weights(), epochEnd: true });
-          this.emitCheckpoint(t.finished ? 'done' : 'epoch');
+          if (!this.emitCheckpoint(t.finished ? 'done' : 'epoch')) return;
           if (t.finished) {
             this.finish('done');
             return;
@@ -233,10 +230,9 @@ export class EngineService {
         this.deps.emit({ type: 'weights', runId: id, snapshot: this.weights(), epochEnd: false });
       }
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (e instanceof DivergenceError) this.emitCheckpoint('stop');
       this.flushBatch(true);
-      this.finish('failed', message);
+      if (e instanceof DivergenceError) this.diverged(e);
+      else this.finish('failed', e instanceof Error ? e.message : String(e));
       return;
     }
     this.deps.defer(() => this.loop(id));
@@ -267,10 +263,29 @@ export class EngineService {
     this.pending = [];
   }
 
-  private emitCheckpoint(reason: 'epoch' | 'pause' | 'stop' | 'done'): void {
-    if (!this.trainer) return;
-    const bytes = encodeCheckpoint(this.checkpoint());
+  /**
+   * Send the run as a checkpoint to be saved. False when the weights turned out non-finite: the
+   * run has then failed, and the checkpoint sent holds the last good weights.
+   */
+  private emitCheckpoint(reason: 'epoch' | 'pause' | 'stop' | 'done'): boolean {
+    if (!this.trainer) return true;
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeCheckpoint(this.checkpoint());
+    } catch (e) {
+      if (!(e instanceof DivergenceError)) throw e;
+      this.diverged(e);
+      return false;
+    }
     this.deps.emit({ type: 'checkpoint', runId: this.runId, reason, bytes, info: this.info() });
+    return true;
+  }
+
+  /** The run diverged (its weights are back to the last good ones): save them and fail the run. */
+  private diverged(e: DivergenceError): void {
+    const bytes = encodeCheckpoint(this.checkpoint());
+    this.deps.emit({ type: 'checkpoint', runId: this.runId, reason: 'stop', bytes, info: this.info() });
+    this.finish('failed', e.message);
   }
 
   private checkpoint(): Checkpoint {
@@ -278,8 +293,6 @@ export class EngineService {
     if (!this.loadedCheckpoint) throw new Error('there is no model yet: train one or open a file');
     return this.loadedCheckpoint;
   }
-
-  private loadedCheckpoint: Checkpoint | null = null;
 
   private decode(bytes: unknown, fileName: string): Checkpoint {
     if (!(bytes instanceof Uint8Array)) throw new Error('model bytes must be a Uint8Array');
@@ -358,7 +371,8 @@ export class EngineService {
     }
     const scale = model.architecture.input.scale;
     const x = new Tensor(Float64Array.from(pixels, (p) => p * scale), [1, model.inputSize], saliency);
-    const { output, layerOutputs } = model.forwardLayers(x);
+    // NOTE: without saliency no graph is recorded (the parameters would otherwise pull one in).
+    const { output, layerOutputs } = saliency ? model.forwardLayers(x) : noGrad(() => model.forwardLayers(x));
     const logits = output.data.slice();
     const predicted = model.predictClasses(logits, 1)[0];
     let sal: Float64Array | null = null;
@@ -400,7 +414,7 @@ export class EngineService {
     return info;
   }
 
-  private sample(which: 'random' | 'misclassified' | number, after?: unknown): Sample {
+  private sample(which: unknown, after?: unknown): Sample {
     const c = this.model();
     const test = c.test;
     if (!test) throw new Error('no test images are known for this model');
@@ -420,12 +434,11 @@ export class EngineService {
       const position = typeof after === 'number' ? Math.max(0, next) : this.random.int(c.wrong.length);
       index = c.wrong[position];
       wrong = { position, count: c.wrong.length };
-    } else if (Number.isInteger(which) && which >= 0 && which < test.count) index = which;
+    } else if (typeof which === 'number' && Number.isInteger(which) && which >= 0 && which < test.count) index = which;
     else throw new Error(`test image index must be 0 to ${test.count - 1}`);
     const n = test.rows * test.cols;
     const pixels = test.images.slice(index * n, (index + 1) * n);
-    const { probabilities } = this.predict(pixels, false);
-    const prediction = probabilities.indexOf(Math.max(...probabilities));
+    const prediction = c.model.predictClasses(this.predict(pixels, false).logits, 1)[0];
     return wrong ? { index, pixels, label: test.labels[index], prediction, wrong } : { index, pixels, label: test.labels[index], prediction };
   }
 }

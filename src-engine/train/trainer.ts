@@ -127,15 +127,29 @@ export class Trainer {
       const saved = c.params.get(p.name)!;
       copyFromFileLayout(saved.data, p.tensor);
     }
+    const modelClasses = c.architecture.classes.join(', ');
+    const dataClasses = this.data.train.classes.join(', ');
+    if (modelClasses !== dataClasses) {
+      throw new Error(`the model tells apart classes ${modelClasses} but this data has classes ${dataClasses}`);
+    }
     const t = c.training;
     if (!t) return; // a foreign model: start training from its weights with fresh state
+    if (t.stepInEpoch >= this.stepsPerEpoch) {
+      throw new Error(
+        `the model stopped after batch ${t.stepInEpoch} of an epoch, but this data makes only ${this.stepsPerEpoch} batches an epoch: resume it on the data it was trained on`,
+      );
+    }
     if (t.config.batch !== this.config.batch) {
       throw new Error(`this run was trained with batch size ${t.config.batch}; resume it with the same batch size`);
     }
     if (t.config.optimizer !== this.config.optimizer) {
       throw new Error(`this run was trained with ${t.config.optimizer}; resume it with the same optimizer`);
     }
-    this.optimizer.restoreSlots(toInternalSlots(c.optimizer, this.model));
+    try {
+      this.optimizer.restoreSlots(toInternalSlots(c.optimizer, this.model));
+    } catch (e) {
+      throw new Error(`the saved optimizer state does not fit ${this.config.optimizer} with momentum ${this.config.momentum}: ${(e as Error).message}`);
+    }
     this.optimizer.t = t.step;
     Object.assign(this.state, { epoch: t.epoch, step: t.step, stepInEpoch: t.stepInEpoch, epochRng: t.epochRng, partial: { ...t.partial }, seconds: t.seconds });
     if (c.dataset && c.dataset.hash !== this.data.meta.hash) {
@@ -179,7 +193,7 @@ export class Trainer {
     const logits = this.model.forward(new Tensor(x, [n, this.model.inputSize]));
     const lossT = this.model.loss(logits, labels);
     const loss = lossT.item();
-    if (!Number.isFinite(loss)) this.diverged(loss);
+    if (!Number.isFinite(loss)) this.diverged(`loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'}`);
     backward(lossT);
     this.optimizer.step(lr);
     const pred = this.model.predictClasses(logits.data, n);
@@ -190,21 +204,53 @@ export class Trainer {
     st.partial.lossSum += loss * n;
     st.partial.correct += correct;
     st.partial.count += n;
+    this.lastBatch = { loss, correct, n };
     return { loss, correct, n, lr, epochEnded: st.stepInEpoch >= this.stepsPerEpoch };
   }
 
-  private diverged(loss: number): never {
-    // NOTE: the weights that produced this loss are already bad; go back to those before the
-    // previous step, whose loss was finite.
-    this.optimizer.undoLastStep();
-    const what = Number.isNaN(loss) ? 'NaN' : 'infinite';
-    throw new DivergenceError(
-      `loss became ${what} at epoch ${this.state.epoch + 1}, step ${this.state.stepInEpoch + 1} — the learning rate ${this.config.lr} is probably too high`,
-    );
+  /** The last batch's contribution to the epoch's running sums (to take back with its step). */
+  private lastBatch: { loss: number; correct: number; n: number } | null = null;
+
+  /**
+   * Go back to the weights before the last step, and count that step as not taken, so a
+   * checkpoint of the result resumes consistently. At an epoch boundary nothing is undone: the
+   * epoch's end was evaluated and saved with the weights as they are.
+   */
+  private undoLastStep(): void {
+    const st = this.state;
+    if (st.stepInEpoch === 0 || !this.lastBatch || !this.optimizer.undoLastStep()) return;
+    st.step--;
+    st.stepInEpoch--;
+    st.partial.lossSum -= this.lastBatch.loss * this.lastBatch.n;
+    st.partial.correct -= this.lastBatch.correct;
+    st.partial.count -= this.lastBatch.n;
+    this.lastBatch = null;
+  }
+
+  private diverged(what: string): never {
+    // NOTE: the weights that produced a non-finite loss are already bad; go back to those
+    // before the previous step, whose loss was finite.
+    const where = `epoch ${this.state.epoch + 1}, step ${this.state.stepInEpoch + 1}`;
+    this.undoLastStep();
+    throw new DivergenceError(`${what} at ${where} — the learning rate ${this.config.lr} is probably too high`);
+  }
+
+  /**
+   * Stop with a DivergenceError (weights rolled back) if the last step left a weight NaN or
+   * infinite while its loss was still finite; called before the weights are evaluated or saved.
+   */
+  ensureFinite(): void {
+    for (const p of this.model.parameters()) {
+      const w = p.tensor.data;
+      for (let i = 0; i < w.length; i++) {
+        if (!Number.isFinite(w[i])) this.diverged(`weights of layer ${p.name.split('.')[0]} became ${Number.isNaN(w[i]) ? 'NaN' : 'infinite'}`);
+      }
+    }
   }
 
   /** Close the current epoch: test-set metrics, history entry, next epoch's shuffle state. */
   finishEpoch(): EpochMetrics {
+    this.ensureFinite();
     const st = this.state;
     const seconds = st.partial.seconds + (this.order ? (this.clock() - this.epochStart) / 1000 : 0);
     const test = this.data.test ? evaluate(this.model, this.data.test) : null;
@@ -243,6 +289,7 @@ export class Trainer {
 
   /** The run as a checkpoint (weights in PyTorch layout, optimizer slots, state, history). */
   checkpoint(created: string, appVersion: string): Checkpoint {
+    this.ensureFinite();
     this.banktime();
     return modelCheckpoint(this.model, this.optimizer, structuredClone(this.state), this.history, this.data.meta, created, appVersion);
   }

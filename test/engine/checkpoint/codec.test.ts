@@ -185,7 +185,7 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     ['training that is not JSON', () => repack((_, m) => { m.training = '{'; }), 'training metadata is not valid JSON'],
     ['a bad training step', () => repack((_, m) => { m.training = JSON.stringify({ ...JSON.parse(m.training), step: -1 }); }), 'training.step must be an integer >= 0'],
     ['a bad training config', () => repack((_, m) => { const t = JSON.parse(m.training); t.config.optimizer = 'lbfgs'; m.training = JSON.stringify(t); }),
-      'training.config.optimizer must be one of sgd, adam, adamw'],
+      'training.config: optimizer must be sgd, adam or adamw (got "lbfgs")'],
     ['a bad RNG state', () => repack((_, m) => { const t = JSON.parse(m.training); t.epochRng.s = [1, 2]; m.training = JSON.stringify(t); }),
       'training.epochRng.s must be four 32-bit unsigned integers'],
     ['history that is not a list', () => repack((_, m) => { m.history = '{}'; }), 'history must be a list'],

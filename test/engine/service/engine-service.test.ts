@@ -71,6 +71,19 @@ describe('engine service', () => {
     expect(h.of('done')).toHaveLength(1);
   });
 
+  it('a diverging run fails with the message and saves its last good weights', () => {
+    const h = harness();
+    h.service.handle('train:start', { config: { ...config, lr: 10, loss: 'mse', activation: 'leaky_relu', hidden: [64], momentum: 0.9 } });
+    h.drain();
+    const done = h.of('done');
+    expect(done).toHaveLength(1);
+    expect(done[0].state).toBe('failed');
+    expect(done[0].message).toMatch(/^loss became (NaN|infinite) at epoch 1, step \d+ — the learning rate 10 is probably too high$/);
+    const saved = decodeCheckpoint(h.of('checkpoint').at(-1)!.bytes, 'last good'); // decoding refuses non-finite weights
+    expect(saved.training!.step).toBe(saved.training!.stepInEpoch);
+    expect(decodeCheckpoint(h.service.handle('model:save', {}).bytes, 'after').training!.step).toBe(saved.training!.step);
+  });
+
   it('refuses a second run, bad configs and bad pixels with clear messages', () => {
     const h = harness();
     expect(() => h.service.handle('train:start', { config: { ...config, lr: 0 } })).toThrow('learning rate must be a positive number (got 0)');

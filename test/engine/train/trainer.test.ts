@@ -118,4 +118,37 @@ describe('trainer', () => {
     const bytes = encodeCheckpoint(first.checkpoint('2026-01-01T00:00:00.000Z', 'test'));
     expect(() => trainer(config({ batch: 16 }), bytes)).toThrow('this run was trained with batch size 32; resume it with the same batch size');
   });
+
+  it('a weight turned NaN by a step whose loss was finite is caught before it is evaluated or saved', () => {
+    const t = trainer(config({ epochs: 1 }));
+    trainAll(t, t.stepsPerEpoch - 1);
+    const before = weights(t);
+    const stepsBefore = t.state.step;
+    t.trainBatch(); // the epoch's last batch
+    t.model.parameters()[0].tensor.data[5] = NaN; // as if that step had overflowed
+    expect(() => t.finishEpoch()).toThrow(/^weights of layer 0 became NaN at epoch 1, step \d+ — the learning rate 0.05 is probably too high$/);
+    expect(weights(t)).toEqual(before); // back to the weights before that step
+    expect(t.state.step).toBe(stepsBefore); // and the step is not counted: a resume redoes it
+    expect(t.state.stepInEpoch).toBe(t.stepsPerEpoch - 1);
+    expect(t.optimizer.t).toBe(t.state.step);
+    expect(() => encodeCheckpoint(t.checkpoint('2026-01-01T00:00:00.000Z', 'test'))).not.toThrow();
+  });
+
+  it('after a divergence the saved state resumes consistently (no step skipped)', () => {
+    const t = trainer(config({ lr: 10, loss: 'mse', activation: 'leaky_relu', hidden: [64], momentum: 0.9 }));
+    expect(() => trainAll(t)).toThrow(DivergenceError);
+    expect(t.optimizer.t).toBe(t.state.step);
+    expect(t.state.partial.count).toBe(t.state.stepInEpoch * 32);
+  });
+
+  it('refuses to resume on data with other classes or too few batches, saying why', () => {
+    const first = trainer(config({ epochs: 2 }));
+    trainAll(first, 20); // epoch 2, batch 4 of 16
+    const bytes = encodeCheckpoint(first.checkpoint('2026-01-01T00:00:00.000Z', 'test'));
+    expect(() => trainer(config({ epochs: 2, classes: [3, 7] }), bytes)).toThrow('the model tells apart classes 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 but this data has classes 3, 7');
+    expect(() => trainer(config({ epochs: 2, limit: 64 }), bytes)).toThrow(
+      'the model stopped after batch 4 of an epoch, but this data makes only 2 batches an epoch: resume it on the data it was trained on',
+    );
+  });
 });
+
