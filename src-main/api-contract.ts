@@ -68,7 +68,7 @@ export interface AppCalls {
   'dataset:open-path': { args: { kind: DatasetKind; path: string; testPath?: string }; result: DatasetChoice };
   /** Browser mode: files uploaded from the page (four IDX files, or one or two CSV files). */
   'dataset:upload': { args: { kind: DatasetKind; files: UploadedFile[] }; result: DatasetChoice };
-  /** Start again from the last checkpoint the host kept (after a crash or a stop). */
+  /** Resume the run the engine crash ended, from its last checkpoint, into the model it was writing. */
   'training:recover': { args: Record<string, never>; result: EngineCalls['train:start']['result'] };
 }
 

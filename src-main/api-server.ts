@@ -37,11 +37,19 @@ export interface ModelLibraryOptions {
 
 const datasetKey = (source: DatasetSource) => JSON.stringify(source);
 
+interface Saved {
+  bytes: Uint8Array;
+  info: ModelInfo;
+}
+
 /** Dispatches renderer calls and turns engine events into renderer events. */
 export class ApiServer {
   private readonly approved = new Set<string>();
   private readonly listeners = new Set<(event: ApiEvent) => void>();
-  private lastCheckpoint: { bytes: Uint8Array; info: ModelInfo } | null = null;
+  /** The run going now (training or paused) and its last checkpoint. */
+  private going: { runId: number; checkpoint: Saved | null } | null = null;
+  /** The last checkpoint of the run a crash ended: what recover() continues (null when none). */
+  private crashed: Saved | null = null;
   /** Writes every checkpoint into the models folder (null without a library). */
   readonly autosave: Autosaver | null = null;
   private readonly models: ModelApi | null = null;
@@ -91,13 +99,22 @@ export class ApiServer {
 
   private async dispatch(name: ApiCallName, args: ApiArgs<ApiCallName>): Promise<unknown> {
     if (isEngineChannel(name)) {
-      if (name === 'training:start') this.checkDataset((args as ApiArgs<'training:start'>).config.dataset);
+      if (name === 'training:start') {
+        const start = args as ApiArgs<'training:start'>;
+        this.checkDataset(start.config.dataset);
+        return this.startRun(null, start);
+      }
       if (name === 'dataset:info') this.checkDataset((args as ApiArgs<'dataset:info'>).source);
-      return this.host.call(ENGINE_CHANNELS[name], args as never);
+      const result = await this.host.call(ENGINE_CHANNELS[name], args as never);
+      // NOTE: another model in the engine ends any chance of resuming the crashed run.
+      if (name === 'model:load') this.crashed = null;
+      return result;
     }
     if (isModelChannel(name)) {
       if (!this.models) throw new Error('The model library is not available.');
-      return this.models.handle(name, args as never);
+      const result = await this.models.handle(name, args as never);
+      if (name === 'models:open') this.crashed = null;
+      return result;
     }
     switch (name) {
       case 'training:recover':
@@ -117,28 +134,41 @@ export class ApiServer {
     }
   }
 
+  /** Start a run in the engine; with a library its checkpoints go into `name` (null: a new model). */
+  private startRun(name: string | null, args: ApiArgs<'training:start'>) {
+    const start = () => this.host.call('train:start', args);
+    return this.autosave ? this.autosave.startRun(name, start) : start();
+  }
+
+  /** Resume the run a crash ended from its last checkpoint, into the model it was writing. */
   private async recover() {
-    const saved = this.lastCheckpoint;
+    const saved = this.crashed;
     if (!saved) throw new Error('There is no saved epoch to resume from yet.');
     const config: TrainConfig | null = saved.info.config;
     if (!config) throw new Error('The last checkpoint does not say how it was trained, so it cannot be resumed.');
-    // NOTE: the recovered run goes on writing the model the crashed run wrote.
-    this.autosave?.saveNextRunAs(this.autosave.lastName);
-    try {
-      return await this.host.call('train:start', { config, resume: saved.bytes });
-    } finally {
-      this.autosave?.saveNextRunAs(null);
-    }
+    return this.startRun((await this.autosave?.crashedName()) ?? null, { config, resume: saved.bytes });
   }
 
   private relay(event: HostEvent): void {
     this.autosave?.handle(event);
     let out: ApiEvent;
-    if (event.type === 'checkpoint') {
-      this.lastCheckpoint = { bytes: event.bytes, info: event.info };
+    if (event.type === 'state') {
+      const going = event.state === 'training' || event.state === 'paused';
+      if (going && this.going?.runId !== event.runId) {
+        this.going = { runId: event.runId, checkpoint: null };
+        this.crashed = null;
+      } else if (!going && this.going?.runId === event.runId) {
+        this.going = null;
+      }
+      out = event;
+    } else if (event.type === 'checkpoint') {
+      if (this.going?.runId === event.runId) this.going.checkpoint = { bytes: event.bytes, info: event.info };
       out = { type: 'checkpoint', runId: event.runId, reason: event.reason, info: event.info };
     } else if (event.type === 'worker:crashed') {
-      out = { type: 'engine:stopped', message: event.message, restarted: event.restarted, recoverable: this.lastCheckpoint !== null };
+      // NOTE: only the run that was going can be resumed, never an earlier one.
+      this.crashed = this.going?.checkpoint ?? null;
+      this.going = null;
+      out = { type: 'engine:stopped', message: event.message, restarted: event.restarted, recoverable: this.crashed !== null };
     } else {
       out = event;
     }

@@ -32,8 +32,12 @@ interface Run {
 /** Writes the engine's checkpoints into the store and knows whether a run is going. */
 export class Autosaver {
   private readonly runs = new Map<number, Run>();
-  private target: string | null = null;
+  /** The start in flight (one at a time) and the model its run is to write. */
+  private starting: { name: string | null } | null = null;
+  private startQueue: Promise<unknown> = Promise.resolve();
   private activeRun: number | null = null;
+  /** The run that was going when the engine crashed (a recovery continues its model). */
+  private crashed: Run | null = null;
   private queue: Promise<void> = Promise.resolve();
   private last: string | null = null;
 
@@ -52,19 +56,44 @@ export class Autosaver {
     return this.activeRun === null ? null : (this.runs.get(this.activeRun)?.name ?? null);
   }
 
-  /** The model the last run wrote (a recovery continues it). */
+  /** The model written last (quitting names it). */
   get lastName(): string | null {
     return this.last;
   }
 
-  /** Make the next run that starts write into this model (Continue training, recovery); null clears. */
-  saveNextRunAs(name: string | null): void {
-    this.target = name;
+  /**
+   * Start a run with `start` (the engine's train:start) and make its checkpoints write the model
+   * `name` (Continue training, recovery), or a fresh model when null.
+   * NOTE: starts go one at a time: the engine announces a new run (its first 'state' event) before
+   * it replies, so a run first seen while a start is in flight is that start's, and a concurrent
+   * plain start can never take the name another request asked for.
+   */
+  startRun<R extends { runId: number }>(name: string | null, start: () => Promise<R>): Promise<R> {
+    const run = this.startQueue.then(async () => {
+      this.starting = { name };
+      try {
+        const result = await start();
+        const known = this.runs.get(result.runId);
+        if (!known) this.runs.set(result.runId, { started: this.now(), name });
+        return result;
+      } finally {
+        this.starting = null;
+      }
+    });
+    this.startQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The model the run a crash ended was writing (null when none was going or it had no checkpoint yet). */
+  async crashedName(): Promise<string | null> {
+    await this.flush();
+    return this.crashed?.name ?? null;
   }
 
   /** The library renamed a model: a later recovery keeps writing it under its new name. */
   renamed(from: string, to: string): void {
     if (this.last === from) this.last = to;
+    for (const run of [...this.runs.values(), this.crashed]) if (run?.name === from) run.name = to;
   }
 
   /** Resolves once every checkpoint received so far is on disk (or has failed). */
@@ -77,8 +106,8 @@ export class Autosaver {
     switch (event.type) {
       case 'state': {
         if (!this.runs.has(event.runId)) {
-          this.runs.set(event.runId, { started: this.now(), name: this.target });
-          this.target = null;
+          this.runs.set(event.runId, { started: this.now(), name: this.starting?.name ?? null });
+          this.crashed = null;
         }
         const going = event.state === 'training' || event.state === 'paused';
         if (going) this.activeRun = event.runId;
@@ -97,6 +126,7 @@ export class Autosaver {
         return;
       }
       case 'worker:crashed':
+        this.crashed = this.activeRun === null ? null : (this.runs.get(this.activeRun) ?? null);
         // NOTE: a fresh worker numbers its runs from 1 again.
         this.runs.clear();
         this.activeRun = null;

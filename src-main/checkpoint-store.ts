@@ -1,7 +1,7 @@
 /**
  * The model library on disk: one `<name>.safetensors` file per model in the models folder
  * (Electron's userData/models; browser mode prints it at start). Lists models from their headers,
- * saves atomically, opens, renames, duplicates, deletes, imports and exports.
+ * saves atomically, opens, renames, duplicates, deletes and imports (model-api.ts writes exports).
  * Every name is checked (model-names.ts) and every path resolved and confirmed to be a file
  * directly inside the folder before it is touched; nothing the renderer sends is a path.
  */
@@ -37,6 +37,11 @@ function processAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The error for a model file that is not in the folder ("net.safetensors: there is no such model ..."). */
+export function noSuchModel(name: string): Error {
+  return new Error(`${name}${MODEL_EXTENSION}: there is no such model in the models folder (was it renamed or deleted?)`);
 }
 
 /** The last path segment of a name a page or dialog gave, for messages only ("C:\\a\\b.st" -> "b.st"). */
@@ -135,7 +140,7 @@ export class CheckpointStore {
     const file = this.pathOf(name);
     const fileName = path.basename(file);
     const info = await lstat(file).catch(() => null);
-    if (!info) throw new Error(`${fileName}: there is no such model in the models folder (was it renamed or deleted?)`);
+    if (!info) throw noSuchModel(name);
     if (!info.isFile()) throw new Error(`${fileName}: is not a regular file`);
     if (info.size > MAX_MODEL_BYTES) throw new Error(`${fileName}: is ${Math.round(info.size / 2 ** 20)} MB, larger than any model Scratchnet can open`);
     return new Uint8Array(await readFile(file));
@@ -156,7 +161,7 @@ export class CheckpointStore {
   async rename(name: string, to: string): Promise<string> {
     const from = this.pathOf(name);
     const target = this.pathOf(to);
-    if (!(await lstat(from).catch(() => null))) throw new Error(`${name}${MODEL_EXTENSION}: there is no such model in the models folder (was it renamed or deleted?)`);
+    if (!(await lstat(from).catch(() => null))) throw noSuchModel(name);
     if (from === target) return to;
     // NOTE: names differing only in case count as taken, so the folder still works on macOS and
     // Windows; "a" -> "A" itself is allowed.
@@ -177,7 +182,7 @@ export class CheckpointStore {
   /** Delete a model (to the trash where the platform has one). */
   async delete(name: string): Promise<void> {
     const file = this.pathOf(name);
-    if (!(await lstat(file).catch(() => null))) throw new Error(`${name}${MODEL_EXTENSION}: there is no such model in the models folder (was it renamed or deleted?)`);
+    if (!(await lstat(file).catch(() => null))) throw noSuchModel(name);
     await this.remove(file);
   }
 
@@ -203,11 +208,6 @@ export class CheckpointStore {
     if (!info?.isFile()) throw new Error(`${shown}: is not a file that can be read`);
     if (info.size > MAX_MODEL_BYTES) throw new Error(`${shown}: is ${Math.round(info.size / 2 ** 20)} MB, larger than any model Scratchnet can open`);
     return this.importBytes(shown, new Uint8Array(await readFile(file)));
-  }
-
-  /** Write a copy of a model to a path chosen in the native Save As dialog, atomically. */
-  async exportTo(name: string, destination: string): Promise<void> {
-    atomicWrite(destination, await this.read(name));
   }
 
   /** The model's per-epoch metrics as CSV text. */

@@ -9,6 +9,20 @@ import type { DatasetChoice, DatasetKind, UploadedFile } from './api-contract';
 
 import { IDX_ROLES, idxRole } from '../src-engine/node/dataset-files';
 
+/**
+ * Which chosen CSV file trains and which tests (uploads and the desktop dialog alike): one file
+ * trains; of two, the one whose name contains "test" tests. Throws a sentence for the person
+ * when that does not decide it.
+ * @param nameOf the file name a person would recognise (not a path from the page)
+ */
+export function pairCsvFiles<F>(files: readonly F[], nameOf: (file: F) => string): { train: F; test?: F } {
+  if (files.length === 0 || files.length > 2) throw new Error('Choose one CSV file, or two (training and test).');
+  if (files.length === 1) return { train: files[0] };
+  const tests = files.filter((f) => /test/i.test(nameOf(f)));
+  if (tests.length !== 1) throw new Error('Of two CSV files, name the test one (and only that one) with "test" in it.');
+  const test = tests[0];
+  return { train: files.find((f) => f !== test)!, test };
+}
 
 async function kindOf(p: string): Promise<'file' | 'dir' | null> {
   try {
@@ -52,10 +66,7 @@ export async function datasetFromUpload(root: string, kind: DatasetKind, files: 
     for (const [role, f] of seen) await writeFile(path.join(dir, role + (f.gz ? '.gz' : '')), f.bytes);
     return { source: { kind: 'idx', dir }, label: 'uploaded IDX files' };
   }
-  if (files.length > 2) throw new Error('upload one CSV file, or two (training and test).');
-  const test = files.length === 2 ? files.find((f) => /test/i.test(f.name)) : undefined;
-  if (files.length === 2 && !test) throw new Error('of two CSV files, name the test one with "test" in it.');
-  const train = files.find((f) => f !== test)!;
+  const { train, test } = pairCsvFiles(files, (f) => f.name);
   const trainPath = path.join(dir, 'train.csv');
   await writeFile(trainPath, train.bytes);
   if (!test) return { source: { kind: 'csv', train: trainPath }, label: train.name };

@@ -5,6 +5,7 @@
 import { dialog, nativeTheme, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import type { PlatformHandlers } from './api-server';
+import { pairCsvFiles } from './dataset-files';
 
 export interface DesktopPlatformOptions {
   version: string;
@@ -42,10 +43,8 @@ export function desktopPlatform(options: DesktopPlatformOptions): PlatformHandle
             filters: [{ name: 'CSV', extensions: ['csv'] }],
           });
       if (chosen.canceled || chosen.filePaths.length === 0) return null;
-      const [first, second] = chosen.filePaths;
-      if (kind === 'idx') return { source: { kind: 'idx', dir: first }, label: path.basename(first) };
-      const test = second && /test/i.test(path.basename(first)) ? first : second;
-      const train = test === first ? second : first;
+      if (kind === 'idx') return { source: { kind: 'idx', dir: chosen.filePaths[0] }, label: path.basename(chosen.filePaths[0]) };
+      const { train, test } = pairCsvFiles(chosen.filePaths, (p) => path.basename(p));
       return test
         ? { source: { kind: 'csv', train, test }, label: `${path.basename(train)} + ${path.basename(test)}` }
         : { source: { kind: 'csv', train }, label: path.basename(train) };

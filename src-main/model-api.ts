@@ -6,7 +6,7 @@
  */
 import type { DatasetSource, EngineCalls } from '../src-engine/protocol';
 import type { Autosaver } from './autosave';
-import type { CheckpointStore } from './checkpoint-store';
+import { noSuchModel, type CheckpointStore } from './checkpoint-store';
 import { atomicWrite } from '../src-engine/node/atomic-write';
 import { MODEL_EXTENSION } from './model-names';
 import type { ExportResult, ModelCallName, ModelCalls } from './models-contract';
@@ -62,7 +62,7 @@ export class ModelApi {
       },
       'models:reveal': async ({ name }) => {
         if (!platform.reveal) throw new Error(`There is no file manager to show in browser mode; the models folder is ${store.dir}`);
-        if (!(await store.has(name))) throw new Error(`${name}${MODEL_EXTENSION}: there is no such model in the models folder (was it renamed or deleted?)`);
+        if (!(await store.has(name))) throw noSuchModel(name);
         platform.reveal(store.pathOf(name));
         return { shown: true };
       },
@@ -102,13 +102,7 @@ export class ModelApi {
     if (!training) throw new Error(`${name}${MODEL_EXTENSION}: has no training state (another tool wrote it), so it can be opened but not trained further.`);
     if (epochs <= training.epoch) throw new Error(`"${name}" has already trained ${training.epoch} epochs; continue to at least epoch ${training.epoch + 1}.`);
     checkDataset(training.config.dataset);
-    autosave.saveNextRunAs(name);
-    try {
-      return await engine.call('train:start', { config: { ...training.config, epochs }, resume: bytes });
-    } finally {
-      // NOTE: the run's first event has claimed the name by now; a refused start must not leave it behind.
-      autosave.saveNextRunAs(null);
-    }
+    return autosave.startRun(name, () => engine.call('train:start', { config: { ...training.config, epochs }, resume: bytes }));
   }
 
   /** Desktop: the Save As dialog, then an atomic write; browser: the bytes for a download. */

@@ -1,8 +1,11 @@
 /**
  * Browser mode's server: the built renderer over HTTP and the renderer API over a WebSocket,
- * bound to 127.0.0.1 on a random port. Every request needs the per-launch token (in the URL, or
- * the cookie the first page load sets) and, when it has one, our own Origin; anything else is
- * refused with 403 before it is read.
+ * bound to 127.0.0.1 on a random port. A page needs the per-launch token in its URL; its assets
+ * need the token or the cookie the page load sets, and the socket needs the token itself. Every
+ * request must come with our own Origin when it has one; anything else is refused with 403
+ * before it is read.
+ * NOTE: the cookie carries a second secret, never the token: cookies are not scoped by port, so
+ * every other server on 127.0.0.1 gets them, and the cookie only opens the static files.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -10,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
+import { pipeline, type Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH, type ApiEvent, type ApiReply, type SocketCall, type SocketMessage } from './api-contract';
 import { contentSecurityPolicy } from './csp';
@@ -77,6 +80,7 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
 /** Start the browser-mode host; resolves once it listens. */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
+  const assetSecret = randomBytes(32).toString('base64url');
   const root = path.resolve(options.rendererDir);
   const server = http.createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 256 * 1024 * 1024 });
@@ -96,7 +100,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const from = req.headers.origin;
     if (from !== undefined && from !== origin && from !== `http://localhost:${port}`) return 'foreign Origin';
     if (sameSecret(url.searchParams.get('token'), token)) return null;
-    if (allowCookie && sameSecret(cookie(req, cookieName), token)) return null;
+    if (allowCookie && sameSecret(cookie(req, cookieName), assetSecret)) return null;
     return 'missing or wrong token';
   };
 
@@ -137,11 +141,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'Cache-Control': 'no-store',
     };
     if (sameSecret(url.searchParams.get('token'), token)) {
-      headers['Set-Cookie'] = `${cookieName}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+      headers['Set-Cookie'] = `${cookieName}=${assetSecret}; Path=/; HttpOnly; SameSite=Strict`;
     }
-    res.writeHead(200, headers);
-    if (req.method === 'HEAD') return res.end();
-    createReadStream(file).pipe(res);
+    if (req.method === 'HEAD') {
+      res.writeHead(200, headers);
+      return res.end();
+    }
+    // NOTE: the file can still fail after stat (deleted, unreadable, a disk error): before the
+    // headers that is a 500; after them the response is cut off. Either way the host lives on.
+    const stream = createReadStream(file);
+    stream.once('error', (error) => {
+      if (res.headersSent) return;
+      res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(`Could not read ${path.basename(file)} (${(error as NodeJS.ErrnoException).code ?? error.message}).\n`);
+    });
+    stream.once('open', () => {
+      res.writeHead(200, headers);
+      pipeline(stream, res, () => undefined);
+    });
   });
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {

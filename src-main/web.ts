@@ -12,6 +12,7 @@ import { modelsDir, userDataDir } from './app-paths';
 import { stopAndSave } from './autosave';
 import { CheckpointStore } from './checkpoint-store';
 import { EngineHost } from './engine-host';
+import { whenLastPageCloses } from './last-page';
 import { childSpawner } from './spawn-child';
 import { webPlatform } from './web-platform';
 import { startWebHost } from './web-host';
@@ -41,10 +42,10 @@ async function main(): Promise<void> {
     rendererDir: path.join(__dirname, '..', 'renderer'),
     port: portArgument(process.argv),
     // NOTE: the last page closing is browser mode's "quit": a run still going is stopped and saved
-    // (the page also asks first, and stops it itself when it can).
-    onConnections: (count) => {
-      if (count === 0 && api.autosave?.running) void stopAndSave(host, api.autosave);
-    },
+    // (the page also asks first, and stops it itself when it can). A reload is not a close.
+    onConnections: whenLastPageCloses(() => {
+      if (api.autosave?.running) void stopAndSave(host, api.autosave);
+    }),
   });
   console.log(
     [

@@ -18,6 +18,12 @@ type Typed = InstanceType<(typeof TYPED)[TypedName]>;
 const BLOB = '\u0000blob';
 const NUM = '\u0000num';
 
+/**
+ * Keys a frame may not use: assigning `__proto__` would swap the decoded object's prototype (and
+ * validators read through it); `constructor` and `prototype` shadow what code expects there.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -50,6 +56,7 @@ export function encodeFrame(value: unknown): Uint8Array {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
         if (k === BLOB || k === NUM) throw new Error(`cannot send the reserved key at ${path}`);
+        if (FORBIDDEN_KEYS.has(k)) throw new Error(`cannot send the key "${k}" at ${path}`);
         out[k] = walk(x, `${path}.${k}`);
       }
       return out;
@@ -102,7 +109,10 @@ export function decodeFrame(frame: Uint8Array): unknown {
     if (BLOB in o) return blob(o[BLOB]);
     if (NUM in o) return Number(o[NUM]);
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(o)) out[k] = revive(x);
+    for (const [k, x] of Object.entries(o)) {
+      if (FORBIDDEN_KEYS.has(k)) throw new Error(`malformed frame: the key "${k}" is not allowed`);
+      out[k] = revive(x);
+    }
     return out;
   };
   return revive(header.v);

@@ -141,7 +141,7 @@ export class TrainingSession {
     return this.state === 'paused' ? this.resume() : this.pause();
   }
 
-  /** Continue from the last checkpoint the host kept (after a crash or a stop). */
+  /** Resume the run a crash ended, from its last checkpoint (the host refuses when there is none). */
   async recover(): Promise<void> {
     if (this.active) return;
     this.error = null;
@@ -150,9 +150,10 @@ export class TrainingSession {
     try {
       const { runId, info } = await this.api.call('training:recover', {});
       this.runId = runId;
-      this.info = info;
-      this.config = info.config;
-      this.history = info.history;
+      // NOTE: the crashed run got further than its checkpoint; what it drew after it is dropped,
+      // so the recovered run's steps carry on from the checkpoint instead of running backwards.
+      this.showHistory(info, this.series);
+      this.savedEpoch = info.epoch;
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
       this.fail(error);
@@ -196,9 +197,19 @@ export class TrainingSession {
     this.setState('idle');
   }
 
-  /** Replace the charts with a model's per-epoch history. */
-  private showHistory(info: ModelInfo): void {
+  /**
+   * Replace the charts with a model's per-epoch history.
+   * @param batches the per-batch series of the run this model is a checkpoint of: its points up to the
+   *   checkpoint's step (and its finished epochs) are kept
+   */
+  private showHistory(info: ModelInfo, batches?: Series): void {
     const series = new Series();
+    if (batches) {
+      series.loss = batches.loss.filter((p) => p.x <= info.step);
+      for (const p of series.loss) series.smooth.push({ x: p.x, y: series.ema.push(p.y) });
+      series.lr = batches.lr.filter((p) => p.x <= info.step);
+      series.batchAccuracy = batches.batchAccuracy.filter((p) => p.x <= info.epoch);
+    }
     for (const m of info.history) {
       series.train.push({ x: m.epoch, y: m.train_accuracy });
       if (Number.isFinite(m.test_accuracy)) series.test.push({ x: m.epoch, y: m.test_accuracy });

@@ -24,12 +24,11 @@ const info = (() => {
   return { architecture: c.architecture, config: c.training!.config, history: c.history, epoch: 2, step: 20, datasetName: 'MNIST', parameters: 6370 };
 })();
 
-async function setup() {
+async function setup(platform = {} as PlatformHandlers) {
   const { spawn, workers } = fakeSpawner();
   const host = new EngineHost(spawn, { log: () => {} });
   const store = new CheckpointStore(path.join(tmp.dir, 'models'));
   await store.init();
-  const platform = {} as PlatformHandlers;
   const server = new ApiServer(host, platform, { store, platform: {} });
   const events: ApiEvent[] = [];
   server.onEvent((e) => events.push(e));
@@ -90,6 +89,33 @@ describe('model library through the API server', () => {
     fresh.emit({ kind: 'event', event: { type: 'checkpoint', runId: 1, reason: 'epoch', bytes, info: { ...info, epoch: 3 } } });
     await server.autosave!.flush();
     expect(readdirSync(store.dir)).toEqual([file]);
+  });
+
+  it('a plain start that overlaps "Continue training" never writes into the continued model', async () => {
+    const fixture = { source: info.config.dataset, label: 'fixture' };
+    const { server, emit, workers, store } = await setup({ 'dataset:open-path': async () => fixture } as unknown as PlatformHandlers);
+    expect(await server.handle('dataset:open-path', { kind: 'idx', path: 'fixture' })).toEqual({ ok: true, result: fixture });
+    store.save('mine', bytes);
+    const before = await store.read('mine');
+    const plain = server.handle('training:start', { config: { ...info.config, dataset: { kind: 'mnist' } } });
+    const resumed = server.handle('models:continue', { name: 'mine', epochs: 5 });
+    // let the continue load its file and get as far as it can before the engine answers anything
+    await new Promise((r) => setTimeout(r, 50));
+    const worker = workers[0];
+    const first = worker.sent[0];
+    expect(first.call).toBe('train:start');
+    expect(first.args).not.toHaveProperty('resume');
+    emit({ type: 'state', runId: 1, state: 'training' });
+    worker.emit({ kind: 'reply', id: first.id, ok: true, result: { runId: 1, info } });
+    expect((await plain).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 0));
+    const second = worker.sent[1];
+    worker.emit({ kind: 'reply', id: second.id, ok: false, error: 'a run is already going; stop it first' });
+    expect(await resumed).toEqual({ ok: false, error: 'a run is already going; stop it first' });
+    emit({ type: 'checkpoint', runId: 1, reason: 'epoch', bytes: trainedModel({ seed: 2 }), info });
+    await server.autosave!.flush();
+    expect(readdirSync(store.dir).sort()).toEqual(['mine.safetensors', expect.stringMatching(/^mnist-784-8-10-/)]);
+    expect(Buffer.from(await store.read('mine')).equals(Buffer.from(before))).toBe(true);
   });
 
   it('says when a checkpoint could not be saved', async () => {

@@ -72,18 +72,61 @@ describe('ApiServer', () => {
     const { server, workers, events, answer } = setup();
     const bytes = new Uint8Array([1, 2, 3]);
     const info = { config, epoch: 1 } as unknown as ModelInfo;
+    workers[0].emit({ kind: 'event', event: { type: 'state', runId: 1, state: 'training' } });
     workers[0].emit({ kind: 'event', event: { type: 'checkpoint', runId: 1, reason: 'epoch', bytes, info } });
-    expect(events[0]).toEqual({ type: 'checkpoint', runId: 1, reason: 'epoch', info });
+    expect(events[1]).toEqual({ type: 'checkpoint', runId: 1, reason: 'epoch', info });
 
     workers[0].die({ code: null, signal: 'SIGKILL' });
-    expect(events[1]).toMatchObject({ type: 'engine:stopped', restarted: true, recoverable: true });
-    expect((events[1] as { message: string }).message).toContain('killed by signal SIGKILL');
+    expect(events[2]).toMatchObject({ type: 'engine:stopped', restarted: true, recoverable: true });
+    expect((events[2] as { message: string }).message).toContain('killed by signal SIGKILL');
 
     const reply = server.handle('training:recover', {});
     await Promise.resolve();
     expect(workers[1].sent[0]).toMatchObject({ call: 'train:start', args: { config, resume: bytes } });
     answer({ runId: 1, info });
     expect(await reply).toEqual({ ok: true, result: { runId: 1, info } });
+  });
+
+  it('never resumes an earlier run: a run that crashes before its first checkpoint is not recoverable', async () => {
+    const { server, workers, events } = setup();
+    const info = { config, epoch: 1 } as unknown as ModelInfo;
+    const event = (event: unknown) => workers.at(-1)!.emit({ kind: 'event', event });
+    // run A saves an epoch, the engine crashes, and the person starts run B instead of resuming A
+    event({ type: 'state', runId: 1, state: 'training' });
+    event({ type: 'checkpoint', runId: 1, reason: 'epoch', bytes: new Uint8Array([1]), info });
+    workers[0].die({ code: null, signal: 'SIGKILL' });
+    expect(events.at(-1)).toMatchObject({ type: 'engine:stopped', recoverable: true });
+    // the fresh worker numbers B from 1 again; B crashes before it saves anything
+    event({ type: 'state', runId: 1, state: 'training' });
+    workers[1].die({ code: null, signal: 'SIGKILL' });
+    expect(events.at(-1)).toMatchObject({ type: 'engine:stopped', recoverable: false });
+    expect(await server.handle('training:recover', {})).toEqual({ ok: false, error: 'There is no saved epoch to resume from yet.' });
+    expect(workers[2].sent).toEqual([]);
+  });
+
+  it('does not resume a run that had already stopped when the engine crashed', async () => {
+    const { server, workers, events } = setup();
+    const info = { config, epoch: 1 } as unknown as ModelInfo;
+    const event = (event: unknown) => workers.at(-1)!.emit({ kind: 'event', event });
+    event({ type: 'state', runId: 1, state: 'training' });
+    event({ type: 'checkpoint', runId: 1, reason: 'stop', bytes: new Uint8Array([1]), info });
+    event({ type: 'state', runId: 1, state: 'stopped' });
+    workers[0].die({ code: null, signal: 'SIGKILL' });
+    expect(events.at(-1)).toMatchObject({ type: 'engine:stopped', recoverable: false });
+    expect((await server.handle('training:recover', {})).ok).toBe(false);
+  });
+
+  it('forgets the crashed run once another model is loaded into the engine', async () => {
+    const { server, workers, answer } = setup();
+    const info = { config, epoch: 1 } as unknown as ModelInfo;
+    workers[0].emit({ kind: 'event', event: { type: 'state', runId: 1, state: 'training' } });
+    workers[0].emit({ kind: 'event', event: { type: 'checkpoint', runId: 1, reason: 'epoch', bytes: new Uint8Array([1]), info } });
+    workers[0].die({ code: null, signal: 'SIGKILL' });
+    const loading = server.handle('model:load', { bytes: new Uint8Array([2]), fileName: 'other.safetensors' });
+    await new Promise((r) => setTimeout(r, 0));
+    answer(info);
+    expect((await loading).ok).toBe(true);
+    expect(await server.handle('training:recover', {})).toEqual({ ok: false, error: 'There is no saved epoch to resume from yet.' });
   });
 
   it('says so when there is nothing to recover', async () => {

@@ -67,8 +67,10 @@ describe('autosave', () => {
   it('continues writing the chosen model when a run resumes it, and knows which model the run writes', async () => {
     store.save('my net', bytes);
     const a = new Autosaver(store, { now: () => at });
-    a.saveNextRunAs('my net');
-    a.handle(state(3, 'training'));
+    await a.startRun('my net', async () => {
+      a.handle(state(3, 'training')); // the engine announces the run before it replies
+      return { runId: 3 };
+    });
     a.handle(checkpoint(3, 'epoch', 3));
     await a.flush();
     expect(a.activeName).toBe('my net');
@@ -76,6 +78,49 @@ describe('autosave', () => {
     expect(a.activeName).toBeNull();
     expect(a.lastName).toBe('my net');
     expect(readdirSync(tmp.dir)).toEqual(['my net.safetensors']);
+  });
+
+  it('gives each run the model its own start asked for, when a plain start and a continue overlap', async () => {
+    store.save('my net', bytes);
+    const before = readFileSync(path.join(tmp.dir, 'my net.safetensors'));
+    const a = new Autosaver(store, { now: () => at });
+    // the engine: one run at a time, numbered from 1, announced before the reply
+    let runs = 0;
+    let busy = false;
+    const engineStart = async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      if (busy) throw new Error('a run is already going; stop it first');
+      busy = true;
+      a.handle(state(++runs, 'training'));
+      return { runId: runs };
+    };
+    const plain = a.startRun(null, engineStart);
+    const resumed = a.startRun('my net', engineStart);
+    expect(await plain).toEqual({ runId: 1 });
+    await expect(resumed).rejects.toThrow('a run is already going');
+    a.handle(checkpoint(1, 'epoch', 1, trainedModel({ seed: 2 })));
+    await a.flush();
+    expect(readdirSync(tmp.dir).sort()).toEqual(['mnist-784-8-10-2026-11-22-1405.safetensors', 'my net.safetensors']);
+    expect(readFileSync(path.join(tmp.dir, 'my net.safetensors')).equals(before)).toBe(true);
+  });
+
+  it('knows which model the run a crash ended was writing, and forgets it when another run starts', async () => {
+    const a = new Autosaver(store, { now: () => at });
+    const crash: HostEvent = { type: 'worker:crashed', message: 'gone', exit: { code: null, signal: 'SIGKILL' }, restarted: true };
+    a.handle(state(1, 'training'));
+    a.handle(checkpoint(1, 'epoch'));
+    a.handle(state(1, 'stopped'));
+    a.handle(state(2, 'training'));
+    a.handle(crash);
+    expect(await a.crashedName()).toBeNull(); // run 2 had written nothing; run 1 was over
+    a.handle(state(1, 'training'));
+    a.handle(checkpoint(1, 'epoch'));
+    a.handle(crash);
+    expect(await a.crashedName()).toBe('mnist-784-8-10-2026-11-22-1405-2');
+    a.renamed('mnist-784-8-10-2026-11-22-1405-2', 'kept');
+    expect(await a.crashedName()).toBe('kept');
+    a.handle(state(1, 'training'));
+    expect(await a.crashedName()).toBeNull();
   });
 
   it('forgets run numbers when the engine restarts after a crash (a fresh worker counts from 1 again)', async () => {

@@ -38,7 +38,7 @@ describe('datasets by path and upload', () => {
     expect(path.basename(source.train)).toBe('train.csv');
     expect(readFileSync(source.train, 'utf8')).toBe('5,0,0');
     expect(readFileSync(source.test, 'utf8')).toBe('7,0,0');
-    await expect(datasetFromUpload(root, 'csv', [file('a.csv'), file('b.csv')])).rejects.toThrow('name the test one with "test" in it');
+    await expect(datasetFromUpload(root, 'csv', [file('a.csv'), file('b.csv')])).rejects.toThrow('Of two CSV files, name the test one (and only that one) with "test" in it.');
   });
 
   it('checks typed paths exist and are of the right kind', async () => {

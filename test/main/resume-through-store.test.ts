@@ -34,10 +34,10 @@ function engine(store: CheckpointStore) {
     for (const w of [...waiters]) if (w.test(e)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
   });
   const until = (test: (e: HostEvent) => boolean) => new Promise<void>((resolve) => waiters.push({ test, resolve }));
-  /** Train and wait until the run is over and its last checkpoint is on disk. */
-  const run = async (config: TrainConfig, resume?: Uint8Array) => {
+  /** Train (into the model `into`, else a new one) and wait until the run is over and its last checkpoint is on disk. */
+  const run = async (config: TrainConfig, resume?: Uint8Array, into: string | null = null) => {
     const done = until((e) => e.type === 'done');
-    await host.call('train:start', resume ? { config, resume } : { config });
+    await autosave.startRun(into, () => host.call('train:start', resume ? { config, resume } : { config }));
     await done;
     await autosave.flush();
   };
@@ -71,8 +71,7 @@ describe('resume through the model library (real worker process)', () => {
     const second = engine(store);
     const { bytes, checkpoint } = await store.load(name);
     expect(checkpoint.training!.epoch).toBe(2);
-    second.autosave.saveNextRunAs(name);
-    await second.run({ ...checkpoint.training!.config, epochs: 3 }, bytes);
+    await second.run({ ...checkpoint.training!.config, epochs: 3 }, bytes, name);
     const resumed = (await store.load(name)).checkpoint;
     expect((await store.list()).models.map((m) => [m.name, m.epochs])).toEqual([[name, 3]]);
 
@@ -102,8 +101,7 @@ describe('resume through the model library (real worker process)', () => {
     first.host.dispose();
 
     const second = engine(store);
-    second.autosave.saveNextRunAs(name);
-    await second.run(config, stopped.bytes);
+    await second.run(config, stopped.bytes, name);
 
     const straightStore = new CheckpointStore(path.join(tmp.dir, 'd'));
     const straight = engine(straightStore);

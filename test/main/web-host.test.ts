@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,6 +103,25 @@ describe('web host (browser mode)', () => {
     const asset = await get('/assets/app.js', { cookie });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('never puts the token in a cookie (cookies reach every port of 127.0.0.1), and the cookie cannot open the socket', async () => {
+    const page = await get(`/?token=${web.token}`);
+    const cookie = String(page.headers['set-cookie']).split(';')[0];
+    const [name, value] = cookie.split('=');
+    expect(name).toBe(`scratchnet-${web.port}`);
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(value).not.toBe(web.token);
+    expect((await get('/assets/app.js', { cookie: `${name}=${web.token}` })).status).toBe(403);
+    await expect(connect('', { Cookie: cookie })).rejects.toThrow('HTTP 403');
+  });
+
+  // NOTE: /proc/self/mem stats as a regular file and opens, but reading it from offset 0 fails (EIO).
+  it.skipIf(!existsSync('/proc/self/mem'))('a file that fails while it is read does not take the host down', async () => {
+    symlinkSync('/proc/self/mem', path.join(root, 'renderer', 'assets', 'unreadable.js'));
+    const broken = await get(`/assets/unreadable.js?token=${web.token}`).catch((e: Error) => e);
+    expect(broken instanceof Error || broken.body === '').toBe(true);
+    expect((await get(`/assets/app.js?token=${web.token}`)).status).toBe(200);
   });
 
   it('refuses a foreign Origin or Host even with the token', async () => {

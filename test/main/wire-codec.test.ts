@@ -74,4 +74,22 @@ describe('wire codec', () => {
     lying.set(header, 4);
     expect(() => decodeFrame(lying)).toThrow('malformed frame: blob outside the frame');
   });
+
+  it('refuses a frame whose object uses __proto__, constructor or prototype as a key', () => {
+    /** A frame with this header JSON and no blobs, as a hostile page could send it. */
+    const frame = (json: string) => {
+      const header = new TextEncoder().encode(json);
+      const out = new Uint8Array((4 + header.length + 7) & ~7);
+      new DataView(out.buffer).setUint32(0, header.length, true);
+      out.set(header, 4);
+      return out;
+    };
+    const hostile = frame('{"v":{"kind":"call","id":1,"name":"x","args":{"__proto__":{"isAdmin":true,"epochs":5}}},"b":[]}');
+    expect(() => decodeFrame(hostile)).toThrow('malformed frame: the key "__proto__" is not allowed');
+    expect(() => decodeFrame(frame('{"v":[{"a":{"constructor":{"name":"x"}}}],"b":[]}'))).toThrow('malformed frame: the key "constructor" is not allowed');
+    expect(() => decodeFrame(frame('{"v":{"prototype":1},"b":[]}'))).toThrow('malformed frame: the key "prototype" is not allowed');
+    const own = JSON.parse('{"__proto__": 1}') as object;
+    expect(() => encodeFrame({ args: own })).toThrow('cannot send the key "__proto__" at value.args');
+    expect(Object.getPrototypeOf(decodeFrame(frame('{"v":{"proto":1},"b":[]}')))).toBe(Object.prototype);
+  });
 });

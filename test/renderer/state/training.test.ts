@@ -86,4 +86,30 @@ describe('TrainingSession', () => {
     expect(session.state).toBe('failed');
     expect(session.active).toBe(false);
   });
+
+  it('after a crash, recovering redraws the charts from the checkpoint, so no step runs backwards', async () => {
+    const recovered = { ...info, config, epoch: 1, step: 10, history: [metrics(1, 0.9)] } as ModelInfo;
+    const api = fakeApi({ 'training:start': { runId: 1, info }, 'training:recover': { runId: 1, info: recovered } });
+    const session = new TrainingSession(api, () => 0);
+    await session.start(config);
+    // epoch 1 (steps 1-10) ends with a checkpoint; the run gets to step 14 and the engine dies
+    api.emit(batch({ firstStep: 0, losses: new Float64Array(10).fill(2), stepInEpoch: 10 }));
+    api.emit({ type: 'epoch', runId: 1, metrics: metrics(1, 0.9) });
+    api.emit(batch({ epoch: 2, firstStep: 10, losses: new Float64Array([1.5, 1.4, 1.3, 1.2]), stepInEpoch: 4 }));
+    api.emit({ type: 'engine:stopped', message: 'The engine stopped unexpectedly.', restarted: true, recoverable: true });
+
+    await session.recover();
+    expect(session.state).toBe('training');
+    expect(session.series.loss.map((p) => p.x)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(session.series.smooth).toHaveLength(10);
+    expect(session.series.test).toEqual([{ x: 1, y: 0.9 }]);
+    expect(session.progress).toMatchObject({ epoch: 1, epochs: 2 });
+    expect(session.savedEpoch).toBe(1);
+
+    // the recovered run starts again at step 11
+    api.emit(batch({ epoch: 2, firstStep: 10, losses: new Float64Array([1.6]), stepInEpoch: 1 }));
+    const xs = session.series.loss.map((p) => p.x);
+    expect(xs.every((x, i) => i === 0 || x > xs[i - 1])).toBe(true);
+    expect(xs.at(-1)).toBe(11);
+  });
 });
