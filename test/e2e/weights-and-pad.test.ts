@@ -231,7 +231,7 @@ describe('Weights view and digit pad in the browser', () => {
 
     // Ctrl+Z takes the stroke back; a fresh one comes back as "1"
     await page.keyboard.press('Control+z');
-    await expect.poll(() => page.getByTestId('answer').innerText()).toBe('·');
+    await expect.poll(() => page.getByTestId('answer').innerText()).toBe('?');
     await stroke(page, 0.48, 0.1, 0.5, 0.9);
     await expect.poll(() => page.getByTestId('answer').innerText()).toBe('1');
     await page.getByLabel('Show why (saliency)').check();
