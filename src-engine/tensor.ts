@@ -1,3 +1,5 @@
+import { allocate } from './kernels/kernels';
+
 /**
  * Tensor: a Float64Array with a shape, and (when it takes part in autograd) the closure that
  * pushes its gradient back to the tensors it was computed from.
@@ -41,6 +43,11 @@ export class Tensor {
   /** zeroGrad() ran since the buffer was last written: it counts as zeros. */
   private gradStale = false;
   requiresGrad: boolean;
+  /**
+   * Lives as long as its model (a parameter): its grad buffer comes from the kernels' allocate(),
+   * where a wasm backend uses it in place. Per-step tensors keep plain buffers.
+   */
+  longLived = false;
   /** Tensors this one was computed from (empty for leaves). */
   readonly parents: readonly Tensor[];
   /** Adds this tensor's grad, through the op that made it, into its parents' grads. */
@@ -84,7 +91,7 @@ export class Tensor {
 
   /** The grad buffer to add into, allocated (zeros) on first use. */
   gradBuffer(): Float64Array {
-    if (!this.gradData) this.gradData = new Float64Array(this.data.length);
+    if (!this.gradData) this.gradData = this.newGrad();
     else if (this.gradStale) this.gradData.fill(0);
     this.gradStale = false;
     return this.gradData;
@@ -96,9 +103,13 @@ export class Tensor {
    */
   gradSink(): { buf: Float64Array; accumulate: boolean } {
     const fresh = !this.gradData || this.gradStale;
-    if (!this.gradData) this.gradData = new Float64Array(this.data.length);
+    if (!this.gradData) this.gradData = this.newGrad();
     this.gradStale = false;
     return { buf: this.gradData, accumulate: !fresh };
+  }
+
+  private newGrad(): Float64Array {
+    return this.longLived ? allocate(this.data.length) : new Float64Array(this.data.length);
   }
 
   /** Forget the accumulated gradient (lazily: the buffer is cleared or overwritten when next used). */

@@ -2,6 +2,7 @@
  * Turns dataset bytes into network input one batch at a time: pixels · scale into a Float64Array
  * allocated once, so an epoch of 60000 images allocates nothing.
  */
+import { allocate } from '../kernels/kernels';
 import type { Random } from '../random';
 import type { Dataset } from './dataset';
 
@@ -33,7 +34,7 @@ export class Batcher {
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     if (!Number.isFinite(scale)) throw new Error(`input scale must be a finite number, got ${scale}`);
     this.pixels = ds.rows * ds.cols;
-    this.x = new Float64Array(batchSize * this.pixels);
+    this.x = allocate(batchSize * this.pixels); // in the kernels' memory: the first layer reads it in place
     this.labels = new Uint8Array(batchSize);
     this.table = new Float64Array(256);
     for (let b = 0; b < 256; b++) this.table[b] = b * scale;

@@ -1,3 +1,4 @@
+import { allocate } from '../kernels/kernels';
 import { type Architecture, type LayerSpec, validateArchitecture } from '../architecture';
 import { leakyRelu, relu, sigmoid, tanh } from '../ops/activations';
 import { bceWithLogits, mseOneHot, softmaxCrossEntropy } from '../ops/losses';
@@ -37,8 +38,13 @@ export class Model {
     const act = architecture.layers.find((l) => l.type !== 'linear');
     architecture.layers.forEach((layer, index) => {
       if (layer.type !== 'linear') return;
-      const weight = new Tensor(initWeights(layer.in, layer.out, act, random), [layer.in, layer.out], true);
-      const bias = new Tensor(new Float64Array(layer.out), [layer.out], true);
+      // NOTE: parameters live in the kernels' memory (allocate), where wasm uses them in place.
+      const w = allocate(layer.in * layer.out);
+      w.set(initWeights(layer.in, layer.out, act, random));
+      const weight = new Tensor(w, [layer.in, layer.out], true);
+      const bias = new Tensor(allocate(layer.out), [layer.out], true);
+      weight.longLived = true;
+      bias.longLived = true;
       this.linears.push({ index, in: layer.in, out: layer.out, weight, bias });
     });
   }

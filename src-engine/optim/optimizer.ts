@@ -1,3 +1,4 @@
+import { allocate, kernels } from '../kernels/kernels';
 import type { NamedParam } from '../nn/model';
 import type { OptimizerName } from '../protocol';
 
@@ -35,11 +36,12 @@ export class Optimizer {
   constructor(params: NamedParam[], settings: OptimizerSettings) {
     this.params = params;
     this.settings = { beta1: 0.9, beta2: 0.999, eps: 1e-8, ...settings };
-    this.spareParams = params.map((p) => new Float64Array(p.tensor.size));
+    // NOTE: every buffer from the kernels' allocate(): a spare becomes the parameter next step.
+    this.spareParams = params.map((p) => allocate(p.tensor.size));
     for (const p of params) {
       for (const slot of this.slotNames()) {
-        this.slots.set(`${p.name}.${slot}`, new Float64Array(p.tensor.size));
-        this.spareSlots.set(`${p.name}.${slot}`, new Float64Array(p.tensor.size));
+        this.slots.set(`${p.name}.${slot}`, allocate(p.tensor.size));
+        this.spareSlots.set(`${p.name}.${slot}`, allocate(p.tensor.size));
       }
     }
   }
@@ -126,16 +128,7 @@ export class Optimizer {
 /** w' = w - lr·(g + wd·w) */
 function sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void {
   if (wd === 0) {
-    // NOTE: unrolled by 4: this pass over every weight is memory-bound, and V8 runs it ~1.5x faster so.
-    const n = w.length;
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      out[i] = w[i] - lr * g[i];
-      out[i + 1] = w[i + 1] - lr * g[i + 1];
-      out[i + 2] = w[i + 2] - lr * g[i + 2];
-      out[i + 3] = w[i + 3] - lr * g[i + 3];
-    }
-    for (; i < n; i++) out[i] = w[i] - lr * g[i];
+    kernels().sgdStep(w, g, out, lr); // in wasm when the buffers live there (allocate)
     return;
   }
   for (let i = 0; i < w.length; i++) out[i] = w[i] - lr * (g[i] + wd * w[i]); // L2: ∂(wd/2 · w²) = wd·w

@@ -113,7 +113,8 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
 
   const run: MatmulRunner = (ex, job) => {
     const flops = 2 * job.m * job.k * job.n;
-    // NOTE: the operands were just copied in by this thread, so a worker pulls them from this
+    // NOTE: the operands were just written by this thread (copied in, or, for buffers used in
+    // place, filled by the batcher or updated by the optimizer), so a worker pulls them from this
     // core's cache; measured on 2 cores, splitting pays only above ~16 flops per such byte
     // (W's first-layer forward, 64x784·784x128, has 13 and runs 15% slower split).
     const pulled = 8 * (job.k * job.n + (job.m * job.k) / 2);
@@ -153,10 +154,12 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
   return {
     name: `${variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}-${threads}t`,
     threads,
+    alloc: (length) => core.alloc(length),
     matmul: (a, b, c, m, k, n, transA, transB, accumulate) =>
       core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
     addRowVector: jsKernels.addRowVector,
     sumRows: jsKernels.sumRows,
+    sgdStep: (w, g, out, lr) => core.sgdStep(w, g, out, lr),
     ready: async () => {
       await Promise.all(started);
     },

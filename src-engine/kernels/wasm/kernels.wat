@@ -372,4 +372,36 @@
             (br $col)))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 8)))
         (br $strip))))
+
+  ;; out[i] = w[i] - lr·g[i] for i < n: plain SGD's update, four values per iteration.
+  ;; NOTE: multiply, then subtract: never fused (this is not relaxed_madd), so every bit equals
+  ;; the TypeScript loop's `w[i] - lr * g[i]`.
+  (func (export "sgd_step") (param $w i32) (param $g i32) (param $out i32) (param $n i32) (param $lr f64)
+    (local $lrv v128) (local $end i32) (local $tail i32)
+    (local.set $lrv (f64x2.splat (local.get $lr)))
+    (local.set $end (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
+    (block $quads_done
+      (loop $quad
+        (br_if $quads_done (i32.ge_u (local.get $w) (local.get $end)))
+        (v128.store offset=0 (local.get $out)
+          (f64x2.sub (v128.load offset=0 (local.get $w))
+                     (f64x2.mul (local.get $lrv) (v128.load offset=0 (local.get $g)))))
+        (v128.store offset=16 (local.get $out)
+          (f64x2.sub (v128.load offset=16 (local.get $w))
+                     (f64x2.mul (local.get $lrv) (v128.load offset=16 (local.get $g)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (local.set $g (i32.add (local.get $g) (i32.const 32)))
+        (local.set $out (i32.add (local.get $out) (i32.const 32)))
+        (br $quad)))
+    (local.set $tail (i32.and (local.get $n) (i32.const 3)))
+    (block $done
+      (loop $one
+        (br_if $done (i32.eqz (local.get $tail)))
+        (f64.store (local.get $out)
+          (f64.sub (f64.load (local.get $w)) (f64.mul (local.get $lr) (f64.load (local.get $g)))))
+        (local.set $w (i32.add (local.get $w) (i32.const 8)))
+        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (local.set $tail (i32.sub (local.get $tail) (i32.const 1)))
+        (br $one))))
 )

@@ -1,5 +1,6 @@
 import type { Kernels } from '../kernels';
 import { jsKernels } from '../js-kernels';
+import { WasmHeap } from './wasm-heap';
 import { wasmBinaries } from './wasm-binaries.generated';
 
 /** Which kernel module variants this runtime can compile. */
@@ -22,6 +23,8 @@ export interface WasmKernelExports {
     i0: number, i1: number, a: number, m: number, k: number, transA: number,
     b: number, n: number, c: number, accumulate: number, scratch: number,
   ): void;
+  /** out[i] = w[i] - lr·g[i] for i < n (multiply then subtract, never fused). */
+  sgd_step(w: number, g: number, out: number, n: number, lr: number): void;
   /** dst [cols,rows] = srcᵀ for src [rows,cols]. */
   transpose(src: number, rows: number, cols: number, dst: number): void;
   /** Opens the job at `job` (arguments already written) for claiming as number `seq`. */
@@ -41,7 +44,6 @@ export interface MatmulJob {
 /** Runs a job; the default runs it whole on the calling thread. */
 export type MatmulRunner = (exports: WasmKernelExports, job: MatmulJob) => void;
 
-const PAGE = 65536;
 /** Bytes at the start of memory reserved for the thread control block. */
 export const CONTROL_BYTES = 256;
 /** Largest memory the kernels grow to (the module allows 4 GiB; i32 offsets stay positive). */
@@ -107,14 +109,22 @@ export const runWhole: MatmulRunner = (exports, job) => {
 
 const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
+/** Most bytes of long-lived buffers a backend keeps in its memory (1 GiB; beyond: copies). */
+export const VIEW_LIMIT = 1 << 30;
+
 /**
- * The memory arena and call sequence around the wasm matmul: copies operands into wasm memory
- * (growing it when needed), lays out B as [k,n], runs the job, copies C back.
- * NOTE: operands are copied on every call (O(m·k + k·n + m·n) against O(m·k·n) work); the
- * memory only grows, so after the first step of training no call allocates.
+ * The memory and call sequence around the wasm matmul. An operand that is a view of the
+ * memory (allocated by alloc()) is used in place; any other is copied into a per-call arena
+ * (grown when needed), B laid out as [k,n], the job run, and C copied back unless in place.
+ * NOTE: a copy costs O(m·k + k·n + m·n) against O(m·k·n) work, but for W's products that is
+ * a quarter of the matmul time: keep the big operands (parameters, gradients, the batch) in
+ * the memory.
  */
 export class WasmMatmul {
+  readonly heap: WasmHeap;
   private f64: Float64Array;
+  private arena = -1;
+  private arenaBytes = 0;
 
   /** @param threads how many threads may run one job (sizes the scratch), 1 for none */
   constructor(
@@ -123,7 +133,23 @@ export class WasmMatmul {
     private readonly run: MatmulRunner = runWhole,
     private readonly threads = 1,
   ) {
+    this.heap = new WasmHeap(memory, CONTROL_BYTES, MAX_PAGES, VIEW_LIMIT);
     this.f64 = new Float64Array(memory.buffer);
+  }
+
+  /** A zeroed buffer the kernels use in place (shared memory only), else a plain one. */
+  alloc(length: number): Float64Array {
+    return this.heap.alloc(length) ?? new Float64Array(length);
+  }
+
+  /** out = w - lr·g, as Kernels.sgdStep: in wasm when all three live in the memory. */
+  sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number): void {
+    const heap = this.heap;
+    if (heap.owns(w) && heap.owns(g) && heap.owns(out)) {
+      this.exports.sgd_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr);
+    } else {
+      jsKernels.sgdStep(w, g, out, lr);
+    }
   }
 
   /** C[m,n] (=|+=) op(A)·op(B), as Kernels.matmul. */
@@ -137,36 +163,52 @@ export class WasmMatmul {
       if (!accumulate) c.fill(0, 0, m * n);
       return;
     }
+    const heap = this.heap;
+    const aIn = heap.owns(a);
+    const bIn = heap.owns(b);
+    const cIn = heap.owns(c);
     // Two compacted rows of op(A): 2k i32 offsets and 2k f64 values.
     const scratchStride = align(k * 24 + 16);
-    const aOff = CONTROL_BYTES;
-    const bOff = aOff + align(m * k * 8);
-    const btOff = bOff + align(k * n * 8);
-    const cOff = btOff + (transB ? align(k * n * 8) : 0);
-    const scratch = cOff + align(m * n * 8);
-    this.reserve(scratch + this.threads * scratchStride);
+    const aAt = 0;
+    const bAt = aAt + (aIn ? 0 : align(m * k * 8));
+    const btAt = bAt + (bIn ? 0 : align(k * n * 8));
+    const cAt = btAt + (transB ? align(k * n * 8) : 0);
+    const scratchAt = cAt + (cIn ? 0 : align(m * n * 8));
+    const base = this.reserve(scratchAt + this.threads * scratchStride);
 
     const f64 = this.f64;
-    f64.set(a.length === m * k ? a : a.subarray(0, m * k), aOff >> 3);
-    f64.set(b.length === k * n ? b : b.subarray(0, k * n), bOff >> 3);
-    if (accumulate) f64.set(c.length === m * n ? c : c.subarray(0, m * n), cOff >> 3);
+    const aOff = aIn ? a.byteOffset : base + aAt;
+    const bOff = bIn ? b.byteOffset : base + bAt;
+    const cOff = cIn ? c.byteOffset : base + cAt;
+    if (!aIn) f64.set(a.length === m * k ? a : a.subarray(0, m * k), aOff >> 3);
+    if (!bIn) f64.set(b.length === k * n ? b : b.subarray(0, k * n), bOff >> 3);
+    if (accumulate && !cIn) f64.set(c.length === m * n ? c : c.subarray(0, m * n), cOff >> 3);
     // op(B) = Bᵀ: B is stored [n,k]; the kernel wants [k,n].
-    if (transB) this.exports.transpose(bOff, n, k, btOff);
+    if (transB) this.exports.transpose(bOff, n, k, base + btAt);
     this.run(this.exports, {
-      a: aOff, m, k, transA, b: transB ? btOff : bOff, n, c: cOff, accumulate, scratch, scratchStride,
+      a: aOff, m, k, transA, b: transB ? base + btAt : bOff, n, c: cOff, accumulate,
+      scratch: base + scratchAt, scratchStride,
     });
-    c.set(this.f64.subarray(cOff >> 3, (cOff >> 3) + m * n));
+    if (!cIn) c.set(this.f64.subarray(cOff >> 3, (cOff >> 3) + m * n));
   }
 
-  /** Grows the memory to at least `bytes`. */
-  private reserve(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) {
-      const pages = Math.ceil((bytes - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) throw new Error(`wasm kernels: ${bytes} bytes exceed the memory limit`);
-      this.memory.grow(pages);
+  /** The arena, at least `bytes` long; returns its offset. */
+  private reserve(bytes: number): number {
+    if (bytes > this.arenaBytes) {
+      if (this.arena >= 0) this.heap.release(this.arena, this.arenaBytes);
+      // NOTE: room for twice the request, so that a growing sequence of calls reserves rarely.
+      const want = align(Math.max(bytes, 2 * this.arenaBytes));
+      const at = this.heap.reserve(want);
+      if (at < 0) {
+        this.arena = -1;
+        this.arenaBytes = 0;
+        throw new Error(`wasm kernels: ${bytes} bytes exceed the memory limit`);
+      }
+      this.arena = at;
+      this.arenaBytes = want;
     }
     if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.memory.buffer);
+    return this.arena;
   }
 }
 
@@ -184,16 +226,21 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): Kernels | n
   const f = wasmFeatures();
   const variant = options.variant ?? bestWasmVariant();
   if (!variant || (variant === 'relaxed' ? !f.relaxedSimd : !f.simd)) return null;
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
-  const instance = new WebAssembly.Instance(wasmModule(variant, false), { env: { memory } });
+  // NOTE: shared memory where the runtime has it, even on one thread: only then do views of
+  // it survive growth, so that alloc() can hand out buffers the kernels use in place.
+  const shared = f.sharedMemory;
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared });
+  const instance = new WebAssembly.Instance(wasmModule(variant, shared), { env: { memory } });
   const core = new WasmMatmul(memory, instance.exports as unknown as WasmKernelExports);
   return {
     name: variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd',
+    alloc: (length) => core.alloc(length),
     matmul: (a, b, c, m, k, n, transA, transB, accumulate) =>
       core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
     // NOTE: bias add and column sums are O(size) and memory-bound: copying into wasm memory
     // would cost as much as the loop itself, so they stay in TypeScript.
     addRowVector: jsKernels.addRowVector,
     sumRows: jsKernels.sumRows,
+    sgdStep: (w, g, out, lr) => core.sgdStep(w, g, out, lr),
   };
 }

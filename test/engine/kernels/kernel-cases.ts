@@ -92,3 +92,18 @@ export function relativeError(x: Float64Array, ref: Float64Array, scale: Float64
 export function label(c: MatmulCase): string {
   return `${c.m}x${c.k}·${c.k}x${c.n} ${c.transA ? 'Aᵀ' : 'A'} ${c.transB ? 'Bᵀ' : 'B'}${c.accumulate ? ' acc' : ''} zeros=${c.zeros}`;
 }
+
+/**
+ * runCase with the operands flagged in `inPlace` ([A, B, C]) in buffers from kernels.alloc, so
+ * the backend uses them where they are; returns a copy of C.
+ */
+export function runCaseInPlace(kernels: Kernels, c: MatmulCase, seed: number, inPlace: readonly boolean[]): Float64Array {
+  const ops = operands(c, seed).map((x, i) => {
+    if (!inPlace[i] || !kernels.alloc) return x;
+    const y = kernels.alloc(x.length);
+    y.set(x);
+    return y;
+  });
+  kernels.matmul(ops[0]!, ops[1]!, ops[2]!, c.m, c.k, c.n, c.transA, c.transB, c.accumulate);
+  return ops[2]!.slice();
+}

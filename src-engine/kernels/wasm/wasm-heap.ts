@@ -1,0 +1,147 @@
+/**
+ * Blocks of a WebAssembly.Memory: the kernels' per-call arena, and long-lived Float64Array
+ * buffers (parameters, gradients, optimizer state, the batch) that the kernels then read and
+ * write in place instead of copying them in and out on every call.
+ *
+ * NOTE: growing a non-shared memory detaches every view of it, so views are handed out only
+ * for shared memory, whose old SharedArrayBuffers stay valid (each covers the memory as it was
+ * when obtained). Every buffer object ever taken from the memory is remembered, so a view made
+ * before a grow is still recognised as ours.
+ *
+ * Freeing: a view's block returns to the free list when the view is garbage-collected
+ * (FinalizationRegistry); blocks are 64-byte aligned, first-fit, coalesced on free.
+ * NOTE: only the view handed out keeps its block: a subarray or a new view of the same bytes
+ * must not outlive it. Views take at most `viewLimit` bytes; beyond that (or if the memory
+ * cannot grow) alloc returns null and the caller uses an ordinary Float64Array (copied per
+ * call, as before), so a process that trains many models never grows the memory without bound.
+ */
+
+const PAGE = 65536;
+const ALIGN = 64;
+
+interface Block {
+  offset: number;
+  bytes: number;
+}
+
+const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+
+export class WasmHeap {
+  /** Every ArrayBuffer / SharedArrayBuffer object this memory has had. */
+  private readonly buffers = new WeakSet<ArrayBufferLike>();
+  /** Free blocks below `top`, sorted by offset, never adjacent (coalesced). */
+  private readonly free: Block[] = [];
+  private top: number;
+  /** Bytes currently held by views (not the arena). */
+  private viewBytes = 0;
+  private readonly registry = new FinalizationRegistry<Block>((b) => {
+    this.viewBytes -= b.bytes;
+    this.release(b.offset, b.bytes);
+  });
+
+  /**
+   * @param base first byte the heap may use (below it: the thread control block)
+   * @param maxPages the memory's maximum
+   * @param viewLimit most bytes that views may hold at once
+   */
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base: number,
+    private readonly maxPages: number,
+    private readonly viewLimit: number,
+  ) {
+    this.top = alignUp(base);
+    this.buffers.add(memory.buffer);
+  }
+
+  /** Whether views of this memory stay valid when it grows (shared memory). */
+  get sharesViews(): boolean {
+    return typeof SharedArrayBuffer === 'function' && this.memory.buffer instanceof SharedArrayBuffer;
+  }
+
+  /** Whether `view` is a view of this memory (its byteOffset is then its wasm address). */
+  owns(view: ArrayBufferView): boolean {
+    return this.buffers.has(view.buffer);
+  }
+
+  /**
+   * A zeroed buffer of `length` float64 inside the memory, freed when garbage-collected; null
+   * for non-shared memory, past the view limit, or when the memory cannot grow.
+   */
+  alloc(length: number): Float64Array | null {
+    const bytes = alignUp(Math.max(1, length) * 8);
+    if (!this.sharesViews || this.viewBytes + bytes > this.viewLimit) return null;
+    const offset = this.reserve(bytes);
+    if (offset < 0) return null;
+    this.viewBytes += bytes;
+    const view = new Float64Array(this.memory.buffer, offset, length);
+    view.fill(0);
+    this.registry.register(view, { offset, bytes });
+    return view;
+  }
+
+  /** A block of at least `bytes` (64-aligned), or -1 when the memory cannot grow to hold it. */
+  reserve(bytes: number): number {
+    bytes = alignUp(bytes);
+    for (let i = 0; i < this.free.length; i++) {
+      const b = this.free[i]!;
+      if (b.bytes < bytes) continue;
+      const offset = b.offset;
+      if (b.bytes === bytes) this.free.splice(i, 1);
+      else {
+        b.offset += bytes;
+        b.bytes -= bytes;
+      }
+      return offset;
+    }
+    const offset = this.top;
+    if (!this.ensure(offset + bytes)) return -1;
+    this.top = offset + bytes;
+    return offset;
+  }
+
+  /** Returns a block from reserve() (or a collected view's) to the free list. */
+  release(offset: number, bytes: number): void {
+    bytes = alignUp(bytes);
+    if (offset + bytes === this.top) {
+      this.top = offset;
+      const last = this.free[this.free.length - 1];
+      if (last && last.offset + last.bytes === this.top) {
+        this.top = last.offset;
+        this.free.pop();
+      }
+      return;
+    }
+    let i = 0;
+    while (i < this.free.length && this.free[i]!.offset < offset) i++;
+    const prev = this.free[i - 1];
+    const next = this.free[i];
+    if (prev && prev.offset + prev.bytes === offset) {
+      prev.bytes += bytes;
+      if (next && prev.offset + prev.bytes === next.offset) {
+        prev.bytes += next.bytes;
+        this.free.splice(i, 1);
+      }
+    } else if (next && offset + bytes === next.offset) {
+      next.offset = offset;
+      next.bytes += bytes;
+    } else {
+      this.free.splice(i, 0, { offset, bytes });
+    }
+  }
+
+  /** Grows the memory to at least `bytes`; false when it cannot. */
+  private ensure(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return true;
+    const pages = Math.ceil((bytes - have) / PAGE);
+    if (have / PAGE + pages > this.maxPages) return false;
+    try {
+      this.memory.grow(pages);
+    } catch {
+      return false;
+    }
+    this.buffers.add(this.memory.buffer);
+    return true;
+  }
+}
