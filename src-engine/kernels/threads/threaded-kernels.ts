@@ -11,9 +11,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Kernels } from '../kernels';
-import { jsKernels } from '../js-kernels';
 import {
-  CONTROL_BYTES, MAX_PAGES, WasmMatmul, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
+  CONTROL_BYTES, MAX_PAGES, WasmMatmul, wasmKernelsOf, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
   type MatmulRunner, type WasmKernelExports, type WasmVariant,
 } from '../wasm/wasm-kernels';
 
@@ -152,14 +151,8 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
 
   const core = new WasmMatmul(memory, exports, run, threads);
   return {
-    name: `${variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}-${threads}t`,
+    ...wasmKernelsOf(core, `${variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}-${threads}t`),
     threads,
-    alloc: (length) => core.alloc(length),
-    matmul: (a, b, c, m, k, n, transA, transB, accumulate) =>
-      core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
-    addRowVector: jsKernels.addRowVector,
-    sumRows: jsKernels.sumRows,
-    sgdStep: (w, g, out, lr) => core.sgdStep(w, g, out, lr),
     ready: async () => {
       await Promise.all(started);
     },

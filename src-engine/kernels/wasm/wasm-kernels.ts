@@ -232,8 +232,13 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): Kernels | n
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared });
   const instance = new WebAssembly.Instance(wasmModule(variant, shared), { env: { memory } });
   const core = new WasmMatmul(memory, instance.exports as unknown as WasmKernelExports);
+  return wasmKernelsOf(core, variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd');
+}
+
+/** The Kernels interface over a WasmMatmul (single- or multi-threaded). */
+export function wasmKernelsOf(core: WasmMatmul, name: string): Kernels {
   return {
-    name: variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd',
+    name,
     alloc: (length) => core.alloc(length),
     matmul: (a, b, c, m, k, n, transA, transB, accumulate) =>
       core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
