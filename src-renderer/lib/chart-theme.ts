@@ -48,3 +48,8 @@ const light: ChartTheme = {
 export function chartTheme(isDark: boolean): ChartTheme {
   return isDark ? dark : light;
 }
+
+/** chart.js tooltip colours for a theme, shared by every chart (labels are each chart's own). */
+export function tooltipStyle(theme: ChartTheme) {
+  return { backgroundColor: theme.tooltipBg, titleColor: theme.text, bodyColor: theme.text, borderColor: theme.grid, borderWidth: 1 };
+}
