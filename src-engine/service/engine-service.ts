@@ -68,6 +68,8 @@ export class EngineService {
   private trainer: Trainer | null = null;
   /** The model as a checkpoint when no run holds it: opened from a file, or a finished run. */
   private loadedCheckpoint: Checkpoint | null = null;
+  /** The run's step at its last kept checkpoint (null when none is kept for this run). */
+  private keptStep: number | null = null;
   private runId = 0;
   private state: RunState = 'idle';
   private pending: number[] = [];
@@ -128,6 +130,7 @@ export class EngineService {
     const trainer = new Trainer(config, data, this.deps.clock, checkpoint);
     if (trainer.finished) throw new Error(`the model has already trained ${trainer.state.epoch} epochs; set more epochs to continue`);
     this.trainer = trainer;
+    this.keptStep = null;
     this.runId++;
     this.current = {
       model: trainer.model,
@@ -180,11 +183,14 @@ export class EngineService {
   private finish(state: RunState, message?: string): void {
     this.setState(state, message);
     this.deps.emit({ type: 'done', runId: this.runId, state, message, history: this.trainer?.history ?? [] });
-    // the finished run stays the engine's model: model:save and the views keep using it
+    // The finished run stays the engine's model: model:save and the views keep using it. Every
+    // ending but an unexpected error has just sent (and kept) a checkpoint of this very step.
     try {
-      if (this.trainer) this.loadedCheckpoint = this.trainer.checkpoint(this.deps.now(), this.deps.appVersion);
+      if (this.trainer && this.keptStep !== this.trainer.state.step) {
+        this.loadedCheckpoint = this.trainer.checkpoint(this.deps.now(), this.deps.appVersion);
+      }
     } catch {
-      // weights that cannot be saved: model:save will say there is no model
+      // weights that cannot be saved: model:save offers the last checkpoint kept
     }
     this.trainer = null;
   }
@@ -269,23 +275,29 @@ export class EngineService {
    */
   private emitCheckpoint(reason: 'epoch' | 'pause' | 'stop' | 'done'): boolean {
     if (!this.trainer) return true;
-    let bytes: Uint8Array;
     try {
-      bytes = encodeCheckpoint(this.checkpoint());
+      this.sendCheckpoint(reason);
     } catch (e) {
       if (!(e instanceof DivergenceError)) throw e;
       this.diverged(e);
       return false;
     }
-    this.deps.emit({ type: 'checkpoint', runId: this.runId, reason, bytes, info: this.info() });
     return true;
   }
 
   /** The run diverged (its weights are back to the last good ones): save them and fail the run. */
   private diverged(e: DivergenceError): void {
-    const bytes = encodeCheckpoint(this.checkpoint());
-    this.deps.emit({ type: 'checkpoint', runId: this.runId, reason: 'stop', bytes, info: this.info() });
+    this.sendCheckpoint('stop');
     this.finish('failed', e.message);
+  }
+
+  /** Build and send the run's checkpoint, and keep it: it is the model once the run ends. */
+  private sendCheckpoint(reason: 'epoch' | 'pause' | 'stop' | 'done'): void {
+    const t = this.trainer!;
+    const c = t.checkpoint(this.deps.now(), this.deps.appVersion);
+    this.loadedCheckpoint = c;
+    this.keptStep = t.state.step;
+    this.deps.emit({ type: 'checkpoint', runId: this.runId, reason, bytes: encodeCheckpoint(c), info: this.info() });
   }
 
   private checkpoint(): Checkpoint {
