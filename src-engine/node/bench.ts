@@ -74,7 +74,8 @@ function runNumpy(name: string): Row | string {
 export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const names = flags.workloads ? String(flags.workloads).split(',') : Object.keys(WORKLOADS);
   for (const n of names) if (!WORKLOADS[n]) throw new UsageError(`unknown workload "${n}" (W, W2)`);
-  const repeat = numberFlagOr(flags, 'repeat', 2);
+  const repeat = numberFlag(flags, 'repeat', true) ?? 2;
+  if (repeat < 1 || repeat > 20) throw new UsageError(`--repeat must be 1 to 20 (got ${repeat})`);
   const all = await backends(threads);
   const chosen = all.filter((b) => flags.backend === undefined || b.name === flags.backend);
   if (!chosen.length) throw new UsageError(`unknown kernel backend "${String(flags.backend)}" (available: ${all.map((b) => b.name).join(', ')})`);
@@ -98,12 +99,6 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const w = WORKLOADS;
   process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; best of ${repeat} runs each; ratio = our s/epoch ÷ numpy's\n`);
   if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
-}
-
-function numberFlagOr(flags: Flags, name: 'repeat', fallback: number): number {
-  const v = numberFlag(flags, name, true) ?? fallback;
-  if (v < 1 || v > 20) throw new UsageError(`--${name} must be 1 to 20 (got ${v})`);
-  return v;
 }
 
 function print(r: Row, ref: Row | null): void {

@@ -201,17 +201,11 @@ function predictCommand(positionals: string[], flags: Flags): void {
   emitJson(flags, { predictions });
 }
 
+/** One image's logits, class probabilities and predicted class. */
 function predictImage(model: ReturnType<typeof modelFromCheckpoint>, bytes: Uint8Array) {
-  const e = evaluateOne(model, bytes);
-  const probabilities = model.probabilities(e);
-  let best = 0;
-  for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[best]) best = j;
-  return { logits: e, probabilities, best };
-}
-
-function evaluateOne(model: ReturnType<typeof modelFromCheckpoint>, bytes: Uint8Array): Float64Array {
   const scale = model.architecture.input.scale;
-  return model.infer(Float64Array.from(bytes, (b) => b * scale));
+  const logits = model.infer(Float64Array.from(bytes, (b) => b * scale));
+  return { logits, probabilities: model.probabilities(logits), best: model.predictClasses(logits, 1)[0] };
 }
 
 function baselineCommand(flags: Flags): void {

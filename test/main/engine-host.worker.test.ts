@@ -3,6 +3,7 @@
  * a short run on 1,000 images with pause, resume and stop; a kill -9 mid-run and the recovery.
  */
 import path from 'node:path';
+import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, TrainConfig } from '../../src-engine/protocol';
 import { EngineHost, type HostEvent } from '../../src-main/engine-host';
@@ -10,22 +11,7 @@ import { childSpawner } from '../../src-main/spawn-child';
 
 const WORKER = path.resolve(import.meta.dirname, '../../src-engine/worker.ts');
 
-const config = (epochs: number): TrainConfig => ({
-  dataset: { kind: 'mnist' },
-  limit: 1000,
-  hidden: [32],
-  activation: 'relu',
-  loss: 'cross_entropy',
-  optimizer: 'sgd',
-  lr: 0.1,
-  momentum: 0.9,
-  nesterov: false,
-  weightDecay: 0,
-  schedule: 'constant',
-  batch: 16,
-  epochs,
-  seed: 1,
-});
+const config = (epochs: number): TrainConfig => ({ ...DEFAULT_CONFIG, limit: 1000, hidden: [32], lr: 0.1, schedule: 'constant', batch: 16, epochs });
 
 let host: EngineHost | null = null;
 afterEach(() => host?.dispose());
