@@ -1,4 +1,4 @@
-import { allocate } from './kernels/kernels';
+import { allocate, scratch } from './kernels/kernels';
 
 /**
  * Tensor: a Float64Array with a shape, and (when it takes part in autograd) the closure that
@@ -103,13 +103,13 @@ export class Tensor {
    */
   gradSink(): { buf: Float64Array; accumulate: boolean } {
     const fresh = !this.gradData || this.gradStale;
-    if (!this.gradData) this.gradData = this.newGrad();
+    if (!this.gradData) this.gradData = this.newGrad(false); // overwritten by the kernel
     this.gradStale = false;
     return { buf: this.gradData, accumulate: !fresh };
   }
 
-  private newGrad(): Float64Array {
-    return this.longLived ? allocate(this.data.length) : new Float64Array(this.data.length);
+  private newGrad(zero = true): Float64Array {
+    return this.longLived ? allocate(this.data.length) : scratch(this.data.length, zero);
   }
 
   /** Forget the accumulated gradient (lazily: the buffer is cleared or overwritten when next used). */

@@ -1,8 +1,9 @@
 /**
- * Turns dataset bytes into network input one batch at a time: pixels · scale into a Float64Array
- * allocated once, so an epoch of 60000 images allocates nothing.
+ * Turns dataset bytes into network input one batch at a time: the batch's images are gathered
+ * into a byte buffer and scaled by the kernels into a Float64Array, both allocated once (in the
+ * kernels' memory), so an epoch of 60000 images allocates nothing.
  */
-import { allocate } from '../kernels/kernels';
+import { allocate, kernels } from '../kernels/kernels';
 import type { Random } from '../random';
 import type { Dataset } from './dataset';
 
@@ -18,8 +19,9 @@ export class Batcher {
   readonly pixels: number;
   private readonly x: Float64Array;
   private readonly labels: Uint8Array;
-  /** value of each byte after scaling: table[b] = b · scale */
-  private readonly table: Float64Array;
+  /** The batch's image bytes, gathered; `bytesOwner` is the buffer they are a view of. */
+  private readonly bytes: Uint8Array;
+  private readonly bytesOwner: Float64Array;
 
   /**
    * @param ds the images to draw from
@@ -36,8 +38,10 @@ export class Batcher {
     this.pixels = ds.rows * ds.cols;
     this.x = allocate(batchSize * this.pixels); // in the kernels' memory: the first layer reads it in place
     this.labels = new Uint8Array(batchSize);
-    this.table = new Float64Array(256);
-    for (let b = 0; b < 256; b++) this.table[b] = b * scale;
+    // NOTE: bytes inside an allocate()d buffer, so that wasm kernels read them in place; the
+    // Float64Array is kept because only the array allocate() returned holds its memory.
+    this.bytesOwner = allocate(Math.ceil((batchSize * this.pixels) / 8));
+    this.bytes = new Uint8Array(this.bytesOwner.buffer, this.bytesOwner.byteOffset, batchSize * this.pixels);
   }
 
   /**
@@ -53,15 +57,13 @@ export class Batcher {
     const { images, labels } = this.ds;
     const p = this.pixels;
     const x = this.x;
-    const table = this.table;
     for (let r = 0; r < count; r++) {
       const idx = indices[start + r];
       if (idx >= this.ds.count) throw new Error(`image index ${idx} is outside the dataset (${this.ds.count} images)`);
-      const src = idx * p;
-      const dst = r * p;
-      for (let j = 0; j < p; j++) x[dst + j] = table[images[src + j]];
+      this.bytes.set(images.subarray(idx * p, idx * p + p), r * p);
       this.labels[r] = labels[idx];
     }
+    kernels().scaleBytes(count === this.batchSize ? this.bytes : this.bytes.subarray(0, count * p), x, this.scale);
     return count === this.batchSize
       ? { x, labels: this.labels, n: count }
       : { x: x.subarray(0, count * p), labels: this.labels.subarray(0, count), n: count };

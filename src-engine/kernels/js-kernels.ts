@@ -87,4 +87,19 @@ export const jsKernels: Kernels = {
     }
     for (; i < n; i++) out[i] = w[i] - lr * g[i];
   },
+
+  relu(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
+  },
+
+  reluBackward(x, dy, dx, accumulate) {
+    for (let i = 0; i < dy.length; i++) {
+      const d = accumulate ? dx[i] : 0;
+      dx[i] = x[i] > 0 ? d + dy[i] : d;
+    }
+  },
+
+  scaleBytes(src, out, scale) {
+    for (let i = 0; i < src.length; i++) out[i] = src[i] * scale;
+  },
 };

@@ -17,6 +17,11 @@ export interface Kernels {
    */
   alloc?(length: number): Float64Array;
   /**
+   * Per-step buffers (activations and their gradients) in the kernels' memory, so that a
+   * training step runs without copying them in and out of wasm. See scratchScope().
+   */
+  readonly scratch?: ScratchArena;
+  /**
    * C[m,n] (=|+=) op(A) · op(B), op(A) is [m,k], op(B) is [k,n].
    * transA: A is stored [k,m]; transB: B is stored [n,k]. accumulate adds into C instead of
    * overwriting it. Zero entries of op(A) may be skipped (a sparse first layer).
@@ -32,6 +37,28 @@ export interface Kernels {
   sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void;
   /** out[i] = w[i] - lr·g[i] for i < w.length (plain SGD; out is not w or g). Bit-identical in every backend. */
   sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number): void;
+  /** out[i] = x[i] > 0 ? x[i] : 0 for i < x.length (NaN gives 0). Bit-identical in every backend. */
+  relu(x: Float64Array, out: Float64Array): void;
+  /**
+   * dx[i] (=|+=) dy[i] where x[i] > 0, for i < dy.length; where x[i] <= 0, dx[i] is left alone
+   * (accumulate) or set to 0. Bit-identical in every backend.
+   */
+  reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, accumulate: boolean): void;
+  /** out[i] = src[i] · scale for i < src.length (image bytes into network input). Bit-identical. */
+  scaleBytes(src: Uint8Array, out: Float64Array, scale: number): void;
+}
+
+/**
+ * A bump allocator for the buffers of one training step, released all at once when the step
+ * ends (scratchScope). Outside a scope it hands out nothing.
+ */
+export interface ScratchArena {
+  /** Opens a scope; returns the mark to release it with. Scopes nest. */
+  open(): number;
+  /** A buffer of `length` values (zeroed if asked) valid until its scope closes; null if full or no scope is open. */
+  take(length: number, zero: boolean): Float64Array | null;
+  /** Closes the scope opened with `mark`: every buffer taken since is free again. */
+  close(mark: number): void;
 }
 
 let active: Kernels = jsKernels;
@@ -44,6 +71,32 @@ export function kernels(): Kernels {
 /** A zeroed long-lived buffer from the active kernels (see Kernels.alloc). @returns [length] */
 export function allocate(length: number): Float64Array {
   return active.alloc ? active.alloc(length) : new Float64Array(length);
+}
+
+/**
+ * Runs fn with the per-step buffers that ops take through scratch() coming from the kernels'
+ * arena (wasm memory), and frees them all when fn returns.
+ * NOTE: nothing fn computed may be kept past the scope, except plain numbers and buffers that
+ * were not taken with scratch(): the next scope overwrites them.
+ */
+export function scratchScope<T>(fn: () => T): T {
+  const arena = active.scratch;
+  if (!arena) return fn();
+  const mark = arena.open();
+  try {
+    return fn();
+  } finally {
+    arena.close(mark);
+  }
+}
+
+/**
+ * A buffer for a value that lives only as long as the current step: from the kernels' arena
+ * inside scratchScope(), else a new Float64Array. Zeroed unless `zero` is false (for an output
+ * that the caller overwrites in full).
+ */
+export function scratch(length: number, zero = true): Float64Array {
+  return active.scratch?.take(length, zero) ?? new Float64Array(length);
 }
 
 /** Install a backend (the plain TypeScript one is the default). */

@@ -1,20 +1,20 @@
+import { kernels, scratch } from '../kernels/kernels';
 import { result, Tensor } from '../tensor';
 import { unary } from './unary';
 
 // NOTE: at exactly x = 0 relu's derivative is taken as 0 (as PyTorch does); the subgradient
 // set is [0, 1] and any choice is valid, 0 keeps dead units dead.
-// NOTE: relu and leaky relu are plain loops rather than unary()'s closures: they run on every
-// hidden layer of every batch.
+// NOTE: relu is a kernel and leaky relu a plain loop rather than unary()'s closures: they run
+// on every hidden layer of every batch.
 
 /** max(x, 0) */
 export function relu(x: Tensor): Tensor {
   const X = x.data;
-  const out = new Float64Array(X.length);
-  for (let i = 0; i < X.length; i++) out[i] = X[i] > 0 ? X[i] : 0;
+  const out = scratch(X.length, false);
+  kernels().relu(X, out);
   return result(out, x.shape, [x], 'relu', (y) => {
-    const dy = y.grad!;
-    const dx = x.gradBuffer();
-    for (let i = 0; i < dy.length; i++) if (X[i] > 0) dx[i] += dy[i]; // dx = dy · [x > 0]
+    const dx = x.gradSink();
+    kernels().reluBackward(X, y.grad!, dx.buf, dx.accumulate); // dx = dy · [x > 0]
   });
 }
 

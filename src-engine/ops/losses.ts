@@ -1,3 +1,4 @@
+import { scratch } from '../kernels/kernels';
 import { formatShape, result, Tensor } from '../tensor';
 import { stableSigmoid } from './activations';
 
@@ -22,7 +23,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Uint8Array): Tensor 
   const classes = logits.shape[1];
   const batch = checkLabels(logits, labels, classes, 'softmaxCrossEntropy');
   const X = logits.data;
-  const probs = new Float64Array(X.length);
+  const probs = scratch(X.length, false);
   let total = 0;
   for (let r = 0; r < batch; r++) {
     const o = r * classes;

@@ -1,4 +1,4 @@
-import { kernels } from '../kernels/kernels';
+import { kernels, scratch } from '../kernels/kernels';
 import { formatShape, result, Tensor } from '../tensor';
 
 export interface MatmulOptions {
@@ -24,7 +24,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   if (k !== k2) {
     throw new Error(`matmul: inner sizes differ: ${formatShape(a.shape)}${tA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${tB ? 'ᵀ' : ''} (${k} vs ${k2})`);
   }
-  const out = new Float64Array(m * n);
+  const out = scratch(m * n, false);
   kernels().matmul(a.data, b.data, out, m, k, n, tA, tB, false);
   return result(out, [m, n], [a, b], 'matmul', (y) => {
     const dy = y.grad!;
@@ -57,7 +57,7 @@ export function linear(x: Tensor, w: Tensor, b: Tensor): Tensor {
     throw new Error(`linear ${w.shape[0]}->${outF} expects input [batch, ${w.shape[0]}], got ${formatShape(x.shape)}`);
   }
   const K = kernels();
-  const out = new Float64Array(batch * outF);
+  const out = scratch(batch * outF, false);
   K.matmul(x.data, w.data, out, batch, inF, outF, false, false, false);
   K.addRowVector(out, b.data, out, batch, outF);
   return result(out, [batch, outF], [x, w, b], 'linear', (y) => {

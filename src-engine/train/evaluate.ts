@@ -1,5 +1,6 @@
 import { Batcher } from '../data/batcher';
 import type { Dataset } from '../data/dataset';
+import { scratchScope } from '../kernels/kernels';
 import type { Model } from '../nn/model';
 import { noGrad, Tensor } from '../tensor';
 
@@ -28,9 +29,11 @@ export function evaluate(model: Model, ds: Dataset, batchSize = 1000, onPredict?
     for (let start = 0; start < ds.count; start += batchSize) {
       const count = Math.min(batchSize, ds.count - start);
       const { x, labels, n } = batcher.fill(order, start, count);
-      const out = model.forward(new Tensor(x, [n, model.inputSize]));
-      lossSum += model.loss(out, labels).item() * n;
-      const pred = model.predictClasses(out.data, n);
+      const pred = scratchScope(() => {
+        const out = model.forward(new Tensor(x, [n, model.inputSize]));
+        lossSum += model.loss(out, labels).item() * n;
+        return model.predictClasses(out.data, n);
+      });
       for (let i = 0; i < n; i++) {
         confusion[labels[i] * classes + pred[i]]++;
         if (pred[i] === labels[i]) correct++;

@@ -8,6 +8,7 @@ import { learningRate } from '../optim/schedule';
 import type { EpochMetrics, TrainConfig } from '../protocol';
 import { Random } from '../random';
 import { backward } from '../autograd';
+import { scratchScope } from '../kernels/kernels';
 import { Tensor } from '../tensor';
 import { validateConfig } from './config';
 import { evaluate } from './evaluate';
@@ -178,6 +179,12 @@ export class Trainer {
 
   /** Train one batch. Throws DivergenceError (weights restored) when the loss is not finite. */
   trainBatch(): BatchResult {
+    // NOTE: the step's activations and gradients live in the kernels' scratch arena, freed at
+    // its end; nothing below keeps a tensor past the step.
+    return scratchScope(() => this.step());
+  }
+
+  private step(): BatchResult {
     if (this.finished) throw new Error('training is finished');
     const st = this.state;
     if (!this.order) {

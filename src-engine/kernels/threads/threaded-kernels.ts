@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Kernels } from '../kernels';
 import {
-  CONTROL_BYTES, MAX_PAGES, WasmMatmul, wasmKernelsOf, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
+  CONTROL_BYTES, MAX_PAGES, WasmCore, wasmKernelsOf, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
   type MatmulRunner, type WasmKernelExports, type WasmVariant,
 } from '../wasm/wasm-kernels';
 
@@ -149,7 +149,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     }
   };
 
-  const core = new WasmMatmul(memory, exports, run, threads);
+  const core = new WasmCore(memory, exports, run, threads);
   return {
     ...wasmKernelsOf(core, `${variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}-${threads}t`),
     threads,

@@ -404,4 +404,150 @@
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
         (local.set $tail (i32.sub (local.get $tail) (i32.const 1)))
         (br $one))))
+
+  ;; ---- Elementwise kernels. Each gives every element the same operations, in the same order,
+  ;; as the TypeScript kernels, so their results are bit-identical (no fused multiply-add here).
+
+  ;; out[i, j] = x[i, j] + bias[j] for x [rows, cols] (out may be x).
+  (func (export "add_row_vector") (param $x i32) (param $bias i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $pairs i32)
+    (local.set $pairs (i32.and (local.get $cols) (i32.const -2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $pairs)))
+            (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
+              (f64x2.add (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+                         (v128.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 3))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $pair)))
+        (if (i32.lt_u (local.get $j) (local.get $cols))
+          (then
+            (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))
+              (f64.add (f64.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+                       (f64.load (i32.add (local.get $bias) (i32.shl (local.get $j) (i32.const 3))))))))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $cols) (i32.const 3))))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $cols) (i32.const 3))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
+  ;; out[j] (=|+=) Σ_i x[i, j] for x [rows, cols], rows added in order (from +0 unless acc).
+  (func (export "sum_rows") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32) (param $acc i32)
+    (local $i i32) (local $j i32) (local $p i32) (local $s v128) (local $t f64)
+    (block $pairs_done
+      (loop $pair
+        (br_if $pairs_done (i32.gt_u (i32.add (local.get $j) (i32.const 2)) (local.get $cols)))
+        (local.set $s (v128.const i64x2 0 0))
+        (if (local.get $acc)
+          (then (local.set $s (v128.load (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $i (i32.const 0))
+        (block $rows_done
+          (loop $row
+            (br_if $rows_done (i32.ge_u (local.get $i) (local.get $rows)))
+            (local.set $s (f64x2.add (local.get $s) (v128.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.shl (local.get $cols) (i32.const 3))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row)))
+        (v128.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $s))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $pair)))
+    (if (i32.lt_u (local.get $j) (local.get $cols))
+      (then
+        (local.set $t (f64.const 0))
+        (if (local.get $acc)
+          (then (local.set $t (f64.load (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3)))))))
+        (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 3))))
+        (local.set $i (i32.const 0))
+        (block $rows_done
+          (loop $row
+            (br_if $rows_done (i32.ge_u (local.get $i) (local.get $rows)))
+            (local.set $t (f64.add (local.get $t) (f64.load (local.get $p))))
+            (local.set $p (i32.add (local.get $p) (i32.shl (local.get $cols) (i32.const 3))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row)))
+        (f64.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 3))) (local.get $t)))))
+
+  ;; out[i] = x[i] > 0 ? x[i] : 0 for i < n (NaN and -0 give +0), branch-free.
+  (func (export "relu") (param $x i32) (param $out i32) (param $n i32)
+    (local $end i32) (local $v v128) (local $f f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (v128.store (local.get $out) (v128.and (local.get $v) (f64x2.gt (local.get $v) (v128.const i64x2 0 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $f (f64.load (local.get $x)))
+        (f64.store (local.get $out) (select (local.get $f) (f64.const 0) (f64.gt (local.get $f) (f64.const 0)))))))
+
+  ;; dx[i] = (acc ? dx[i] : 0) + dy[i] where x[i] > 0; elsewhere dx[i] is left (acc) or 0.
+  (func (export "relu_backward") (param $x i32) (param $dy i32) (param $dx i32) (param $n i32) (param $acc i32)
+    (local $end i32) (local $d v128) (local $f f64)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $n) (i32.const -2)) (i32.const 3))))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $d (v128.const i64x2 0 0))
+        (if (local.get $acc) (then (local.set $d (v128.load (local.get $dx)))))
+        (v128.store (local.get $dx)
+          (v128.bitselect (f64x2.add (local.get $d) (v128.load (local.get $dy))) (local.get $d)
+                          (f64x2.gt (v128.load (local.get $x)) (v128.const i64x2 0 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (br $pair)))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $f (f64.const 0))
+        (if (local.get $acc) (then (local.set $f (f64.load (local.get $dx)))))
+        (f64.store (local.get $dx)
+          (select (f64.add (local.get $f) (f64.load (local.get $dy))) (local.get $f)
+                  (f64.gt (f64.load (local.get $x)) (f64.const 0)))))))
+
+  ;; out[i] = src[i] · scale for n bytes at src (a batch of images into network input). Runs of
+  ;; 16 zero bytes (most of an MNIST image) become zeros with one test.
+  (func (export "scale_bytes") (param $src i32) (param $out i32) (param $n i32) (param $scale f64)
+    (local $end i32) (local $stop i32) (local $zero v128)
+    ;; 0 · scale, not a literal 0: -0 for a negative scale, as the TypeScript kernel gives.
+    (local.set $zero (f64x2.splat (f64.mul (f64.const 0) (local.get $scale))))
+    (local.set $end (i32.add (local.get $src) (i32.and (local.get $n) (i32.const -16))))
+    (block $chunks_done
+      (loop $chunk
+        (br_if $chunks_done (i32.ge_u (local.get $src) (local.get $end)))
+        (if (v128.any_true (v128.load (local.get $src)))
+          (then
+            (local.set $stop (i32.add (local.get $src) (i32.const 16)))
+            (loop $byte
+              (f64.store (local.get $out)
+                (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $src))) (local.get $scale)))
+              (local.set $out (i32.add (local.get $out) (i32.const 8)))
+              (br_if $byte (i32.lt_u (local.tee $src (i32.add (local.get $src) (i32.const 1))) (local.get $stop)))))
+          (else
+            (v128.store offset=0 (local.get $out) (local.get $zero))
+            (v128.store offset=16 (local.get $out) (local.get $zero))
+            (v128.store offset=32 (local.get $out) (local.get $zero))
+            (v128.store offset=48 (local.get $out) (local.get $zero))
+            (v128.store offset=64 (local.get $out) (local.get $zero))
+            (v128.store offset=80 (local.get $out) (local.get $zero))
+            (v128.store offset=96 (local.get $out) (local.get $zero))
+            (v128.store offset=112 (local.get $out) (local.get $zero))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 128)))))
+        (br $chunk)))
+    (local.set $end (i32.add (local.get $end) (i32.and (local.get $n) (i32.const 15))))
+    (block $done
+      (loop $byte
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (f64.store (local.get $out) (f64.mul (f64.convert_i32_u (i32.load8_u (local.get $src))) (local.get $scale)))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (local.set $src (i32.add (local.get $src) (i32.const 1)))
+        (br $byte))))
 )

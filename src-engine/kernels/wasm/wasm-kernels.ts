@@ -1,5 +1,6 @@
 import type { Kernels } from '../kernels';
 import { jsKernels } from '../js-kernels';
+import { ScratchRegion } from './scratch-region';
 import { WasmHeap } from './wasm-heap';
 import { wasmBinaries } from './wasm-binaries.generated';
 
@@ -31,6 +32,16 @@ export interface WasmKernelExports {
   publish(job: number, seq: number): void;
   /** Claims and computes chunks of job `seq` with thread `thread`'s scratch; returns the count. */
   run_job(job: number, seq: number, thread: number): number;
+  /** out [rows,cols] = x + bias broadcast over rows. */
+  add_row_vector(x: number, bias: number, out: number, rows: number, cols: number): void;
+  /** out[j] (=|+=) Σ_i x[i,j]. */
+  sum_rows(x: number, out: number, rows: number, cols: number, accumulate: number): void;
+  /** out[i] = max(x[i], 0), NaN to 0. */
+  relu(x: number, out: number, n: number): void;
+  /** dx[i] (=|+=) dy[i] where x[i] > 0. */
+  relu_backward(x: number, dy: number, dx: number, n: number, accumulate: number): void;
+  /** out[i] = src[i] · scale for n bytes at src. */
+  scale_bytes(src: number, out: number, n: number, scale: number): void;
 }
 
 /** One call's operands, already in wasm memory: the arguments of matmul_rows over all rows. */
@@ -113,15 +124,16 @@ const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 export const VIEW_LIMIT = 1 << 30;
 
 /**
- * The memory and call sequence around the wasm matmul. An operand that is a view of the
+ * The memory and call sequences of the wasm kernels. An operand that is a view of the
  * memory (allocated by alloc()) is used in place; any other is copied into a per-call arena
  * (grown when needed), B laid out as [k,n], the job run, and C copied back unless in place.
  * NOTE: a copy costs O(m·k + k·n + m·n) against O(m·k·n) work, but for W's products that is
  * a quarter of the matmul time: keep the big operands (parameters, gradients, the batch) in
  * the memory.
  */
-export class WasmMatmul {
+export class WasmCore {
   readonly heap: WasmHeap;
+  readonly scratch: ScratchRegion;
   private f64: Float64Array;
   private arena = -1;
   private arenaBytes = 0;
@@ -132,8 +144,10 @@ export class WasmMatmul {
     readonly exports: WasmKernelExports,
     private readonly run: MatmulRunner = runWhole,
     private readonly threads = 1,
+    poisonScratch = false,
   ) {
     this.heap = new WasmHeap(memory, CONTROL_BYTES, MAX_PAGES, VIEW_LIMIT);
+    this.scratch = new ScratchRegion(this.heap, poisonScratch);
     this.f64 = new Float64Array(memory.buffer);
   }
 
@@ -144,12 +158,42 @@ export class WasmMatmul {
 
   /** out = w - lr·g, as Kernels.sgdStep: in wasm when all three live in the memory. */
   sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number): void {
-    const heap = this.heap;
-    if (heap.owns(w) && heap.owns(g) && heap.owns(out)) {
+    if (this.inPlace(w, g, out)) {
       this.exports.sgd_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr);
     } else {
       jsKernels.sgdStep(w, g, out, lr);
     }
+  }
+
+  /** Whether every view lives in the memory (then the kernels take it in place). */
+  private inPlace(...views: ArrayBufferView[]): boolean {
+    for (const v of views) if (!this.heap.owns(v)) return false;
+    return true;
+  }
+
+  addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void {
+    if (this.inPlace(x, bias, out)) this.exports.add_row_vector(x.byteOffset, bias.byteOffset, out.byteOffset, rows, cols);
+    else jsKernels.addRowVector(x, bias, out, rows, cols);
+  }
+
+  sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void {
+    if (this.inPlace(x, out)) this.exports.sum_rows(x.byteOffset, out.byteOffset, rows, cols, accumulate ? 1 : 0);
+    else jsKernels.sumRows(x, out, rows, cols, accumulate);
+  }
+
+  relu(x: Float64Array, out: Float64Array): void {
+    if (this.inPlace(x, out)) this.exports.relu(x.byteOffset, out.byteOffset, x.length);
+    else jsKernels.relu(x, out);
+  }
+
+  reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, accumulate: boolean): void {
+    if (this.inPlace(x, dy, dx)) this.exports.relu_backward(x.byteOffset, dy.byteOffset, dx.byteOffset, dy.length, accumulate ? 1 : 0);
+    else jsKernels.reluBackward(x, dy, dx, accumulate);
+  }
+
+  scaleBytes(src: Uint8Array, out: Float64Array, scale: number): void {
+    if (this.inPlace(src, out)) this.exports.scale_bytes(src.byteOffset, out.byteOffset, src.length, scale);
+    else jsKernels.scaleBytes(src, out, scale);
   }
 
   /** C[m,n] (=|+=) op(A)·op(B), as Kernels.matmul. */
@@ -216,6 +260,8 @@ export class WasmMatmul {
 export interface WasmKernelsOptions {
   /** Force a variant; by default relaxed SIMD where the runtime has it, else plain SIMD. */
   readonly variant?: WasmVariant;
+  /** Fill freed scratch with NaN (tests: proves no step keeps a scratch buffer). */
+  readonly poisonScratch?: boolean;
 }
 
 /**
@@ -231,21 +277,25 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): Kernels | n
   const shared = f.sharedMemory;
   const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared });
   const instance = new WebAssembly.Instance(wasmModule(variant, shared), { env: { memory } });
-  const core = new WasmMatmul(memory, instance.exports as unknown as WasmKernelExports);
+  const core = new WasmCore(memory, instance.exports as unknown as WasmKernelExports, runWhole, 1, options.poisonScratch);
   return wasmKernelsOf(core, variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd');
 }
 
-/** The Kernels interface over a WasmMatmul (single- or multi-threaded). */
-export function wasmKernelsOf(core: WasmMatmul, name: string): Kernels {
+/** The Kernels interface over a WasmCore (single- or multi-threaded). */
+export function wasmKernelsOf(core: WasmCore, name: string): Kernels {
   return {
     name,
     alloc: (length) => core.alloc(length),
+    scratch: core.scratch,
     matmul: (a, b, c, m, k, n, transA, transB, accumulate) =>
       core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
-    // NOTE: bias add and column sums are O(size) and memory-bound: copying into wasm memory
-    // would cost as much as the loop itself, so they stay in TypeScript.
-    addRowVector: jsKernels.addRowVector,
-    sumRows: jsKernels.sumRows,
+    // NOTE: the O(size) kernels run in wasm only on buffers already in its memory (scratch,
+    // allocate): copying others in would cost as much as the loop itself.
+    addRowVector: (x, bias, out, rows, cols) => core.addRowVector(x, bias, out, rows, cols),
+    sumRows: (x, out, rows, cols, accumulate) => core.sumRows(x, out, rows, cols, accumulate),
     sgdStep: (w, g, out, lr) => core.sgdStep(w, g, out, lr),
+    relu: (x, out) => core.relu(x, out),
+    reluBackward: (x, dy, dx, accumulate) => core.reluBackward(x, dy, dx, accumulate),
+    scaleBytes: (src, out, scale) => core.scaleBytes(src, out, scale),
   };
 }

@@ -1,0 +1,57 @@
+import type { ScratchArena } from '../kernels';
+import type { WasmHeap } from './wasm-heap';
+
+const ALIGN = 64;
+const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+
+/**
+ * The scratch arena of a wasm backend: one block of its memory that a training step's
+ * activations and their gradients are bump-allocated from, so that the kernels use them in place
+ * and a step allocates nothing the garbage collector must track.
+ * The block is sized by demand: a step that wants more than it has gets plain Float64Arrays for
+ * the excess (correct, only copied per call) and the block is regrown to the demand when the
+ * outermost scope closes, so from the next step on everything fits.
+ */
+export class ScratchRegion implements ScratchArena {
+  private base = -1;
+  private bytes = 0;
+  private top = 0;
+  private depth = 0;
+  /** Bytes the open scopes asked for, taken or not. */
+  private demand = 0;
+
+  /**
+   * @param poison fill freed buffers with NaN, so that a test sees any use of a buffer after its
+   *   scope closed (a value kept past scratchScope) as NaN in its results
+   */
+  constructor(
+    private readonly heap: WasmHeap,
+    private readonly poison = false,
+  ) {}
+
+  open(): number {
+    if (this.depth++ === 0) this.demand = 0;
+    return this.top;
+  }
+
+  take(length: number, zero: boolean): Float64Array | null {
+    if (this.depth === 0 || !this.heap.sharesViews) return null;
+    const need = alignUp(Math.max(1, length) * 8);
+    this.demand += need;
+    if (this.top + need > this.bytes) return null;
+    const view = new Float64Array(this.heap.memory.buffer, this.base + this.top, length);
+    this.top += need;
+    if (zero) view.fill(0);
+    return view;
+  }
+
+  close(mark: number): void {
+    if (this.poison && this.top > mark) new Float64Array(this.heap.memory.buffer, this.base + mark, (this.top - mark) / 8).fill(NaN);
+    this.top = mark;
+    if (--this.depth > 0 || this.demand <= this.bytes) return;
+    if (this.base >= 0) this.heap.release(this.base, this.bytes);
+    const want = alignUp(Math.max(this.demand, 2 * this.bytes));
+    this.base = this.heap.reserve(want);
+    this.bytes = this.base < 0 ? 0 : want;
+  }
+}
