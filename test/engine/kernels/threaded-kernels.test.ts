@@ -17,7 +17,7 @@ describe('threaded wasm kernels', () => {
   const made: ThreadedKernels[] = [];
   const threaded = (threads: number, chunksPerThread = 3): ThreadedKernels => {
     // No thresholds: split even the smallest product, to exercise every chunking.
-    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, minFlopsPerByte: 0, variant: 'simd' });
+    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, variant: 'simd' });
     if (!k) throw new Error('no threaded backend');
     made.push(k);
     return k;
@@ -58,7 +58,7 @@ describe('threaded wasm kernels', () => {
   });
 
   it('computes alone, correctly, before its workers have started', () => {
-    const k = createThreadedWasmKernels({ threads: 2, minFlops: 0, minFlopsPerByte: 0, variant: 'simd' })!;
+    const k = createThreadedWasmKernels({ threads: 2, minFlops: 0, variant: 'simd' })!;
     made.push(k);
     const c = MNIST[0]!;
     expect(runCase(k, c, 1)).toEqual(runCase(createWasmKernels({ variant: 'simd' })!, c, 1));

@@ -92,7 +92,7 @@ describe('matmul on operands in wasm memory (no copies)', () => {
     ['simd', () => createWasmKernels({ variant: 'simd' })!],
     ['relaxed', () => createWasmKernels({ variant: 'relaxed' })!],
     ['2 threads', () => {
-      const k = createThreadedWasmKernels({ threads: 2, minFlops: 0, minFlopsPerByte: 0, variant: 'relaxed' })!;
+      const k = createThreadedWasmKernels({ threads: 2, minFlops: 0, variant: 'relaxed' })!;
       made.push(k);
       return k;
     }],
