@@ -88,6 +88,32 @@ export const jsKernels: Kernels = {
     for (; i < n; i++) out[i] = w[i] - lr * g[i];
   },
 
+  // NOTE: one small monomorphic loop per update rule, reading the current buffers and writing
+  // the spare ones: V8 keeps these tight, where one loop with the rules' branches ran ~4x slower.
+  sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov) {
+    for (let i = 0; i < w.length; i++) {
+      const d = g[i] + wd * w[i]; // L2: ∂(wd/2 · w²) = wd·w
+      const b = mu * buf[i] + d;
+      outBuf[i] = b;
+      out[i] = w[i] - lr * (nesterov ? d + mu * b : b);
+    }
+  },
+
+  adamStep(w, g, m, v, out, outM, outV, s) {
+    const { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, c1, c2, decoupled } = s;
+    for (let i = 0; i < w.length; i++) {
+      let d = g[i];
+      let wi = w[i];
+      if (decoupled) wi -= lr * wd * wi;
+      else d += wd * wi;
+      const mi = b1 * m[i] + (1 - b1) * d;
+      const vi = b2 * v[i] + (1 - b2) * d * d;
+      outM[i] = mi;
+      outV[i] = vi;
+      out[i] = wi - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
+    }
+  },
+
   relu(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : 0;
   },

@@ -37,6 +37,20 @@ export interface Kernels {
   sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void;
   /** out[i] = w[i] - lr·g[i] for i < w.length (plain SGD; out is not w or g). Bit-identical in every backend. */
   sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number): void;
+  /**
+   * SGD with momentum μ, weight decay wd (PyTorch's rule) for i < w.length, reading the current
+   * buffers and writing the spare ones (out, outBuf): d = g + wd·w; outBuf = μ·buf + d;
+   * out = w - lr·(nesterov ? d + μ·outBuf : outBuf). Bit-identical in every backend.
+   */
+  sgdMomentumStep(
+    w: Float64Array, g: Float64Array, buf: Float64Array, out: Float64Array, outBuf: Float64Array,
+    lr: number, mu: number, wd: number, nesterov: boolean,
+  ): void;
+  /** Adam / AdamW (PyTorch's rules) for i < w.length, into the spare buffers. Bit-identical in every backend. */
+  adamStep(
+    w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array,
+    out: Float64Array, outM: Float64Array, outV: Float64Array, s: AdamSettings,
+  ): void;
   /** out[i] = x[i] > 0 ? x[i] : 0 for i < x.length (NaN gives 0). Bit-identical in every backend. */
   relu(x: Float64Array, out: Float64Array): void;
   /**
@@ -46,6 +60,18 @@ export interface Kernels {
   reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, accumulate: boolean): void;
   /** out[i] = src[i] · scale for i < src.length (image bytes into network input). Bit-identical. */
   scaleBytes(src: Uint8Array, out: Float64Array, scale: number): void;
+}
+
+/** One Adam step's numbers: c1 = 1-β1ᵗ and c2 = 1-β2ᵗ (bias correction); decoupled for AdamW. */
+export interface AdamSettings {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  c1: number;
+  c2: number;
+  decoupled: boolean;
 }
 
 /**

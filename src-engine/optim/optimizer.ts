@@ -72,15 +72,16 @@ export class Optimizer {
         const buf = this.slots.get(key);
         if (buf) {
           const nextBuf = this.spareSlots.get(key)!;
-          sgdMomentumStep(w, g, buf, next, nextBuf, lr, s.momentum, s.weightDecay, s.nesterov);
+          kernels().sgdMomentumStep(w, g, buf, next, nextBuf, lr, s.momentum, s.weightDecay, s.nesterov);
           this.swapSlot(key);
         } else sgdStep(w, g, next, lr, s.weightDecay);
       } else {
-        const c1 = 1 - s.beta1 ** this.t;
-        const c2 = 1 - s.beta2 ** this.t;
         const m = `${name}.m`;
         const v = `${name}.v`;
-        adamStep(w, g, this.slots.get(m)!, this.slots.get(v)!, next, this.spareSlots.get(m)!, this.spareSlots.get(v)!, lr, s, c1, c2);
+        kernels().adamStep(w, g, this.slots.get(m)!, this.slots.get(v)!, next, this.spareSlots.get(m)!, this.spareSlots.get(v)!, {
+          lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay,
+          c1: 1 - s.beta1 ** this.t, c2: 1 - s.beta2 ** this.t, decoupled: s.name === 'adamw',
+        });
         this.swapSlot(m);
         this.swapSlot(v);
       }
@@ -122,48 +123,11 @@ export class Optimizer {
   }
 }
 
-// NOTE: one small monomorphic loop per rule, reading the current buffers and writing the
-// spare ones: V8 keeps these tight, where one loop with the rules' branches ran ~4x slower.
-
-/** w' = w - lr·(g + wd·w) */
+/** w' = w - lr·(g + wd·w) (the update rules with momentum and Adam's are kernels) */
 function sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void {
   if (wd === 0) {
     kernels().sgdStep(w, g, out, lr); // in wasm when the buffers live there (allocate)
     return;
   }
   for (let i = 0; i < w.length; i++) out[i] = w[i] - lr * (g[i] + wd * w[i]); // L2: ∂(wd/2 · w²) = wd·w
-}
-
-/** buf' = μ·buf + d; w' = w - lr·(nesterov ? d + μ·buf' : buf'), d = g + wd·w */
-function sgdMomentumStep(
-  w: Float64Array, g: Float64Array, buf: Float64Array, out: Float64Array, outBuf: Float64Array,
-  lr: number, mu: number, wd: number, nesterov: boolean,
-): void {
-  for (let i = 0; i < w.length; i++) {
-    const d = g[i] + wd * w[i];
-    const b = mu * buf[i] + d;
-    outBuf[i] = b;
-    out[i] = w[i] - lr * (nesterov ? d + mu * b : b);
-  }
-}
-
-/** Adam with bias correction c1 = 1-β1ᵗ, c2 = 1-β2ᵗ; AdamW decays w itself, Adam adds wd·w to g. */
-function adamStep(
-  w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array,
-  out: Float64Array, outM: Float64Array, outV: Float64Array, lr: number,
-  s: Required<OptimizerSettings>, c1: number, c2: number,
-): void {
-  const { beta1: b1, beta2: b2, eps, weightDecay: wd } = s;
-  const decoupled = s.name === 'adamw';
-  for (let i = 0; i < w.length; i++) {
-    let d = g[i];
-    let wi = w[i];
-    if (decoupled) wi -= lr * wd * wi;
-    else d += wd * wi;
-    const mi = b1 * m[i] + (1 - b1) * d;
-    const vi = b2 * v[i] + (1 - b2) * d * d;
-    outM[i] = mi;
-    outV[i] = vi;
-    out[i] = wi - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + eps);
-  }
 }

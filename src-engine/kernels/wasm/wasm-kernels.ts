@@ -1,4 +1,4 @@
-import type { Kernels } from '../kernels';
+import type { AdamSettings, Kernels } from '../kernels';
 import { jsKernels } from '../js-kernels';
 import { ScratchRegion } from './scratch-region';
 import { WasmHeap } from './wasm-heap';
@@ -32,6 +32,13 @@ export interface WasmKernelExports {
   publish(job: number, seq: number): void;
   /** Claims and computes chunks of job `seq` with thread `thread`'s scratch; returns the count. */
   run_job(job: number, seq: number, thread: number): number;
+  /** SGD with momentum into the spare buffers (see Kernels.sgdMomentumStep). */
+  sgd_momentum_step(w: number, g: number, buf: number, out: number, outBuf: number, n: number,
+    lr: number, mu: number, wd: number, nesterov: number): void;
+  /** Adam / AdamW into the spare buffers; q1 = 1-β1, q2 = 1-β2. */
+  adam_step(w: number, g: number, m: number, v: number, out: number, outM: number, outV: number, n: number,
+    lr: number, b1: number, q1: number, b2: number, q2: number, eps: number, c1: number, c2: number,
+    wd: number, decoupled: number): void;
   /** out [rows,cols] = x + bias broadcast over rows. */
   add_row_vector(x: number, bias: number, out: number, rows: number, cols: number): void;
   /** out[j] (=|+=) Σ_i x[i,j]. */
@@ -95,7 +102,7 @@ export function resetWasmFeatures(): void {
   modules.clear();
 }
 
-/** The compiled module of a variant (cached; synchronous, the binaries are under 4 KiB). */
+/** The compiled module of a variant (cached; synchronous: the binaries are a few KiB, and Chromium has allowed synchronous compiles up to 8 MB since version 114). */
 export function wasmModule(variant: WasmVariant, shared: boolean): WebAssembly.Module {
   const name = shared ? (`${variant}Shared` as const) : variant;
   let module = modules.get(name);
@@ -169,6 +176,25 @@ export class WasmCore {
   private inPlace(...views: ArrayBufferView[]): boolean {
     for (const v of views) if (!this.heap.owns(v)) return false;
     return true;
+  }
+
+  sgdMomentumStep(
+    w: Float64Array, g: Float64Array, buf: Float64Array, out: Float64Array, outBuf: Float64Array,
+    lr: number, mu: number, wd: number, nesterov: boolean,
+  ): void {
+    if (this.inPlace(w, g, buf, out, outBuf)) {
+      this.exports.sgd_momentum_step(w.byteOffset, g.byteOffset, buf.byteOffset, out.byteOffset, outBuf.byteOffset, w.length, lr, mu, wd, nesterov ? 1 : 0);
+    } else jsKernels.sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov);
+  }
+
+  adamStep(
+    w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array,
+    out: Float64Array, outM: Float64Array, outV: Float64Array, s: AdamSettings,
+  ): void {
+    if (this.inPlace(w, g, m, v, out, outM, outV)) {
+      this.exports.adam_step(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, out.byteOffset, outM.byteOffset, outV.byteOffset, w.length,
+        s.lr, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.eps, s.c1, s.c2, s.weightDecay, s.decoupled ? 1 : 0);
+    } else jsKernels.adamStep(w, g, m, v, out, outM, outV, s);
   }
 
   addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void {
@@ -294,6 +320,8 @@ export function wasmKernelsOf(core: WasmCore, name: string): Kernels {
     addRowVector: (x, bias, out, rows, cols) => core.addRowVector(x, bias, out, rows, cols),
     sumRows: (x, out, rows, cols, accumulate) => core.sumRows(x, out, rows, cols, accumulate),
     sgdStep: (w, g, out, lr) => core.sgdStep(w, g, out, lr),
+    sgdMomentumStep: (w, g, buf, out, outBuf, lr, mu, wd, nesterov) => core.sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov),
+    adamStep: (w, g, m, v, out, outM, outV, s) => core.adamStep(w, g, m, v, out, outM, outV, s),
     relu: (x, out) => core.relu(x, out),
     reluBackward: (x, dy, dx, accumulate) => core.reluBackward(x, dy, dx, accumulate),
     scaleBytes: (src, out, scale) => core.scaleBytes(src, out, scale),

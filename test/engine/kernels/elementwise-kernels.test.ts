@@ -5,7 +5,8 @@ import { enableRelaxedSimd } from '../../../src-engine/kernels/threads/relaxed-s
 import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';
 import { randomArray, rng } from './kernel-cases';
 
-// The O(size) kernels (bias add, column sums, relu and its gradient, bytes to input) must give
+// The O(size) kernels (bias add, column sums, relu and its gradient, bytes to input, the
+// optimizers' update rules) must give
 // the TypeScript kernels' results bit for bit, with the buffers in wasm memory (the kernels run
 // in wasm) and outside it (they fall back to TypeScript).
 
@@ -92,6 +93,33 @@ for (const variant of ['simd', 'relaxed'] as const) {
           const dx = place(wasm, dx0, inPlace);
           wasm.reluBackward(place(wasm, x, inPlace), place(wasm, dy, inPlace), dx, accumulate);
           expectSameBits(dx, refDx);
+        }
+      });
+
+      it.each([1, 2, 7, 1290])('updates %i parameters with momentum (plain, Nesterov, weight decay)', (n) => {
+        const rand = rng(n + 11);
+        const [w, g, buf] = [withSpecials(rand, n), withSpecials(rand, n), withSpecials(rand, n)];
+        for (const [mu, wd, nesterov] of [[0.9, 0, false], [0.9, 0, true], [0.5, 1e-4, false], [0.99, 0.01, true]] as const) {
+          const [refOut, refBuf] = [new Float64Array(n), new Float64Array(n)];
+          jsKernels.sgdMomentumStep(w, g, buf, refOut, refBuf, 0.05, mu, wd, nesterov);
+          const [out, outBuf] = [place(wasm, new Float64Array(n), inPlace), place(wasm, new Float64Array(n), inPlace)];
+          wasm.sgdMomentumStep(place(wasm, w, inPlace), place(wasm, g, inPlace), place(wasm, buf, inPlace), out, outBuf, 0.05, mu, wd, nesterov);
+          expectSameBits(out, refOut);
+          expectSameBits(outBuf, refBuf);
+        }
+      });
+
+      it.each([1, 2, 7, 1290])('updates %i parameters with Adam and AdamW', (n) => {
+        const rand = rng(n + 13);
+        const [w, g, m] = [withSpecials(rand, n), withSpecials(rand, n), withSpecials(rand, n)];
+        const v = randomArray(rand, n).map(Math.abs); // a second moment is never negative
+        for (const [decoupled, weightDecay, t] of [[false, 0, 1], [false, 1e-3, 7], [true, 0.01, 1000]] as const) {
+          const s = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay, c1: 1 - 0.9 ** t, c2: 1 - 0.999 ** t, decoupled };
+          const refs = [new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
+          jsKernels.adamStep(w, g, m, v, refs[0], refs[1], refs[2], s);
+          const outs = refs.map(() => place(wasm, new Float64Array(n), inPlace));
+          wasm.adamStep(place(wasm, w, inPlace), place(wasm, g, inPlace), place(wasm, m, inPlace), place(wasm, v, inPlace), outs[0]!, outs[1]!, outs[2]!, s);
+          outs.forEach((o, i) => expectSameBits(o, refs[i]!));
         }
       });
 
