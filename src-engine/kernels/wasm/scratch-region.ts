@@ -2,6 +2,12 @@ import type { ScratchArena } from '../kernels';
 import type { WasmHeap } from './wasm-heap';
 
 const ALIGN = 64;
+/**
+ * Most bytes the region keeps (64 MiB: a W2 step takes ~1.5 MiB, a 1000-image evaluation batch
+ * ~2.5 MiB). Beyond it, buffers are plain arrays that the garbage collector frees, so one huge
+ * model does not hold its peak activations in the memory for the rest of the process.
+ */
+export const MAX_SCRATCH_BYTES = 64 << 20;
 const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /**
@@ -27,6 +33,7 @@ export class ScratchRegion implements ScratchArena {
   constructor(
     private readonly heap: WasmHeap,
     private readonly poison = false,
+    private readonly maxBytes = MAX_SCRATCH_BYTES,
   ) {}
 
   open(): number {
@@ -48,9 +55,9 @@ export class ScratchRegion implements ScratchArena {
   close(mark: number): void {
     if (this.poison && this.top > mark) new Float64Array(this.heap.memory.buffer, this.base + mark, (this.top - mark) / 8).fill(NaN);
     this.top = mark;
-    if (--this.depth > 0 || this.demand <= this.bytes) return;
+    if (--this.depth > 0 || this.demand <= this.bytes || this.bytes >= this.maxBytes) return;
     if (this.base >= 0) this.heap.release(this.base, this.bytes);
-    const want = alignUp(Math.max(this.demand, 2 * this.bytes));
+    const want = Math.min(alignUp(Math.max(this.demand, 2 * this.bytes)), this.maxBytes);
     this.base = this.heap.reserve(want);
     this.bytes = this.base < 0 ? 0 : want;
   }

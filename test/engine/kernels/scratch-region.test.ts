@@ -43,6 +43,18 @@ describe('ScratchRegion', () => {
     r.close(mark);
   });
 
+  it('grows no further than its limit, and serves what does not fit as plain arrays', () => {
+    const h = heap();
+    const r = new ScratchRegion(h, false, 64 * 1024);
+    sizeFor(r, 100_000); // 800 kB wanted, 64 KiB allowed
+    const mark = r.open();
+    const small = r.take(1000, true)!;
+    expect(h.owns(small)).toBe(true);
+    expect(r.take(100_000, true)).toBeNull();
+    r.close(mark);
+    expect(h.memory.buffer.byteLength).toBeLessThan(256 * 1024);
+  });
+
   it('nests: an inner scope frees only what it took', () => {
     const r = new ScratchRegion(heap());
     sizeFor(r, 300);
