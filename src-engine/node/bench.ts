@@ -22,6 +22,20 @@ interface Row {
   seconds: number;
   samples_per_second: number;
   test_accuracy: number;
+  /** Dense-equivalent GFLOP/s: what a dense implementation would compute, per second. */
+  gflops: number;
+}
+
+/**
+ * Floating-point operations of one training sample done densely: the forward product and the
+ * weight gradient of every layer (2·in·out each) and the input gradient of every layer but the
+ * first (the images need none). Skipping zero pixels does less than this; the figure compares
+ * backends on the same work.
+ */
+export function denseFlopsPerSample(layers: readonly number[]): number {
+  let flops = 0;
+  for (let l = 0; l + 1 < layers.length; l++) flops += 2 * layers[l]! * layers[l + 1]! * (l === 0 ? 2 : 3);
+  return flops;
 }
 
 function benchConfig(w: { layers: number[]; batch: number }): TrainConfig {
@@ -46,7 +60,11 @@ function runEngine(name: string, backend: string): Row {
   const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
   while (!t.trainBatch().epochEnded);
   const m = t.finishEpoch();
-  return { workload: name, backend, seconds: m.seconds, samples_per_second: m.samples_per_second, test_accuracy: m.test_accuracy };
+  return withGflops({ workload: name, backend, seconds: m.seconds, samples_per_second: m.samples_per_second, test_accuracy: m.test_accuracy, gflops: 0 });
+}
+
+function withGflops(r: Row): Row {
+  return { ...r, gflops: (denseFlopsPerSample(WORKLOADS[r.workload].layers) * r.samples_per_second) / 1e9 };
 }
 
 /** The same recipe in numpy (bench/numpy_mlp.py), when python3 with numpy is here. */
@@ -64,7 +82,7 @@ function runNumpy(name: string): Row | string {
     return `numpy reference skipped: ${why}`;
   }
   const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds_per_epoch: number; samples_per_second: number; test_accuracy: number; numpy: string };
-  return { workload: name, backend: `numpy ${j.numpy}`, seconds: j.seconds_per_epoch, samples_per_second: j.samples_per_second, test_accuracy: j.test_accuracy };
+  return withGflops({ workload: name, backend: `numpy ${j.numpy}`, seconds: j.seconds_per_epoch, samples_per_second: j.samples_per_second, test_accuracy: j.test_accuracy, gflops: 0 });
 }
 
 /**
@@ -81,7 +99,7 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   if (!chosen.length) throw new UsageError(`unknown kernel backend "${String(flags.backend)}" (available: ${all.map((b) => b.name).join(', ')})`);
   const rows: Row[] = [];
   const notes: string[] = [];
-  process.stdout.write(`workload  backend                s/epoch   samples/s   test acc   vs numpy\n`);
+  process.stdout.write(`workload  backend                s/epoch   samples/s   GFLOP/s   test acc   vs numpy\n`);
   for (const n of names) {
     const ref = best(repeat, () => runNumpy(n));
     if (typeof ref === 'string') notes.push(ref);
@@ -97,13 +115,13 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   disposeBackends(all);
   for (const note of notes) process.stdout.write(note + '\n');
   const w = WORKLOADS;
-  process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; best of ${repeat} runs each; ratio = our s/epoch ÷ numpy's\n`);
+  process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; best of ${repeat} runs each; ratio = our s/epoch ÷ numpy's;\nGFLOP/s = dense-equivalent (forward and weight gradients of every layer, input gradients past the first; zero pixels skipped still count)\n`);
   if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
 }
 
 function print(r: Row, ref: Row | null): void {
   const ratio = ref ? `${(r.seconds / ref.seconds).toFixed(2)}x` : '';
   process.stdout.write(
-    `${r.workload.padEnd(9)} ${r.backend.padEnd(21)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(11)}   ${(r.test_accuracy * 100).toFixed(2).padStart(6)}%   ${ratio.padStart(7)}\n`,
+    `${r.workload.padEnd(9)} ${r.backend.padEnd(21)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(11)} ${r.gflops.toFixed(1).padStart(9)}   ${(r.test_accuracy * 100).toFixed(2).padStart(6)}%   ${ratio.padStart(7)}\n`,
   );
 }
