@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../protocol';
 import { DEFAULT_CONFIG } from '../train/config';
-import { prepareData, Trainer } from '../train/trainer';
+import { encodeCheckpoint } from '../checkpoint/codec';
+import { EngineService } from '../service/engine-service';
+import { modelCheckpoint, prepareData, Trainer } from '../train/trainer';
 import { setKernels } from '../kernels/kernels';
 import { disposeBackends } from '../kernels/threads/node-backends';
 import { backends } from './backend';
@@ -52,6 +54,9 @@ function best<T extends Row | string>(repeat: number, run: () => T): T {
   return fastest;
 }
 
+/** The last model runEngine trained on W (for the digit pad's latency). */
+let trainedW: Trainer | null = null;
+
 /** One epoch of a workload with the installed kernels. */
 function runEngine(name: string, backend: string): Row {
   const w = WORKLOADS[name];
@@ -60,6 +65,7 @@ function runEngine(name: string, backend: string): Row {
   const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
   while (!t.trainBatch().epochEnded);
   const m = t.finishEpoch();
+  if (name === 'W') trainedW = t;
   return withGflops({ workload: name, backend, seconds: m.seconds, samples_per_second: m.samples_per_second, test_accuracy: m.test_accuracy, gflops: 0 });
 }
 
@@ -112,11 +118,46 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
     }
     if (typeof ref !== 'string') print(ref, null);
   }
+  if (trainedW) {
+    const pad = digitPadLatency(trainedW);
+    process.stdout.write(`digit pad (W's model, in the engine): prediction ${pad.predict.toFixed(3)} ms, with saliency ${pad.saliency.toFixed(3)} ms (median of 200 test digits)\n`);
+    trainedW = null;
+  }
   disposeBackends(all);
   for (const note of notes) process.stdout.write(note + '\n');
   const w = WORKLOADS;
   process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; best of ${repeat} runs each; ratio = our s/epoch ÷ numpy's;\nGFLOP/s = dense-equivalent (forward and weight gradients of every layer, input gradients past the first; zero pixels skipped still count)\n`);
   if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
+}
+
+/**
+ * What the digit pad waits for in the engine: model:predict on a test digit, without and with
+ * saliency, through the engine's own request handler (median of 200 digits, milliseconds).
+ */
+export function digitPadLatency(t: Trainer): { predict: number; saliency: number } {
+  const { test } = loadDataset({ kind: 'mnist' });
+  const service = new EngineService({
+    loadDataset: () => { throw new Error('not needed'); },
+    clock: () => performance.now(),
+    now: () => new Date().toISOString(),
+    defer: () => undefined,
+    emit: () => undefined,
+    appVersion: 'bench',
+  });
+  const c = modelCheckpoint(t.model, null, null, t.history, null, new Date().toISOString(), 'bench');
+  service.handle('model:load', { bytes: encodeCheckpoint(c), fileName: 'bench.safetensors' });
+  const median = (saliency: boolean): number => {
+    const times: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const pixels = test!.images.slice(i * 784, (i + 1) * 784);
+      const t0 = performance.now();
+      service.handle('model:predict', { pixels, saliency });
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[100]!;
+  };
+  median(true); // warm up
+  return { predict: median(false), saliency: median(true) };
 }
 
 function print(r: Row, ref: Row | null): void {

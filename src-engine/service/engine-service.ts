@@ -383,7 +383,20 @@ export class EngineService {
     }
     const scale = model.architecture.input.scale;
     const x = new Tensor(Float64Array.from(pixels, (p) => p * scale), [1, model.inputSize], saliency);
-    // NOTE: without saliency no graph is recorded (the parameters would otherwise pull one in).
+    // NOTE: without saliency no graph is recorded (the parameters would otherwise pull one in);
+    // with it, only the input's: the parameters' gradients (800 kB for 784-128-10) are not wanted.
+    const params = model.parameters().map((p) => p.tensor);
+    const wanted = params.map((p) => p.requiresGrad);
+    for (const p of params) p.requiresGrad = false;
+    try {
+      return this.predictWith(model, x, saliency);
+    } finally {
+      params.forEach((p, i) => (p.requiresGrad = wanted[i]!));
+    }
+  }
+
+  private predictWith(model: Model, x: Tensor, saliency: boolean): Prediction {
+    const scale = model.architecture.input.scale;
     const { output, layerOutputs } = saliency ? model.forwardLayers(x) : noGrad(() => model.forwardLayers(x));
     const logits = output.data.slice();
     const predicted = model.predictClasses(logits, 1)[0];
@@ -395,7 +408,6 @@ export class EngineService {
       else seed[predicted] = 1;
       backward(output, seed);
       sal = Float64Array.from(x.grad!, (g) => g * scale); // per raw byte → per scaled input
-      for (const p of model.parameters()) p.tensor.grad = null; // leave no stray gradient behind
     }
     const hidden = model.linears.length > 1 ? layerOutputs[1] : null;
     const topHidden = hidden

@@ -10,8 +10,11 @@ import { modelFromCheckpoint } from '../../../src-engine/train/trainer';
 const dataset = { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' };
 const fixture = loadDataset(dataset);
 
-/** A service that has trained a small model to the end (manual clock and task queue), and the model's last checkpoint. */
-function trained(activation: Activation, hidden: number[]): { service: EngineService; bytes: Uint8Array } {
+/**
+ * A service that has trained a small model to the end (manual clock and task queue), and the
+ * model's last checkpoint; `between` runs between slices of training.
+ */
+function trained(activation: Activation, hidden: number[], between?: (service: EngineService) => void): { service: EngineService; bytes: Uint8Array } {
   const queue: (() => void)[] = [];
   let bytes: Uint8Array = new Uint8Array();
   let now = 0;
@@ -27,7 +30,10 @@ function trained(activation: Activation, hidden: number[]): { service: EngineSer
   });
   const config: TrainConfig = { ...DEFAULT_CONFIG, dataset, hidden, activation, epochs: 2, batch: 50, lr: 0.1 };
   service.handle('train:start', { config });
-  while (queue.length) queue.shift()!();
+  while (queue.length) {
+    queue.shift()!();
+    between?.(service);
+  }
   return { service, bytes };
 }
 
@@ -65,6 +71,18 @@ describe('saliency from model:predict', () => {
       }
     });
   }
+
+  it('asked for between batches of a run, changes nothing of the run', () => {
+    const digit = fixture.test!.images.slice(0, 784);
+    let asked = 0;
+    const plain = trained('relu', [16]);
+    const probed = trained('relu', [16], (service) => {
+      service.handle('model:predict', { pixels: digit, saliency: true });
+      asked++;
+    });
+    expect(asked).toBeGreaterThan(2);
+    expect(probed.bytes).toEqual(plain.bytes); // same weights, optimizer state and history, bit for bit
+  });
 
   it('is left out when not asked for', () => {
     const { service } = trained('relu', [8]);
