@@ -22,6 +22,8 @@ export interface ThreadedKernelsOptions {
   readonly threads?: number;
   /** Products under this many dense flops (2·m·k·n) run on the calling thread alone. */
   readonly minFlops?: number;
+  /** Optimizer updates of fewer values run on the calling thread alone (default 32,768). */
+  readonly minUpdate?: number;
   /** Chunks of rows per thread in one product (default 4). */
   readonly chunksPerThread?: number;
   /** Force a variant (default: relaxed SIMD where available). */
@@ -39,11 +41,16 @@ export interface ThreadedKernels extends Kernels {
 }
 
 // Control block (Int32 indices): the job at byte 0 (see kernels.wat run_job), then on their
-// own cache line the word workers wait on, the quit flag and the failure flag.
+// own cache line the word workers wait on, the quit flag and the failure flag, then the job's
+// optimizer-update fields from byte 128.
 const JOB = 0;
 const FINISHED = 2;
-const FIELDS = 3; // nchunks, rowsPerChunk, a, m, k, transA, b, n, c, acc, scratch, scratchStride
+const CHUNKS = 3;
+const PER_CHUNK = 4; // then a, m, k, transA, b, n, c, acc, scratch, scratchStride, kind
 const WAKE = 16, QUIT = 17, FAILED = 18;
+const UPDATE_POINTERS = 32, UPDATE_FLAG = 39;
+const UPDATE_NUMBERS = 20; // Float64 index: byte 160
+const KIND_MATMUL = 0, KIND_SGD = 1, KIND_MOMENTUM = 2, KIND_ADAM = 3;
 const MAX_THREADS = 16;
 const STALL_MS = 10_000;
 
@@ -84,6 +91,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
   if (!variant || !f.sharedMemory || (variant === 'relaxed' && !f.relaxedSimd)) return null;
   const threads = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads ?? Math.min(2, availableParallelism()))));
   const minFlops = options.minFlops ?? 400_000;
+  const minUpdate = options.minUpdate ?? 32_768;
   const chunksPerThread = Math.max(1, options.chunksPerThread ?? 4);
   const spin = options.spin ?? 200_000;
 
@@ -104,21 +112,9 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
   }
   let seq = 0;
 
-  const run: MatmulRunner = (ex, job) => {
-    // NOTE: with every operand in wasm memory (nothing copied in per call), splitting pays for
-    // each of W's and W2's big products, the first-layer forward included: measured on 2 cores,
-    // W's forward 199 -> 143 ms an epoch and its weight gradient 258 -> 173 ms.
-    if (threads === 1 || 2 * job.m * job.k * job.n < minFlops || job.m < 2) {
-      runWhole(ex, job);
-      return;
-    }
-    let rows = Math.ceil(job.m / (threads * chunksPerThread));
-    // Transposed A is compacted two rows at a time: keep chunks even.
-    if (job.transA && rows % 2 === 1 && rows < job.m) rows++;
-    const chunks = Math.ceil(job.m / rows);
-    const fields = [chunks, rows, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
-      job.accumulate ? 1 : 0, job.scratch, job.scratchStride];
-    for (let i = 0; i < fields.length; i++) ctl[JOB + FIELDS + i] = fields[i]!;
+  /** Publishes the job whose fields are written, computes chunks of it here, and waits for the rest. */
+  const runJob = (ex: WasmKernelExports, chunks: number): void => {
+    ctl[JOB + CHUNKS] = chunks;
     seq = (seq + 1) | 0;
     ex.publish(JOB * 4, seq);
     Atomics.store(ctl, WAKE, seq);
@@ -140,9 +136,62 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     }
   };
 
+  const run: MatmulRunner = (ex, job) => {
+    // NOTE: with every operand in wasm memory (nothing copied in per call), splitting pays for
+    // each of W's and W2's big products, the first-layer forward included: measured on 2 cores,
+    // W's forward 199 -> 143 ms an epoch and its weight gradient 258 -> 173 ms.
+    if (threads === 1 || 2 * job.m * job.k * job.n < minFlops || job.m < 2) {
+      runWhole(ex, job);
+      return;
+    }
+    let rows = Math.ceil(job.m / (threads * chunksPerThread));
+    // Transposed A is compacted two rows at a time: keep chunks even.
+    if (job.transA && rows % 2 === 1 && rows < job.m) rows++;
+    const fields = [rows, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
+      job.accumulate ? 1 : 0, job.scratch, job.scratchStride, KIND_MATMUL];
+    for (let i = 0; i < fields.length; i++) ctl[JOB + PER_CHUNK + i] = fields[i]!;
+    runJob(ex, Math.ceil(job.m / rows));
+  };
+
   const core = new WasmCore(memory, exports, run, threads);
+  const f64 = new Float64Array(memory.buffer, 0, CONTROL_BYTES / 8);
+  /**
+   * Splits an optimizer update of n values (kind: KIND_SGD...) over the threads when it is big
+   * and its buffers are in the memory; false when the caller should run it alone.
+   * NOTE: the update is memory-bound (it streams 3 to 7 buffers the size of the parameters), and
+   * two cores' caches and load ports move it faster than one.
+   */
+  const splitUpdate = (kind: number, n: number, buffers: Float64Array[], flag: boolean, numbers: number[]): boolean => {
+    if (threads === 1 || n < minUpdate || !core.owns(...buffers)) return false;
+    // Runs of whole cache lines (8 values), so that no two threads write the same line.
+    const per = Math.ceil(n / (threads * chunksPerThread) / 8) * 8;
+    ctl[JOB + PER_CHUNK] = per;
+    ctl[JOB + PER_CHUNK + 2] = n; // the "m" field: the values' count
+    ctl[JOB + PER_CHUNK + 11] = kind;
+    buffers.forEach((b, i) => (ctl[UPDATE_POINTERS + i] = b.byteOffset));
+    ctl[UPDATE_FLAG] = flag ? 1 : 0;
+    numbers.forEach((x, i) => (f64[UPDATE_NUMBERS + i] = x));
+    runJob(exports, Math.ceil(n / per));
+    return true;
+  };
+  const single = wasmKernelsOf(core, `${variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}-${threads}t`);
   return {
-    ...wasmKernelsOf(core, `${variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd'}-${threads}t`),
+    ...single,
+    // Pointer slots: w, g, buf|m, v, out, outBuf|outM, outV (kernels.wat run_chunk).
+    sgdStep(w, g, out, lr) {
+      if (!splitUpdate(KIND_SGD, w.length, [w, g, w, w, out], false, [lr])) single.sgdStep(w, g, out, lr);
+    },
+    sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov) {
+      if (!splitUpdate(KIND_MOMENTUM, w.length, [w, g, buf, w, out, outBuf], nesterov, [lr, mu, wd])) {
+        single.sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov);
+      }
+    },
+    adamStep(w, g, m, v, out, outM, outV, st) {
+      const numbers = [st.lr, st.beta1, st.weightDecay, 1 - st.beta1, st.beta2, 1 - st.beta2, st.eps, st.c1, st.c2];
+      if (!splitUpdate(KIND_ADAM, w.length, [w, g, m, v, out, outM, outV], st.decoupled, numbers)) {
+        single.adamStep(w, g, m, v, out, outM, outV, st);
+      }
+    },
     threads,
     ready: async () => {
       await Promise.all(started);

@@ -304,10 +304,70 @@
               (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
               (i32.const 0) (local.get $n) (local.get $acc)))))))
 
-  ;; Shared jobs for worker threads. A job at `job` (64 bytes): i64 claim word (low half: next
-  ;; chunk, high half: job sequence number), i32 chunks finished, i32 chunk count, i32 rows per
-  ;; chunk, then the matmul_rows arguments a, m, k, transA, b, n, c, acc, scratch, and the
-  ;; scratch stride between threads.
+  ;; Shared jobs for worker threads. A job at `job` (256 bytes): i64 claim word (low half: next
+  ;; chunk, high half: job sequence number), i32 chunks finished, i32 chunk count, i32 rows (or
+  ;; values) per chunk, then the matmul_rows arguments a, m, k, transA, b, n, c, acc, scratch,
+  ;; the scratch stride between threads, and at +60 the job's kind:
+  ;;   0: a matmul, split by rows of C;
+  ;;   1, 2, 3: sgd_step, sgd_momentum_step, adam_step over m values, split into runs of them,
+  ;;      with the i32 pointers w, g, buf|m, v, out, outBuf|outM, outV at +128, the flag
+  ;;      (nesterov or decoupled) at +156 and the f64 numbers lr, μ|β1, wd, q1, β2, q2, eps, c1,
+  ;;      c2 at +160. Each value's update is independent of the others: any split gives the same bits.
+  ;; NOTE: +64..+127 is not the job's: the JavaScript side keeps its wake-up words there.
+
+  ;; Computes chunk `chunk` of the job at `job` (see above) on thread `thread`.
+  (func $run_chunk (param $job i32) (param $chunk i32) (param $thread i32)
+    (local $kind i32) (local $i0 i32) (local $i1 i32) (local $o i32) (local $cnt i32)
+    (local.set $kind (i32.load offset=60 (local.get $job)))
+    (local.set $i0 (i32.mul (local.get $chunk) (i32.load offset=16 (local.get $job))))
+    (local.set $i1 (i32.add (local.get $i0) (i32.load offset=16 (local.get $job))))
+    (if (i32.gt_u (local.get $i1) (i32.load offset=24 (local.get $job)))
+      (then (local.set $i1 (i32.load offset=24 (local.get $job)))))
+    (if (i32.eqz (local.get $kind))
+      (then
+        (call $matmul_rows (local.get $i0) (local.get $i1)
+          (i32.load offset=20 (local.get $job)) (i32.load offset=24 (local.get $job))
+          (i32.load offset=28 (local.get $job)) (i32.load offset=32 (local.get $job))
+          (i32.load offset=36 (local.get $job)) (i32.load offset=40 (local.get $job))
+          (i32.load offset=44 (local.get $job)) (i32.load offset=48 (local.get $job))
+          (i32.add (i32.load offset=52 (local.get $job))
+                   (i32.mul (local.get $thread) (i32.load offset=56 (local.get $job)))))
+        (return)))
+    (local.set $o (i32.shl (local.get $i0) (i32.const 3)))
+    (local.set $cnt (i32.sub (local.get $i1) (local.get $i0)))
+    (if (i32.eq (local.get $kind) (i32.const 1))
+      (then
+        (call $sgd_step
+          (i32.add (i32.load offset=128 (local.get $job)) (local.get $o))
+          (i32.add (i32.load offset=132 (local.get $job)) (local.get $o))
+          (i32.add (i32.load offset=144 (local.get $job)) (local.get $o))
+          (local.get $cnt) (f64.load offset=160 (local.get $job)))
+        (return)))
+    (if (i32.eq (local.get $kind) (i32.const 2))
+      (then
+        (call $sgd_momentum_step
+          (i32.add (i32.load offset=128 (local.get $job)) (local.get $o))
+          (i32.add (i32.load offset=132 (local.get $job)) (local.get $o))
+          (i32.add (i32.load offset=136 (local.get $job)) (local.get $o))
+          (i32.add (i32.load offset=144 (local.get $job)) (local.get $o))
+          (i32.add (i32.load offset=148 (local.get $job)) (local.get $o))
+          (local.get $cnt) (f64.load offset=160 (local.get $job)) (f64.load offset=168 (local.get $job))
+          (f64.load offset=176 (local.get $job)) (i32.load offset=156 (local.get $job)))
+        (return)))
+    (call $adam_step
+      (i32.add (i32.load offset=128 (local.get $job)) (local.get $o))
+      (i32.add (i32.load offset=132 (local.get $job)) (local.get $o))
+      (i32.add (i32.load offset=136 (local.get $job)) (local.get $o))
+      (i32.add (i32.load offset=140 (local.get $job)) (local.get $o))
+      (i32.add (i32.load offset=144 (local.get $job)) (local.get $o))
+      (i32.add (i32.load offset=148 (local.get $job)) (local.get $o))
+      (i32.add (i32.load offset=152 (local.get $job)) (local.get $o))
+      (local.get $cnt)
+      (f64.load offset=160 (local.get $job)) (f64.load offset=168 (local.get $job))
+      (f64.load offset=184 (local.get $job)) (f64.load offset=192 (local.get $job))
+      (f64.load offset=200 (local.get $job)) (f64.load offset=208 (local.get $job))
+      (f64.load offset=216 (local.get $job)) (f64.load offset=224 (local.get $job))
+      (f64.load offset=176 (local.get $job)) (i32.load offset=156 (local.get $job))))
 
   ;; Opens job number `seq` for claiming (after its arguments are written).
   (func (export "publish") (param $job i32) (param $seq i32)
@@ -318,7 +378,7 @@
   ;; NOTE: a claim is a compare-and-swap on (seq, next chunk), so a thread that wakes late for
   ;; an old job can never take a chunk of a newer one.
   (func (export "run_job") (param $job i32) (param $seq i32) (param $thread i32) (result i32)
-    (local $claim i64) (local $chunk i32) (local $done i32) (local $i0 i32) (local $i1 i32)
+    (local $claim i64) (local $chunk i32) (local $done i32)
     (block $finished
       (loop $next
         (local.set $claim (i64.atomic.load (local.get $job)))
@@ -328,17 +388,7 @@
         (br_if $next (i64.ne (i64.atomic.rmw.cmpxchg (local.get $job) (local.get $claim)
                                 (i64.add (local.get $claim) (i64.const 1)))
                              (local.get $claim)))
-        (local.set $i0 (i32.mul (local.get $chunk) (i32.load offset=16 (local.get $job))))
-        (local.set $i1 (i32.add (local.get $i0) (i32.load offset=16 (local.get $job))))
-        (if (i32.gt_u (local.get $i1) (i32.load offset=24 (local.get $job)))
-          (then (local.set $i1 (i32.load offset=24 (local.get $job)))))
-        (call $matmul_rows (local.get $i0) (local.get $i1)
-          (i32.load offset=20 (local.get $job)) (i32.load offset=24 (local.get $job))
-          (i32.load offset=28 (local.get $job)) (i32.load offset=32 (local.get $job))
-          (i32.load offset=36 (local.get $job)) (i32.load offset=40 (local.get $job))
-          (i32.load offset=44 (local.get $job)) (i32.load offset=48 (local.get $job))
-          (i32.add (i32.load offset=52 (local.get $job))
-                   (i32.mul (local.get $thread) (i32.load offset=56 (local.get $job)))))
+        (call $run_chunk (local.get $job) (local.get $chunk) (local.get $thread))
         (drop (i32.atomic.rmw.add offset=8 (local.get $job) (i32.const 1)))
         (local.set $done (i32.add (local.get $done) (i32.const 1)))
         (br $next)))
@@ -376,7 +426,7 @@
   ;; out[i] = w[i] - lr·g[i] for i < n: plain SGD's update, four values per iteration.
   ;; NOTE: multiply, then subtract: never fused (this is not relaxed_madd), so every bit equals
   ;; the TypeScript loop's `w[i] - lr * g[i]`.
-  (func (export "sgd_step") (param $w i32) (param $g i32) (param $out i32) (param $n i32) (param $lr f64)
+  (func $sgd_step (export "sgd_step") (param $w i32) (param $g i32) (param $out i32) (param $n i32) (param $lr f64)
     (local $lrv v128) (local $end i32) (local $tail i32)
     (local.set $lrv (f64x2.splat (local.get $lr)))
     (local.set $end (i32.add (local.get $w) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 3))))
@@ -554,7 +604,7 @@
   ;; SGD with momentum (PyTorch's rule), for i < n:
   ;;   d = g + wd·w;  b = μ·buf + d;  outBuf = b;  out = w - lr·(nesterov ? d + μ·b : b)
   ;; NOTE: multiplies and adds in the TypeScript kernel's order, never fused: bit-identical.
-  (func (export "sgd_momentum_step") (param $w i32) (param $g i32) (param $buf i32) (param $out i32) (param $outBuf i32)
+  (func $sgd_momentum_step (export "sgd_momentum_step") (param $w i32) (param $g i32) (param $buf i32) (param $out i32) (param $outBuf i32)
         (param $n i32) (param $lr f64) (param $mu f64) (param $wd f64) (param $nesterov i32)
     (local $i i32) (local $pairs i32) (local $lrv v128) (local $muv v128) (local $wdv v128)
     (local $wv v128) (local $d v128) (local $b v128) (local $x f64) (local $e f64) (local $c f64)
@@ -593,7 +643,7 @@
   ;; q1 = 1-β1, q2 = 1-β2 computed by the caller exactly as the TypeScript kernel does:
   ;;   AdamW: w' = w - lr·wd·w, d = g;  Adam: w' = w, d = g + wd·w
   ;;   m = β1·m + q1·d;  v = β2·v + q2·d·d;  out = w' - lr·(m/c1) / (√(v/c2) + eps)
-  (func (export "adam_step") (param $w i32) (param $g i32) (param $m i32) (param $v i32)
+  (func $adam_step (export "adam_step") (param $w i32) (param $g i32) (param $m i32) (param $v i32)
         (param $out i32) (param $outM i32) (param $outV i32) (param $n i32)
         (param $lr f64) (param $b1 f64) (param $q1 f64) (param $b2 f64) (param $q2 f64) (param $eps f64)
         (param $c1 f64) (param $c2 f64) (param $wd f64) (param $decoupled i32)

@@ -165,7 +165,7 @@ export class WasmCore {
 
   /** out = w - lr·g, as Kernels.sgdStep: in wasm when all three live in the memory. */
   sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number): void {
-    if (this.inPlace(w, g, out)) {
+    if (this.owns(w, g, out)) {
       this.exports.sgd_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr);
     } else {
       jsKernels.sgdStep(w, g, out, lr);
@@ -173,7 +173,7 @@ export class WasmCore {
   }
 
   /** Whether every view lives in the memory (then the kernels take it in place). */
-  private inPlace(...views: ArrayBufferView[]): boolean {
+  owns(...views: ArrayBufferView[]): boolean {
     for (const v of views) if (!this.heap.owns(v)) return false;
     return true;
   }
@@ -182,7 +182,7 @@ export class WasmCore {
     w: Float64Array, g: Float64Array, buf: Float64Array, out: Float64Array, outBuf: Float64Array,
     lr: number, mu: number, wd: number, nesterov: boolean,
   ): void {
-    if (this.inPlace(w, g, buf, out, outBuf)) {
+    if (this.owns(w, g, buf, out, outBuf)) {
       this.exports.sgd_momentum_step(w.byteOffset, g.byteOffset, buf.byteOffset, out.byteOffset, outBuf.byteOffset, w.length, lr, mu, wd, nesterov ? 1 : 0);
     } else jsKernels.sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov);
   }
@@ -191,34 +191,34 @@ export class WasmCore {
     w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array,
     out: Float64Array, outM: Float64Array, outV: Float64Array, s: AdamSettings,
   ): void {
-    if (this.inPlace(w, g, m, v, out, outM, outV)) {
+    if (this.owns(w, g, m, v, out, outM, outV)) {
       this.exports.adam_step(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, out.byteOffset, outM.byteOffset, outV.byteOffset, w.length,
         s.lr, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.eps, s.c1, s.c2, s.weightDecay, s.decoupled ? 1 : 0);
     } else jsKernels.adamStep(w, g, m, v, out, outM, outV, s);
   }
 
   addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void {
-    if (this.inPlace(x, bias, out)) this.exports.add_row_vector(x.byteOffset, bias.byteOffset, out.byteOffset, rows, cols);
+    if (this.owns(x, bias, out)) this.exports.add_row_vector(x.byteOffset, bias.byteOffset, out.byteOffset, rows, cols);
     else jsKernels.addRowVector(x, bias, out, rows, cols);
   }
 
   sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void {
-    if (this.inPlace(x, out)) this.exports.sum_rows(x.byteOffset, out.byteOffset, rows, cols, accumulate ? 1 : 0);
+    if (this.owns(x, out)) this.exports.sum_rows(x.byteOffset, out.byteOffset, rows, cols, accumulate ? 1 : 0);
     else jsKernels.sumRows(x, out, rows, cols, accumulate);
   }
 
   relu(x: Float64Array, out: Float64Array): void {
-    if (this.inPlace(x, out)) this.exports.relu(x.byteOffset, out.byteOffset, x.length);
+    if (this.owns(x, out)) this.exports.relu(x.byteOffset, out.byteOffset, x.length);
     else jsKernels.relu(x, out);
   }
 
   reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, accumulate: boolean): void {
-    if (this.inPlace(x, dy, dx)) this.exports.relu_backward(x.byteOffset, dy.byteOffset, dx.byteOffset, dy.length, accumulate ? 1 : 0);
+    if (this.owns(x, dy, dx)) this.exports.relu_backward(x.byteOffset, dy.byteOffset, dx.byteOffset, dy.length, accumulate ? 1 : 0);
     else jsKernels.reluBackward(x, dy, dx, accumulate);
   }
 
   scaleBytes(src: Uint8Array, out: Float64Array, scale: number): void {
-    if (this.inPlace(src, out)) this.exports.scale_bytes(src.byteOffset, out.byteOffset, src.length, scale);
+    if (this.owns(src, out)) this.exports.scale_bytes(src.byteOffset, out.byteOffset, src.length, scale);
     else jsKernels.scaleBytes(src, out, scale);
   }
 

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableNodeBackends, disposeBackends } from '../../../src-engine/kernels/threads/node-backends';
 import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
 import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';
-import { errorVsReference, label, matmulCases, runCase } from './kernel-cases';
+import { jsKernels } from '../../../src-engine/kernels/js-kernels';
+import type { Kernels } from '../../../src-engine/kernels/kernels';
+import { errorVsReference, label, matmulCases, randomArray, rng, runCase } from './kernel-cases';
 
 const CASES = matmulCases(96, 11);
 // Big enough to be split even with the default threshold: the MNIST layers.
@@ -17,7 +19,7 @@ describe('threaded wasm kernels', () => {
   const made: ThreadedKernels[] = [];
   const threaded = (threads: number, chunksPerThread = 3): ThreadedKernels => {
     // No thresholds: split even the smallest product, to exercise every chunking.
-    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, variant: 'simd' });
+    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, minUpdate: 0, variant: 'simd' });
     if (!k) throw new Error('no threaded backend');
     made.push(k);
     return k;
@@ -62,6 +64,29 @@ describe('threaded wasm kernels', () => {
     made.push(k);
     const c = MNIST[0]!;
     expect(runCase(k, c, 1)).toEqual(runCase(createWasmKernels({ variant: 'simd' })!, c, 1));
+  });
+
+  it('splits the optimizers\' updates with the same bits as the TypeScript kernels, any length, any thread count', () => {
+    /** Each rule's outputs for parameters of length n, in buffers of `k`'s memory. */
+    const update = (k: Kernels, n: number): Float64Array[] => {
+      const rand = rng(n);
+      const buf = (zeros = 0) => {
+        const x = k.alloc ? k.alloc(n) : new Float64Array(n);
+        x.set(randomArray(rand, n, zeros));
+        return x;
+      };
+      const [w, g, mom, m] = [buf(), buf(0.3), buf(), buf()];
+      const v = buf().map(Math.abs);
+      const outs = Array.from({ length: 6 }, () => buf());
+      k.sgdStep(w, g, outs[0]!, 0.1);
+      k.sgdMomentumStep(w, g, mom, outs[1]!, outs[2]!, 0.05, 0.9, 1e-4, true);
+      k.adamStep(w, g, m, v, outs[3]!, outs[4]!, outs[5]!, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, c1: 0.1, c2: 0.001, decoupled: true });
+      return outs.map((o) => o.slice());
+    };
+    for (const n of [1, 7, 8, 9, 100, 1001, 100_352]) {
+      const expected = update(jsKernels, n);
+      for (const k of [two, three]) expect(update(k, n), `${k.name} n=${n}`).toEqual(expected);
+    }
   });
 
   it('lists the threaded backend among the Node backends', async () => {

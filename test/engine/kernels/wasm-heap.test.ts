@@ -192,4 +192,22 @@ describe('training with buffers in wasm memory', () => {
     expect(inPlace.tests).toEqual(copying.tests);
     expect(inPlace.tests.every(Number.isFinite)).toBe(true);
   });
+
+  it.each([
+    ['sgd', { optimizer: 'sgd', momentum: 0 }],
+    ['sgd momentum', { optimizer: 'sgd', momentum: 0.9 }],
+    ['adamw', { optimizer: 'adamw', lr: 0.001, weightDecay: 0.01 }],
+  ] as const)('%s: bit-identical on two threads, every product and update split', async (_name, over) => {
+    const threaded = createThreadedWasmKernels({ threads: 2, minFlops: 0, minUpdate: 0, variant: 'relaxed' })!;
+    await threaded.ready();
+    try {
+      const two = losses(threaded, over);
+      const one = losses(createWasmKernels({ variant: 'relaxed' })!, over);
+      expect(two.losses).toEqual(one.losses);
+      expect(two.weights).toEqual(one.weights);
+      expect(two.tests).toEqual(one.tests);
+    } finally {
+      threaded.dispose();
+    }
+  });
 });
