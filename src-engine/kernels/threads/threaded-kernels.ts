@@ -1,10 +1,11 @@
 /**
  * WebAssembly SIMD kernels on several threads (Node only: worker_threads): the calling thread
- * and threads-1 workers share one WebAssembly.Memory and split each big matmul by rows of C.
- * The rows are cut into chunks that threads claim one at a time (kernels.wat run_job), so a
+ * and threads-1 workers share one WebAssembly.Memory and split each big matmul by rows of C,
+ * and each big optimizer update (SGD, momentum, Adam) by runs of values. Rows and runs are cut
+ * into chunks that threads claim one at a time (kernels.wat run_job), so a
  * worker that is asleep, late or descheduled never holds the caller up: the caller just does
  * more chunks itself.
- * NOTE: every element of C is computed by exactly one thread with the same instructions in the
+ * NOTE: every element of C (and every updated value) is computed by exactly one thread with the same instructions in the
  * same order whichever thread it is, so results are bit-identical for every thread count and
  * every schedule (training stays deterministic).
  */
@@ -28,6 +29,8 @@ export interface ThreadedKernelsOptions {
   readonly chunksPerThread?: number;
   /** Force a variant (default: relaxed SIMD where available). */
   readonly variant?: WasmVariant;
+  /** Fill freed scratch with NaN (tests: proves no step keeps a scratch buffer). */
+  readonly poisonScratch?: boolean;
   /** Busy-wait iterations of an idle worker before it sleeps (default 200,000, ~0.2 ms). */
   readonly spin?: number;
 }
@@ -122,17 +125,21 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     ex.run_job(JOB * 4, seq, 0);
     // Only chunks a worker is in the middle of are left: wait for them, spinning briefly, then
     // sleeping so that a preempted worker can have this core back.
-    let spins = 0;
-    let since = 0;
-    for (;;) {
-      const finished = Atomics.load(ctl, FINISHED);
-      if (finished === chunks) break;
-      if (Atomics.load(ctl, FAILED)) throw new Error('wasm kernels: a worker thread failed');
-      if (++spins < 20_000) continue;
-      Atomics.wait(ctl, FINISHED, finished, 1);
-      const now = performance.now();
-      if (since === 0) since = now;
-      else if (now - since > STALL_MS) throw new Error('wasm kernels: a worker thread stalled');
+    try {
+      let spins = 0;
+      let since = 0;
+      for (;;) {
+        const finished = Atomics.load(ctl, FINISHED);
+        if (finished === chunks) break;
+        if (Atomics.load(ctl, FAILED)) throw new Error('wasm kernels: a worker thread failed');
+        if (++spins < 20_000) continue;
+        Atomics.wait(ctl, FINISHED, finished, 1);
+        const now = performance.now();
+        if (since === 0) since = now;
+        else if (now - since > STALL_MS) throw new Error('wasm kernels: a worker thread stalled');
+      }
+    } finally {
+      ex.close_job(JOB * 4, seq); // before anything writes the next job's fields
     }
   };
 
@@ -153,7 +160,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     runJob(ex, Math.ceil(job.m / rows));
   };
 
-  const core = new WasmCore(memory, exports, run, threads);
+  const core = new WasmCore(memory, exports, run, threads, options.poisonScratch);
   const f64 = new Float64Array(memory.buffer, 0, CONTROL_BYTES / 8);
   /**
    * Splits an optimizer update of n values (kind: KIND_SGD...) over the threads when it is big
@@ -162,7 +169,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
    * two cores' caches and load ports move it faster than one.
    */
   const splitUpdate = (kind: number, n: number, buffers: Float64Array[], flag: boolean, numbers: number[]): boolean => {
-    if (threads === 1 || n < minUpdate || !core.owns(...buffers)) return false;
+    if (threads === 1 || n === 0 || n < minUpdate || !core.owns(...buffers)) return false;
     // Runs of whole cache lines (8 values), so that no two threads write the same line.
     const per = Math.ceil(n / (threads * chunksPerThread) / 8) * 8;
     ctl[JOB + PER_CHUNK] = per;

@@ -369,14 +369,22 @@
       (f64.load offset=216 (local.get $job)) (f64.load offset=224 (local.get $job))
       (f64.load offset=176 (local.get $job)) (i32.load offset=156 (local.get $job))))
 
+  ;; Closes job number `seq` once all its chunks are finished: its claim word then says "no chunk
+  ;; left" whatever count the next job's fields write at +12, so a thread still looping in
+  ;; run_job for this job stops, and never claims a chunk of the next one before it is published.
+  (func (export "close_job") (param $job i32) (param $seq i32)
+    (i64.atomic.store (local.get $job)
+      (i64.or (i64.shl (i64.extend_i32_u (local.get $seq)) (i64.const 32)) (i64.const 0xffffffff))))
+
   ;; Opens job number `seq` for claiming (after its arguments are written).
   (func (export "publish") (param $job i32) (param $seq i32)
     (i32.atomic.store offset=8 (local.get $job) (i32.const 0))
     (i64.atomic.store (local.get $job) (i64.shl (i64.extend_i32_u (local.get $seq)) (i64.const 32))))
 
   ;; Claims and computes chunks of job `seq` until none are left; returns how many it did.
-  ;; NOTE: a claim is a compare-and-swap on (seq, next chunk), so a thread that wakes late for
-  ;; an old job can never take a chunk of a newer one.
+  ;; NOTE: a claim is a compare-and-swap on (seq, next chunk), and a finished job is closed
+  ;; (close_job) before the next one's fields are written, so a thread that is late for an old
+  ;; job can never take a chunk of a newer one.
   (func (export "run_job") (param $job i32) (param $seq i32) (param $thread i32) (result i32)
     (local $claim i64) (local $chunk i32) (local $done i32)
     (block $finished

@@ -28,6 +28,8 @@ export interface WasmKernelExports {
   sgd_step(w: number, g: number, out: number, n: number, lr: number): void;
   /** dst [cols,rows] = srcᵀ for src [rows,cols]. */
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  /** Closes finished job `seq`: no thread can claim a chunk at `job` until the next publish. */
+  close_job(job: number, seq: number): void;
   /** Opens the job at `job` (arguments already written) for claiming as number `seq`. */
   publish(job: number, seq: number): void;
   /** Claims and computes chunks of job `seq` with thread `thread`'s scratch; returns the count. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableNodeBackends, disposeBackends } from '../../../src-engine/kernels/threads/node-backends';
 import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
-import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';
+import { createWasmKernels, wasmModule, type WasmKernelExports } from '../../../src-engine/kernels/wasm/wasm-kernels';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import type { Kernels } from '../../../src-engine/kernels/kernels';
 import { errorVsReference, label, matmulCases, randomArray, rng, runCase } from './kernel-cases';
@@ -87,6 +87,40 @@ describe('threaded wasm kernels', () => {
       const expected = update(jsKernels, n);
       for (const k of [two, three]) expect(update(k, n), `${k.name} n=${n}`).toEqual(expected);
     }
+  });
+
+  it('lets no thread late for a finished job claim a chunk of the next before it is published', () => {
+    // The job protocol by hand (kernels.wat run_job), as a worker that loops once more would see it.
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    const ex = new WebAssembly.Instance(wasmModule('simd', true), { env: { memory } }).exports as unknown as WasmKernelExports;
+    const ctl = new Int32Array(memory.buffer, 0, 64);
+    const f64 = new Float64Array(memory.buffer);
+    const [w, g, out] = [4096, 8192, 12288];
+    f64.fill(1, w / 8, w / 8 + 64);
+    f64.fill(1, g / 8, g / 8 + 64);
+    const writeSgdJob = (chunks: number, values: number) => {
+      ctl.set([chunks, 16, 0, values], 3); // chunk count, values per chunk, (a), m = values
+      ctl[15] = 1; // kind: sgd_step
+      ctl.set([w, g, w, w, out], 32);
+      f64[20] = 0.5; // lr
+    };
+    writeSgdJob(2, 32);
+    ex.publish(0, 1);
+    expect(ex.run_job(0, 1, 0)).toBe(2);
+    expect(ctl[2]).toBe(2); // finished
+    ex.close_job(0, 1);
+    writeSgdJob(4, 64); // the next job's fields, not yet published
+    expect(ex.run_job(0, 1, 1)).toBe(0); // a worker still looping for job 1 takes nothing
+    expect(ctl[2]).toBe(2);
+    expect(f64[out / 8 + 40]).toBe(0); // and wrote nothing of job 2
+    ex.publish(0, 2);
+    expect(ex.run_job(0, 2, 1)).toBe(4);
+    expect(f64[out / 8 + 40]).toBe(0.5);
+  });
+
+  it('updates nothing, at once, for parameters of length 0', () => {
+    const w = two.alloc!(0);
+    expect(() => two.sgdMomentumStep(w, w, w, w, w, 0.1, 0.9, 0, false)).not.toThrow();
   });
 
   it('lists the threaded backend among the Node backends', async () => {
