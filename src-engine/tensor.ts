@@ -45,7 +45,8 @@ export class Tensor {
   requiresGrad: boolean;
   /**
    * Lives as long as its model (a parameter): its grad buffer comes from the kernels' allocate(),
-   * where a wasm backend uses it in place. Per-step tensors keep plain buffers.
+   * where a wasm backend uses it in place. Per-step tensors take theirs from scratch(): the
+   * step's arena inside scratchScope, else plain buffers.
    */
   longLived = false;
   /** Tensors this one was computed from (empty for leaves). */

@@ -109,11 +109,15 @@ export function scratchScope<T>(fn: () => T): T {
   const arena = active.scratch;
   if (!arena) return fn();
   const mark = arena.open();
+  let result: T;
   try {
-    return fn();
+    result = fn();
   } finally {
     arena.close(mark);
   }
+  // The scope closes when fn returns: an async fn's awaited part would run on freed buffers.
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') throw new Error('scratchScope takes a synchronous function');
+  return result;
 }
 
 /**

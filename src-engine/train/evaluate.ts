@@ -15,13 +15,30 @@ export interface Evaluation {
 }
 
 /**
+ * One Batcher per dataset evaluated, reused: its buffers live in the kernels' memory, which a
+ * synchronous loop (the CLI's epochs) would otherwise fill with a new 7 MB pair per evaluation
+ * until the garbage collector's finalizers get a turn.
+ */
+const batchers = new WeakMap<Dataset, Batcher>();
+
+function batcherFor(ds: Dataset, scale: number, batchSize: number): Batcher {
+  const size = Math.min(batchSize, Math.max(ds.count, 1));
+  let b = batchers.get(ds);
+  if (!b || b.scale !== scale || b.batchSize !== size) {
+    b = new Batcher(ds, scale, size);
+    batchers.set(ds, b);
+  }
+  return b;
+}
+
+/**
  * Loss, accuracy and confusion matrix of a model on a whole dataset, in batches without grad.
  * @param onPredict called with each sample's index and predicted class (for "misclassified").
  */
 export function evaluate(model: Model, ds: Dataset, batchSize = 1000, onPredict?: (index: number, predicted: number) => void): Evaluation {
   const classes = model.outputSize === 1 ? 2 : model.outputSize;
   const confusion = new Uint32Array(classes * classes);
-  const batcher = new Batcher(ds, model.architecture.input.scale, Math.min(batchSize, Math.max(ds.count, 1)));
+  const batcher = batcherFor(ds, model.architecture.input.scale, batchSize);
   const order = new Uint32Array(ds.count).map((_, i) => i);
   let lossSum = 0;
   let correct = 0;

@@ -22,8 +22,10 @@ export class ScratchRegion implements ScratchArena {
   private base = -1;
   private bytes = 0;
   private top = 0;
-  private depth = 0;
-  /** Bytes the open scopes asked for, taken or not. */
+  /** Where top would be had every buffer asked for fitted; the scopes' marks of it. */
+  private wantedTop = 0;
+  private readonly wantedMarks: number[] = [];
+  /** The highest wantedTop since the outermost scope opened: what the block should hold. */
   private demand = 0;
 
   /**
@@ -37,14 +39,16 @@ export class ScratchRegion implements ScratchArena {
   ) {}
 
   open(): number {
-    if (this.depth++ === 0) this.demand = 0;
+    if (this.wantedMarks.length === 0) this.demand = 0;
+    this.wantedMarks.push(this.wantedTop);
     return this.top;
   }
 
   take(length: number, zero: boolean): Float64Array | null {
-    if (this.depth === 0 || !this.heap.sharesViews) return null;
+    if (this.wantedMarks.length === 0 || !this.heap.sharesViews) return null;
     const need = alignUp(Math.max(1, length) * 8);
-    this.demand += need;
+    this.wantedTop += need;
+    this.demand = Math.max(this.demand, this.wantedTop);
     if (this.top + need > this.bytes) return null;
     const view = new Float64Array(this.heap.memory.buffer, this.base + this.top, length);
     this.top += need;
@@ -55,7 +59,8 @@ export class ScratchRegion implements ScratchArena {
   close(mark: number): void {
     if (this.poison && this.top > mark) new Float64Array(this.heap.memory.buffer, this.base + mark, (this.top - mark) / 8).fill(NaN);
     this.top = mark;
-    if (--this.depth > 0 || this.demand <= this.bytes || this.bytes >= this.maxBytes) return;
+    this.wantedTop = this.wantedMarks.pop() ?? 0;
+    if (this.wantedMarks.length > 0 || this.demand <= this.bytes || this.bytes >= this.maxBytes) return;
     if (this.base >= 0) this.heap.release(this.base, this.bytes);
     const want = Math.min(alignUp(Math.max(this.demand, 2 * this.bytes)), this.maxBytes);
     this.base = this.heap.reserve(want);

@@ -1,5 +1,6 @@
 /**
- * Blocks of a WebAssembly.Memory: the kernels' per-call arena, and long-lived Float64Array
+ * Blocks of a WebAssembly.Memory: the kernels' per-call arena, the block of the per-step scratch
+ * region (scratch-region.ts), and long-lived Float64Array
  * buffers (parameters, gradients, optimizer state, the batch) that the kernels then read and
  * write in place instead of copying them in and out on every call.
  *

@@ -55,6 +55,25 @@ describe('ScratchRegion', () => {
     expect(h.memory.buffer.byteLength).toBeLessThan(256 * 1024);
   });
 
+  it('sizes itself to the peak of nested scopes, not the sum of what they took', () => {
+    const h = heap();
+    const r = new ScratchRegion(h);
+    const pattern = (): boolean[] => {
+      const outer = r.open();
+      const got = [r.take(100, false)];
+      for (let i = 0; i < 3; i++) {
+        const inner = r.open();
+        got.push(r.take(200, false));
+        r.close(inner);
+      }
+      r.close(outer);
+      return got.map((v) => v !== null && h.owns(v));
+    };
+    pattern();
+    expect(pattern()).toEqual([true, true, true, true]); // all of it from the memory the second time
+    expect(h.memory.buffer.byteLength).toBeLessThanOrEqual(65536); // 300 values' worth, not 700
+  });
+
   it('nests: an inner scope frees only what it took', () => {
     const r = new ScratchRegion(heap());
     sizeFor(r, 300);
@@ -101,5 +120,10 @@ describe('scratch() and scratchScope()', () => {
       throw new Error('boom');
     })).toThrow('boom');
     expect(scratchScope(() => scratch(64).byteOffset)).toBe(offset); // the throw freed it
+  });
+
+  it('refuses an async function, whose awaited part would run after the scope closed', () => {
+    setKernels(createWasmKernels()!);
+    expect(() => scratchScope(async () => scratch(4))).toThrow('scratchScope takes a synchronous function');
   });
 });

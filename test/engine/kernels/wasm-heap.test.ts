@@ -9,6 +9,10 @@ import { loadDataset } from '../../../src-engine/node/dataset-files';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { prepareData, Trainer } from '../../../src-engine/train/trainer';
 import type { TrainConfig } from '../../../src-engine/protocol';
+import { mlpArchitecture } from '../../../src-engine/architecture';
+import { Model } from '../../../src-engine/nn/model';
+import { Random } from '../../../src-engine/random';
+import { evaluate } from '../../../src-engine/train/evaluate';
 import { label, matmulCases, randomArray, rng, runCase, runCaseInPlace } from './kernel-cases';
 
 const CASES = matmulCases(64, 21);
@@ -193,12 +197,21 @@ describe('training with buffers in wasm memory', () => {
     expect(inPlace.tests.every(Number.isFinite)).toBe(true);
   });
 
+  it('evaluates again and again in one synchronous loop without growing the memory', () => {
+    setKernels(createWasmKernels()!);
+    const model = new Model(mlpArchitecture([784, 16, 10], 'relu', 'cross_entropy', fixture.train.classes, [28, 28]), new Random(1));
+    const first = evaluate(model, fixture.test!);
+    const size = allocate(1).buffer.byteLength;
+    for (let i = 0; i < 30; i++) expect(evaluate(model, fixture.test!).loss).toBe(first.loss);
+    expect(allocate(1).buffer.byteLength).toBe(size); // one batcher, reused: not 30 of 3 MB each
+  });
+
   it.each([
     ['sgd', { optimizer: 'sgd', momentum: 0 }],
     ['sgd momentum', { optimizer: 'sgd', momentum: 0.9 }],
     ['adamw', { optimizer: 'adamw', lr: 0.001, weightDecay: 0.01 }],
   ] as const)('%s: bit-identical on two threads, every product and update split', async (_name, over) => {
-    const threaded = createThreadedWasmKernels({ threads: 2, minFlops: 0, minUpdate: 0, variant: 'relaxed' })!;
+    const threaded = createThreadedWasmKernels({ threads: 2, minFlops: 0, minUpdate: 0, variant: 'relaxed', poisonScratch: true })!;
     await threaded.ready();
     try {
       const two = losses(threaded, over);
