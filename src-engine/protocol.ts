@@ -117,6 +117,16 @@ export interface Sample {
 }
 
 /** Requests the host sends, each with the reply type it gets. */
+/** The engine's kernels, for the app to show, and the thread count it may set. */
+export interface KernelsInfo {
+  /** The backend, e.g. "wasm-relaxed-simd-2t" (see kernels/backends.ts). */
+  name: string;
+  /** Threads its products and updates use. */
+  threads: number;
+  /** Most threads it may use here (the cores, at most 16; 1 when it has no threaded backend). */
+  maxThreads: number;
+}
+
 export interface EngineCalls {
   'train:start': { args: { config: TrainConfig; resume?: Uint8Array }; result: { runId: number; info: ModelInfo } };
   'train:pause': { args: Record<string, never>; result: { state: RunState } };
@@ -129,6 +139,9 @@ export interface EngineCalls {
   'dataset:info': { args: { source: DatasetSource }; result: DatasetInfo };
   /** `after` (with 'misclassified'): the next wrong test image after that index, wrapping round; else a random one. */
   'dataset:sample': { args: { which: 'random' | 'misclassified' | number; after?: number }; result: Sample };
+  'engine:kernels': { args: Record<string, never>; result: KernelsInfo };
+  /** Results are the same bits for any count; refused while a run is training or paused. */
+  'engine:set-threads': { args: { threads: number }; result: KernelsInfo };
 }
 
 export type EngineCallName = keyof EngineCalls;

@@ -5,7 +5,7 @@
  */
 import { loadDataset } from './node/dataset-files';
 import { appVersion } from './node/app-version';
-import { useBackend } from './node/backend';
+import { kernelsControl, useBackend } from './node/backend';
 import type { EngineCallName, RequestMessage, WorkerMessage } from './protocol';
 import { EngineService } from './service/engine-service';
 
@@ -28,6 +28,7 @@ const service = new EngineService({
   defer: (fn) => setImmediate(fn),
   emit: (event) => post({ kind: 'event', event }),
   appVersion: appVersion(),
+  kernels: kernelsControl,
 });
 
 function isRequest(m: unknown): m is RequestMessage {

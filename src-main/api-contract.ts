@@ -23,6 +23,8 @@ export const ENGINE_CHANNELS = {
   'model:predict': 'model:predict',
   'dataset:info': 'dataset:info',
   'dataset:sample': 'dataset:sample',
+  'engine:kernels': 'engine:kernels',
+  'engine:set-threads': 'engine:set-threads',
 } as const satisfies Record<string, EngineCallName>;
 
 type EngineChannels = typeof ENGINE_CHANNELS;

@@ -73,6 +73,8 @@ export class EngineHost {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(event: HostEvent) => void>();
   private crashTimes: number[] = [];
+  /** The thread count the app chose (engine:set-threads), given again to a restarted worker. */
+  private threads: number | null = null;
   private disposed = false;
   private readonly options: Required<Omit<EngineHostOptions, 'callTimeoutsMs'>> & Pick<EngineHostOptions, 'callTimeoutsMs'>;
 
@@ -109,10 +111,21 @@ export class EngineHost {
         if (generation === this.generation) this.exited(exit);
       },
     });
+    // A restarted worker starts on the default thread count: give it back the one chosen.
+    if (this.threads !== null) this.call('engine:set-threads', { threads: this.threads }).catch(() => undefined);
   }
 
   /** Send one request and wait for its typed reply. */
   call<K extends EngineCallName>(name: K, args: EngineCalls[K]['args'], timeoutMs?: number): Promise<EngineCalls[K]['result']> {
+    const reply = this.send(name, args, timeoutMs);
+    if (name === 'engine:set-threads') {
+      const { threads } = args as EngineCalls['engine:set-threads']['args'];
+      void reply.then(() => (this.threads = threads), () => undefined);
+    }
+    return reply;
+  }
+
+  private send<K extends EngineCallName>(name: K, args: EngineCalls[K]['args'], timeoutMs?: number): Promise<EngineCalls[K]['result']> {
     if (this.disposed) return Promise.reject(new Error('The engine has been shut down.'));
     this.start();
     const worker = this.worker!;

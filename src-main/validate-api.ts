@@ -126,6 +126,13 @@ const VALIDATORS: Validators = {
       throw new Error(`sample must be "random", "misclassified" or an image index (got ${JSON.stringify(which)})`);
     }
   },
+  'engine:kernels': empty('engine:kernels'),
+  'engine:set-threads': (v) => {
+    const threads = object(v, 'engine:set-threads', ['threads']).threads;
+    if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 16) {
+      throw new Error(`threads must be a whole number from 1 to 16 (got ${JSON.stringify(threads) ?? describe(threads)})`);
+    }
+  },
   'app:info': empty('app:info'),
   'app:set-theme': (v) => void oneOf(object(v, 'app:set-theme', ['source']).source, 'theme', ['system', 'light', 'dark']),
   'dataset:choose': (v) => void oneOf(object(v, 'dataset:choose', ['kind']).kind, 'dataset kind', ['idx', 'csv']),

@@ -1,7 +1,12 @@
 import { availableParallelism } from 'node:os';
-import type { Backend } from '../kernels/backends';
-import { setKernels } from '../kernels/kernels';
+import { type Backend, bestBackend } from '../kernels/backends';
+import { kernels, setKernels } from '../kernels/kernels';
 import { availableNodeBackends, disposeBackends } from '../kernels/threads/node-backends';
+import { enableRelaxedSimd } from '../kernels/threads/relaxed-simd-flag';
+import { createThreadedWasmKernels } from '../kernels/threads/threaded-kernels';
+import { wasmFeatures } from '../kernels/wasm/wasm-kernels';
+import type { KernelsInfo } from '../protocol';
+import type { KernelsControl } from '../service/engine-service';
 
 /** Threads for the kernels: SCRATCHNET_THREADS, else 2 where there are two cores. */
 export function defaultThreads(): number {
@@ -30,6 +35,42 @@ export async function useBackend(name?: string, threads = defaultThreads()): Pro
     throw new Error(`unknown kernel backend "${name}" (available: ${all.map((b) => b.name).join(', ')})`);
   }
   disposeBackends(all.filter((b) => b !== found));
-  setKernels(found.kernels);
+  install(found);
   return found;
 }
+
+/** The backend this process installed last (its workers are stopped when another replaces it). */
+let installed: Backend | null = null;
+
+function install(b: Backend): void {
+  if (installed && installed !== b) disposeBackends([installed]);
+  installed = b;
+  setKernels(b.kernels);
+}
+
+function threadsOf(b: Backend | null): number {
+  return (b?.kernels as { threads?: number } | undefined)?.threads ?? 1;
+}
+
+/** The most kernel threads this machine allows: its cores (at most 16), or 1 without shared wasm memory. */
+export function maxThreads(): number {
+  return wasmFeatures().sharedMemory ? Math.min(16, availableParallelism()) : 1;
+}
+
+/**
+ * The engine worker's hold on its kernels: what runs, and a switch to another thread count (the
+ * best wasm backend on that many threads; bit-identical results whatever the count).
+ */
+export const kernelsControl: KernelsControl = {
+  info(): KernelsInfo {
+    return { name: kernels().name, threads: threadsOf(installed), maxThreads: maxThreads() };
+  },
+  setThreads(threads: number): KernelsInfo {
+    if (threads === threadsOf(installed) && installed) return this.info();
+    enableRelaxedSimd();
+    const k = threads > 1 ? createThreadedWasmKernels({ threads }) : bestBackend();
+    if (!k) throw new Error(`this runtime cannot run the kernels on ${threads} threads`);
+    install({ name: k.name, kernels: k });
+    return this.info();
+  },
+};

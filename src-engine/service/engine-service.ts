@@ -10,6 +10,7 @@ import {
   type EngineCalls,
   type EngineEvent,
   type EpochMetrics,
+  type KernelsInfo,
   MAX_EVENTS_PER_SECOND,
   type ModelInfo,
   type Prediction,
@@ -19,6 +20,7 @@ import {
   type WeightsSnapshot,
 } from '../protocol';
 import { Random } from '../random';
+import { kernels } from '../kernels/kernels';
 import { noGrad, Tensor } from '../tensor';
 import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline';
 import { validateConfig } from '../train/config';
@@ -36,6 +38,15 @@ export interface ServiceDeps {
   defer(fn: () => void): void;
   emit(event: EngineEvent): void;
   appVersion: string;
+  /** Switches the kernels' thread count (the worker's threaded backends); absent: one thread only. */
+  kernels?: KernelsControl;
+}
+
+/** What the process that hosts the service can do with its kernels. */
+export interface KernelsControl {
+  info(): KernelsInfo;
+  /** Installs the best backend on `threads` threads (1 <= threads <= info().maxThreads). */
+  setThreads(threads: number): KernelsInfo;
 }
 
 /** Milliseconds of training between two looks at the message queue. */
@@ -96,7 +107,25 @@ export class EngineService {
     'model:predict': (a) => this.predict(a.pixels, a.saliency === true),
     'dataset:info': (a) => this.datasetInfo(a.source as DatasetSource),
     'dataset:sample': (a) => this.sample(a.which, a.after),
+    'engine:kernels': () => this.kernelsInfo(),
+    'engine:set-threads': (a) => this.setThreads(a.threads),
   };
+
+  private kernelsInfo(): KernelsInfo {
+    return this.deps.kernels?.info() ?? { name: kernels().name, threads: 1, maxThreads: 1 };
+  }
+
+  private setThreads(threads: unknown): KernelsInfo {
+    const { maxThreads } = this.kernelsInfo();
+    if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > maxThreads) {
+      throw new Error(`the thread count must be a whole number from 1 to ${maxThreads} on this machine (got ${String(threads)})`);
+    }
+    if (this.state === 'training' || this.state === 'paused') {
+      // NOTE: a run's buffers live in its backend's memory; a new backend would copy them on every call.
+      throw new Error('stop the run before changing the thread count (results are the same with any count)');
+    }
+    return this.deps.kernels?.setThreads(threads) ?? this.kernelsInfo();
+  }
 
   /** Answer one call; throws an Error with a user-facing message on bad input. */
   handle<K extends EngineCallName>(call: K, args: EngineCalls[K]['args']): EngineCalls[K]['result'] {

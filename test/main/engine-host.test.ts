@@ -72,6 +72,18 @@ describe('EngineHost with a fake worker', () => {
     await expect(after).resolves.toEqual({ state: 'idle' });
   });
 
+  it('gives a restarted worker the thread count that was set, before anything else', async () => {
+    const { spawn, workers } = fakeSpawner();
+    const host = new EngineHost(spawn, quiet);
+    const set = host.call('engine:set-threads', { threads: 1 });
+    workers[0].emit({ kind: 'reply', id: workers[0].sent[0].id, ok: true, result: { name: 'wasm-relaxed-simd', threads: 1, maxThreads: 2 } });
+    await set;
+    workers[0].die({ code: null, signal: 'SIGKILL' });
+    void host.call('train:pause', {}).catch(() => undefined);
+    expect(workers[1].sent.map((m) => [m.call, m.args])).toEqual([['engine:set-threads', { threads: 1 }], ['train:pause', {}]]);
+    host.dispose();
+  });
+
   it('ignores messages from a worker that has been replaced', () => {
     const { spawn, workers } = fakeSpawner();
     const host = new EngineHost(spawn, quiet);

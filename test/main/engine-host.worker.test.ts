@@ -97,4 +97,27 @@ describe('EngineHost with the real worker', () => {
     expect(runId).toBe(1);
     expect(((await epoch) as Extract<EngineEvent, { type: 'epoch' }>).metrics.epoch).toBe(1);
   });
+
+  it('runs its kernels on the thread count the app sets, trains on it, and keeps it through a crash', async () => {
+    const { host, next } = start();
+    const initial = await host.call('engine:kernels', {});
+    expect(initial.name).toMatch(/^wasm-/);
+    expect(initial.maxThreads).toBeGreaterThanOrEqual(1);
+    expect(await host.call('engine:set-threads', { threads: 1 })).toEqual({ name: 'wasm-relaxed-simd', threads: 1, maxThreads: initial.maxThreads });
+    await expect(host.call('engine:set-threads', { threads: initial.maxThreads + 1 })).rejects.toThrow(
+      `the thread count must be a whole number from 1 to ${initial.maxThreads} on this machine (got ${initial.maxThreads + 1})`,
+    );
+    const epoch = next(is('epoch'));
+    await host.call('train:start', { config: config(50) });
+    await expect(host.call('engine:set-threads', { threads: 1 })).rejects.toThrow('stop the run before changing the thread count');
+    await epoch; // it trains on one thread
+    const done = next(is('done'));
+    await host.call('train:stop', {});
+    await done;
+
+    const crash = next(is('worker:crashed'));
+    process.kill(host.pid!, 'SIGKILL');
+    await crash;
+    expect(await host.call('engine:kernels', {})).toMatchObject({ threads: 1, name: 'wasm-relaxed-simd' });
+  });
 });

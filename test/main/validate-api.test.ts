@@ -78,5 +78,10 @@ describe('checkApiCall', () => {
     expect(refusal('dataset:open-path', { kind: 'idx', path: '/data\0/x' })).toBe('path contains a NUL character');
     expect(refusal('dataset:upload', { kind: 'csv', files: [] })).toBe('upload 1 to 4 files');
     expect(refusal('dataset:upload', { kind: 'csv', files: [{ name: 'a.csv', bytes: 'x' }] })).toBe('file 1 bytes must be bytes (Uint8Array), got string');
+    expect(refusal('engine:kernels', {})).toBeNull();
+    expect(refusal('engine:set-threads', { threads: 2 })).toBeNull();
+    expect(refusal('engine:set-threads', { threads: 0 })).toBe('threads must be a whole number from 1 to 16 (got 0)');
+    expect(refusal('engine:set-threads', { threads: 1.5 })).toBe('threads must be a whole number from 1 to 16 (got 1.5)');
+    expect(refusal('engine:set-threads', { threads: '2' })).toBe('threads must be a whole number from 1 to 16 (got "2")');
   });
 });

@@ -28,6 +28,36 @@ function harness() {
   return { service, events, queue, drain, of };
 }
 
+describe('engine service: the kernels\' thread count', () => {
+  it('reports the kernels, and sets the thread count through the worker\'s control when no run holds it', () => {
+    const set: number[] = [];
+    const info = { name: 'wasm-relaxed-simd-2t', threads: 2, maxThreads: 2 };
+    const service = new EngineService({
+      loadDataset, clock: () => 0, now: () => '', defer: () => undefined, emit: () => undefined, appVersion: 'test',
+      kernels: { info: () => info, setThreads: (n) => (set.push(n), { ...info, threads: n }) },
+    });
+    expect(service.handle('engine:kernels', {})).toEqual(info);
+    expect(service.handle('engine:set-threads', { threads: 1 })).toEqual({ ...info, threads: 1 });
+    expect(set).toEqual([1]);
+    expect(() => service.handle('engine:set-threads', { threads: 3 })).toThrow('the thread count must be a whole number from 1 to 2 on this machine (got 3)');
+    expect(() => service.handle('engine:set-threads', { threads: 0.5 })).toThrow('from 1 to 2');
+    service.handle('train:start', { config });
+    expect(() => service.handle('engine:set-threads', { threads: 2 })).toThrow('stop the run before changing the thread count (results are the same with any count)');
+    service.handle('train:pause', {});
+    expect(() => service.handle('engine:set-threads', { threads: 2 })).toThrow('stop the run');
+    service.handle('train:stop', {});
+    expect(service.handle('engine:set-threads', { threads: 2 }).threads).toBe(2);
+    expect(set).toEqual([1, 2]);
+  });
+
+  it('without a control (a plain service) it has one thread', () => {
+    const { service } = harness();
+    expect(service.handle('engine:kernels', {})).toEqual({ name: 'typescript', threads: 1, maxThreads: 1 });
+    expect(service.handle('engine:set-threads', { threads: 1 }).threads).toBe(1);
+    expect(() => service.handle('engine:set-threads', { threads: 2 })).toThrow('from 1 to 1 on this machine');
+  });
+});
+
 describe('engine service', () => {
   it('trains to the end, streaming every batch loss, epochs, weights and checkpoints', () => {
     const h = harness();
