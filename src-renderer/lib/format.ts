@@ -34,3 +34,11 @@ export function loss(x: number | null | undefined): string {
   if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
   return x.toPrecision(4);
 }
+
+/** A kernel backend's name (src-engine/kernels) in words: "wasm-relaxed-simd-2t" -> "WebAssembly SIMD with fused multiply-add". */
+export function kernelsLabel(name: string): string {
+  if (name.startsWith('wasm-relaxed-simd')) return 'WebAssembly SIMD with fused multiply-add';
+  if (name.startsWith('wasm-simd')) return 'WebAssembly SIMD';
+  if (name === 'typescript') return 'TypeScript (no WebAssembly SIMD here)';
+  return name;
+}

@@ -1,9 +1,11 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { DatasetInfo, ModelInfo } from '../../../src-engine/protocol';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
 import { DatasetState } from '../../../src-renderer/state/dataset.svelte';
+import { EngineSettings } from '../../../src-renderer/state/engine.svelte';
 import { TrainForm } from '../../../src-renderer/state/train-form.svelte';
 import { TrainingSession } from '../../../src-renderer/state/training.svelte';
 import { fakeApi } from '../fake-api';
@@ -18,22 +20,40 @@ async function view() {
     'dataset:info': mnist,
     'training:start': { runId: 1, info: { parameters: 101770, architecture: mlpArchitecture([784, 128, 10], 'relu', 'cross_entropy', mnist.classes) } as ModelInfo },
     'training:pause': { state: 'paused' },
+    'engine:kernels': { name: 'wasm-relaxed-simd-2t', threads: 2, maxThreads: 2 },
+    'engine:set-threads': { name: 'wasm-relaxed-simd', threads: 1, maxThreads: 2 },
   });
   const session = new TrainingSession(api, () => 0);
   const dataset = new DatasetState(api);
   await dataset.useMnist();
   const form = new TrainForm(() => dataset.source);
+  const engine = new EngineSettings(api, null);
+  await engine.load();
   const start = () => {
     const config = form.submit();
     if (config) void session.start(config);
   };
-  render(TrainView, { props: { session, form, dataset, mode: 'browser', dark: true, mac: false, onStart: start } });
+  render(TrainView, { props: { session, form, dataset, engine, mode: 'browser', dark: true, mac: false, onStart: start } });
   return { api, session, form };
 }
 
 const started = (api: ReturnType<typeof fakeApi>) => api.calls.filter((c) => c.name === 'training:start');
 
 describe('Train view', () => {
+  it('shows the engine\'s kernels and sets their thread count, but not while a run goes', async () => {
+    const { api } = await view();
+    expect(screen.getByText('WebAssembly SIMD with fused multiply-add')).toBeTruthy();
+    const threads = within(screen.getByRole('radiogroup', { name: 'Threads' }));
+    expect(threads.getByRole('radio', { name: '2' }).getAttribute('aria-checked')).toBe('true');
+    await fireEvent.click(threads.getByRole('radio', { name: '1' }));
+    await tick();
+    expect(api.calls.filter((c) => c.name === 'engine:set-threads')).toEqual([{ name: 'engine:set-threads', args: { threads: 1 } }]);
+    expect(threads.getByRole('radio', { name: '1' }).getAttribute('aria-checked')).toBe('true');
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await tick();
+    expect((threads.getByRole('radio', { name: '2' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('shows the dataset, its baseline and the network it will train', async () => {
     await view();
     expect(screen.getByText('60,000 train · 10,000 test · 28×28 · 10 classes')).toBeTruthy();

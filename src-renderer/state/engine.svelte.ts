@@ -1,0 +1,60 @@
+/**
+ * The engine's kernels as the app shows them, and the thread count chosen for them: remembered
+ * on this machine and given to the engine when the app starts (the host gives it again to an
+ * engine restarted after a crash).
+ */
+import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
+import type { KernelsInfo } from '../../src-engine/protocol';
+
+const THREADS_KEY = 'scratchnet.threads';
+
+export class EngineSettings {
+  kernels = $state.raw<KernelsInfo | null>(null);
+  /** A change is on its way to the engine. */
+  busy = $state(false);
+  error = $state<string | null>(null);
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly api: ScratchnetApi,
+    private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.localStorage ?? null,
+  ) {
+    this.stopListening = api.onEvent((e) => this.handle(e));
+  }
+
+  /** Ask the engine what it runs, and give it the remembered thread count if that differs. */
+  async load(): Promise<void> {
+    try {
+      this.kernels = await this.api.call('engine:kernels', {});
+      const saved = Number(this.storage?.getItem(THREADS_KEY));
+      if (Number.isInteger(saved) && saved >= 1 && saved <= this.kernels.maxThreads && saved !== this.kernels.threads) {
+        await this.setThreads(saved);
+      }
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Run the kernels on `threads` threads from the next run on (results do not change). */
+  async setThreads(threads: number): Promise<void> {
+    this.busy = true;
+    try {
+      this.kernels = await this.api.call('engine:set-threads', { threads });
+      this.storage?.setItem(THREADS_KEY, String(threads));
+      this.error = null;
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private handle(event: ApiEvent): void {
+    // A restarted engine has been given the chosen count by the host: show what it runs.
+    if (event.type === 'engine:stopped' && event.restarted) void this.api.call('engine:kernels', {}).then((k) => (this.kernels = k), () => undefined);
+  }
+
+  dispose(): void {
+    this.stopListening();
+  }
+}
