@@ -116,7 +116,6 @@ export interface Sample {
   wrong?: { position: number; count: number };
 }
 
-/** Requests the host sends, each with the reply type it gets. */
 /** The engine's kernels, for the app to show, and the thread count it may set. */
 export interface KernelsInfo {
   /** The backend, e.g. "wasm-relaxed-simd-2t" (see kernels/backends.ts). */
@@ -127,6 +126,7 @@ export interface KernelsInfo {
   maxThreads: number;
 }
 
+/** Requests the host sends, each with the reply type it gets. */
 export interface EngineCalls {
   'train:start': { args: { config: TrainConfig; resume?: Uint8Array }; result: { runId: number; info: ModelInfo } };
   'train:pause': { args: Record<string, never>; result: { state: RunState } };

@@ -130,7 +130,7 @@ const VALIDATORS: Validators = {
   'engine:set-threads': (v) => {
     const threads = object(v, 'engine:set-threads', ['threads']).threads;
     if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 16) {
-      throw new Error(`threads must be a whole number from 1 to 16 (got ${JSON.stringify(threads) ?? describe(threads)})`);
+      throw new Error(`threads must be a whole number from 1 to 16 (got ${typeof threads === 'number' ? String(threads) : (JSON.stringify(threads) ?? describe(threads))})`);
     }
   },
   'app:info': empty('app:info'),

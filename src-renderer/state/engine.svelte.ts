@@ -26,6 +26,7 @@ export class EngineSettings {
   async load(): Promise<void> {
     try {
       this.kernels = await this.api.call('engine:kernels', {});
+      this.error = null;
       const saved = Number(this.storage?.getItem(THREADS_KEY));
       if (Number.isInteger(saved) && saved >= 1 && saved <= this.kernels.maxThreads && saved !== this.kernels.threads) {
         await this.setThreads(saved);
@@ -50,8 +51,20 @@ export class EngineSettings {
   }
 
   private handle(event: ApiEvent): void {
-    // A restarted engine has been given the chosen count by the host: show what it runs.
-    if (event.type === 'engine:stopped' && event.restarted) void this.api.call('engine:kernels', {}).then((k) => (this.kernels = k), () => undefined);
+    if (event.type !== 'engine:stopped' || !event.restarted) return;
+    // The host gave the restarted engine the chosen count: show what it runs. An engine that
+    // never answered load() has not had the remembered count yet: load again.
+    if (!this.kernels) {
+      void this.load();
+      return;
+    }
+    void this.api.call('engine:kernels', {}).then(
+      (k) => {
+        this.kernels = k;
+        this.error = null;
+      },
+      () => undefined,
+    );
   }
 
   dispose(): void {

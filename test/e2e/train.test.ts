@@ -108,18 +108,24 @@ describe('Scratchnet in the browser', () => {
     await page.close();
   }, 240_000);
 
-  it('shows the engine\'s kernels and runs them on the thread count chosen, remembered across a reload', async () => {
+  it('shows the engine\'s kernels and runs them on the thread count chosen, saved for the next start', async () => {
     const page = await openApp();
     const engine = page.locator('section', { has: page.getByRole('heading', { name: 'Engine' }) });
     await expect.poll(() => engine.innerText()).toContain('Kernels WebAssembly SIMD with fused multiply-add');
     const threads = engine.getByRole('radiogroup', { name: 'Threads' });
     if ((await threads.count()) === 0) return; // a one-core machine has nothing to choose
-    const checked = () => threads.locator('[aria-checked="true"]').innerText();
+    const checked = async () => (await threads.locator('input:checked').getAttribute('value')) ?? '';
     const initial = await checked();
     await threads.getByRole('radio', { name: '1', exact: true }).click();
     await expect.poll(checked).toBe('1');
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await engine.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'engine-settings.png') });
+    expect(await page.evaluate(() => localStorage.getItem('scratchnet.threads'))).toBe('1');
+    // the keyboard moves the choice, as in any radio group
+    await threads.getByRole('radio', { name: '1', exact: true }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(checked).toBe('2');
+    await threads.getByRole('radio', { name: '1', exact: true }).click();
     await page.reload();
     await expect.poll(checked, { timeout: 30_000 }).toBe('1');
     await threads.getByRole('radio', { name: initial, exact: true }).click();

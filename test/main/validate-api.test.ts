@@ -83,5 +83,6 @@ describe('checkApiCall', () => {
     expect(refusal('engine:set-threads', { threads: 0 })).toBe('threads must be a whole number from 1 to 16 (got 0)');
     expect(refusal('engine:set-threads', { threads: 1.5 })).toBe('threads must be a whole number from 1 to 16 (got 1.5)');
     expect(refusal('engine:set-threads', { threads: '2' })).toBe('threads must be a whole number from 1 to 16 (got "2")');
+    expect(refusal('engine:set-threads', { threads: NaN })).toBe('threads must be a whole number from 1 to 16 (got NaN)');
   });
 });

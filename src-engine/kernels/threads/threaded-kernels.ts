@@ -107,10 +107,14 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
   for (let slot = 1; slot < threads; slot++) {
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, slot, spin } });
     worker.unref();
-    started.push(new Promise((resolve, reject) => {
+    const start = new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
       worker.once('error', reject);
-    }));
+    });
+    // NOTE: a worker that fails to start only means the caller computes every chunk itself; its
+    // error is for ready() to report, never an unhandled rejection that would end the process.
+    start.catch(() => undefined);
+    started.push(start);
     workers.push(worker);
   }
   let seq = 0;

@@ -46,11 +46,29 @@ describe('engine settings', () => {
     expect(later.error).toBeNull();
   });
 
-  it('asks again what a restarted engine runs', async () => {
-    const api = fakeApi({ 'engine:kernels': one });
+  it('asks again what a restarted engine runs, and clears the error the crash left', async () => {
+    const api = fakeApi({ 'engine:kernels': two, 'engine:set-threads': new Error('The engine stopped unexpectedly (killed by signal SIGKILL) before it answered engine:set-threads.') });
     const engine = new EngineSettings(api, null);
+    await engine.load();
+    await engine.setThreads(1);
+    expect(engine.error).toContain('stopped unexpectedly');
     api.emit({ type: 'engine:stopped', message: 'crashed', restarted: true, recoverable: false });
     await new Promise((r) => setTimeout(r, 0));
+    expect(engine.kernels).toEqual(two);
+    expect(engine.error).toBeNull();
+  });
+
+  it('loads again, remembered count included, when the engine crashed before it ever answered', async () => {
+    const answers: Record<string, unknown> = { 'engine:kernels': new Error('The engine stopped unexpectedly before it answered engine:kernels.'), 'engine:set-threads': one };
+    const api = fakeApi(answers as never);
+    const engine = new EngineSettings(api, storage('1'));
+    await engine.load();
+    expect(engine.kernels).toBeNull();
+    answers['engine:kernels'] = two;
+    api.emit({ type: 'engine:stopped', message: 'crashed', restarted: true, recoverable: false });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(api.calls.map((c) => c.name)).toEqual(['engine:kernels', 'engine:kernels', 'engine:set-threads']);
     expect(engine.kernels).toEqual(one);
+    expect(engine.error).toBeNull();
   });
 });
