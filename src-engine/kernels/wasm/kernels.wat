@@ -245,9 +245,58 @@
                      (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
                      (local.get $acc)))))
 
-  ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1. op(A) is [m,k]: A is stored
-  ;; [m,k], or [k,m] when transA. B is [k,n] and C is [m,n]. scratch holds two compacted rows:
-  ;; the i32 offsets at scratch and scratch + 4k, the f64 values from scratch + 8k (16-aligned).
+;; C rows g0 <= i < g1 (at most 8) of A·B, A stored [m,k], in column blocks of 64: the rows
+  ;; are compacted once into scratch, then each block of 64 columns of B (k·512 bytes: 400 kB
+  ;; for 784 inputs, which L2 holds) serves all the rows before the next block is touched.
+  ;; Scratch: 8 rows' i32 offsets (k each), then their f64 values (16-aligned), then 8 counts.
+  ;; NOTE: blocks are 64 wide, a multiple of $row_product's 16, so every column gets the same
+  ;; kernel (16, 8, 2 or 1 wide) as without blocking: the results are the same bits.
+  (func $rows_blocked (param $g0 i32) (param $g1 i32) (param $a i32) (param $k i32)
+                      (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $scratch i32)
+    (local $i i32) (local $r i32) (local $vals i32) (local $cnts i32) (local $rowBytes i32)
+    (local $j i32) (local $j1 i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $vals (i32.and (i32.add (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 5)))
+                                       (i32.const 15)) (i32.const -16)))
+    (local.set $cnts (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 6))))
+    (local.set $i (local.get $g0))
+    (block $compacted
+      (loop $compact
+        (br_if $compacted (i32.ge_u (local.get $i) (local.get $g1)))
+        (local.set $r (i32.sub (local.get $i) (local.get $g0)))
+        (i32.store (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2)))
+          (call $compact_row
+            (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
+            (local.get $k) (local.get $rowBytes)
+            (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+            (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 3)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $compact)))
+    (block $blocks_done
+      (loop $block
+        (br_if $blocks_done (i32.ge_u (local.get $j) (local.get $n)))
+        (local.set $j1 (select (i32.add (local.get $j) (i32.const 64)) (local.get $n)
+                               (i32.lt_u (i32.add (local.get $j) (i32.const 64)) (local.get $n))))
+        (local.set $i (local.get $g0))
+        (block $rows_done
+          (loop $row
+            (br_if $rows_done (i32.ge_u (local.get $i) (local.get $g1)))
+            (local.set $r (i32.sub (local.get $i) (local.get $g0)))
+            (call $row_product
+              (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+              (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 3)))
+              (i32.load (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2))))
+              (local.get $b) (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
+              (local.get $j) (local.get $j1) (local.get $acc))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $row)))
+        (local.set $j (local.get $j1))
+        (br $block))))
+
+    ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1. op(A) is [m,k]: A is stored
+  ;; [m,k], or [k,m] when transA. B is [k,n] and C is [m,n]. scratch (k·96 + 64 bytes) holds
+  ;; compacted rows: eight for $rows_blocked; otherwise two, the i32 offsets at scratch and
+  ;; scratch + 4k, the f64 values from scratch + 8k (16-aligned).
   ;; NOTE: each C element gets the same operations in the same order whatever rows a call
   ;; covers, so splitting rows between calls or threads never changes a bit of the result.
   (func $matmul_rows (export "matmul_rows")
@@ -264,6 +313,22 @@
     (local.set $i (local.get $i0))
     (if (i32.eqz (local.get $transA))
       (then
+        ;; B over 2 MiB (a 784-input layer wider than 334 units, e.g. 800) is streamed from L3
+        ;; by every row: go through it in column blocks instead. (Measured on 2 cores: 784-800
+        ;; at batch 32, 12% faster; 784-256 and 784-128, which L2 nearly holds, no faster.)
+        (if (i32.gt_u (i32.mul (local.get $k) (local.get $n)) (i32.const 262144))
+          (then
+            (block $grouped
+              (loop $group
+                (br_if $grouped (i32.ge_u (local.get $i) (local.get $i1)))
+                (call $rows_blocked (local.get $i)
+                  (select (i32.add (local.get $i) (i32.const 8)) (local.get $i1)
+                          (i32.lt_u (i32.add (local.get $i) (i32.const 8)) (local.get $i1)))
+                  (local.get $a) (local.get $k) (local.get $b) (local.get $n) (local.get $c) (local.get $acc)
+                  (local.get $scratch))
+                (local.set $i (i32.add (local.get $i) (i32.const 8)))
+                (br $group)))
+            (return)))
         (block $done
           (loop $row
             (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))

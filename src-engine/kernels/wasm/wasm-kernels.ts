@@ -239,8 +239,8 @@ export class WasmCore {
     const aIn = heap.owns(a);
     const bIn = heap.owns(b);
     const cIn = heap.owns(c);
-    // Two compacted rows of op(A): 2k i32 offsets and 2k f64 values.
-    const scratchStride = align(k * 24 + 16);
+    // Eight compacted rows of op(A) (kernels.wat rows_blocked): 8k i32 offsets, 8k f64 values, 8 counts.
+    const scratchStride = align(k * 96 + 64);
     const aAt = 0;
     const bAt = aAt + (aIn ? 0 : align(m * k * 8));
     const btAt = bAt + (bIn ? 0 : align(k * n * 8));
