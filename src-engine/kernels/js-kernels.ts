@@ -75,7 +75,11 @@ export const jsKernels: Kernels = {
     }
   },
 
-  sgdStep(w, g, out, lr) {
+  sgdStep(w, g, out, lr, wd = 0) {
+    if (wd !== 0) {
+      for (let i = 0; i < w.length; i++) out[i] = w[i] - lr * (g[i] + wd * w[i]); // L2: ∂(wd/2 · w²) = wd·w
+      return;
+    }
     // NOTE: unrolled by 4: this pass over every weight is memory-bound, and V8 runs it ~1.5x faster so.
     const n = w.length;
     let i = 0;

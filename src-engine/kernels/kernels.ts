@@ -35,8 +35,11 @@ export interface Kernels {
   addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void;
   /** out[j] (=|+=) Σ_i x[i, j] for x [rows, cols]. */
   sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void;
-  /** out[i] = w[i] - lr·g[i] for i < w.length (plain SGD; out is not w or g). Bit-identical in every backend. */
-  sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number): void;
+  /**
+   * out[i] = w[i] - lr·g[i] for i < w.length (plain SGD; out is not w or g), or with L2 weight
+   * decay wd: w[i] - lr·(g[i] + wd·w[i]). Bit-identical in every backend.
+   */
+  sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd?: number): void;
   /**
    * SGD with momentum μ, weight decay wd (PyTorch's rule) for i < w.length, reading the current
    * buffers and writing the spare ones (out, outBuf): d = g + wd·w; outBuf = μ·buf + d;

@@ -74,7 +74,7 @@ export class Optimizer {
           const nextBuf = this.spareSlots.get(key)!;
           kernels().sgdMomentumStep(w, g, buf, next, nextBuf, lr, s.momentum, s.weightDecay, s.nesterov);
           this.swapSlot(key);
-        } else sgdStep(w, g, next, lr, s.weightDecay);
+        } else kernels().sgdStep(w, g, next, lr, s.weightDecay); // in wasm when the buffers live there (allocate)
       } else {
         const m = `${name}.m`;
         const v = `${name}.v`;
@@ -121,13 +121,4 @@ export class Optimizer {
     }
     this.canUndo = false;
   }
-}
-
-/** w' = w - lr·(g + wd·w) (the update rules with momentum and Adam's are kernels) */
-function sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd: number): void {
-  if (wd === 0) {
-    kernels().sgdStep(w, g, out, lr); // in wasm when the buffers live there (allocate)
-    return;
-  }
-  for (let i = 0; i < w.length; i++) out[i] = w[i] - lr * (g[i] + wd * w[i]); // L2: ∂(wd/2 · w²) = wd·w
 }

@@ -189,8 +189,8 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
   return {
     ...single,
     // Pointer slots: w, g, buf|m, v, out, outBuf|outM, outV (kernels.wat run_chunk).
-    sgdStep(w, g, out, lr) {
-      if (!splitUpdate(KIND_SGD, w.length, [w, g, w, w, out], false, [lr])) single.sgdStep(w, g, out, lr);
+    sgdStep(w, g, out, lr, wd = 0) {
+      if (!splitUpdate(KIND_SGD, w.length, [w, g, w, w, out], false, [lr, 0, wd])) single.sgdStep(w, g, out, lr, wd);
     },
     sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov) {
       if (!splitUpdate(KIND_MOMENTUM, w.length, [w, g, buf, w, out, outBuf], nesterov, [lr, mu, wd])) {

@@ -374,7 +374,7 @@
   ;; values) per chunk, then the matmul_rows arguments a, m, k, transA, b, n, c, acc, scratch,
   ;; the scratch stride between threads, and at +60 the job's kind:
   ;;   0: a matmul, split by rows of C;
-  ;;   1, 2, 3: sgd_step, sgd_momentum_step, adam_step over m values, split into runs of them,
+  ;;   1, 2, 3: sgd_step (sgd_decay_step when wd is not 0), sgd_momentum_step, adam_step over m values, split into runs of them,
   ;;      with the i32 pointers w, g, buf|m, v, out, outBuf|outM, outV at +128, the flag
   ;;      (nesterov or decoupled) at +156 and the f64 numbers lr, μ|β1, wd, q1, β2, q2, eps, c1,
   ;;      c2 at +160. Each value's update is independent of the others: any split gives the same bits.
@@ -402,11 +402,19 @@
     (local.set $cnt (i32.sub (local.get $i1) (local.get $i0)))
     (if (i32.eq (local.get $kind) (i32.const 1))
       (then
-        (call $sgd_step
-          (i32.add (i32.load offset=128 (local.get $job)) (local.get $o))
-          (i32.add (i32.load offset=132 (local.get $job)) (local.get $o))
-          (i32.add (i32.load offset=144 (local.get $job)) (local.get $o))
-          (local.get $cnt) (f64.load offset=160 (local.get $job)))
+        (if (f64.eq (f64.load offset=176 (local.get $job)) (f64.const 0))
+          (then
+            (call $sgd_step
+              (i32.add (i32.load offset=128 (local.get $job)) (local.get $o))
+              (i32.add (i32.load offset=132 (local.get $job)) (local.get $o))
+              (i32.add (i32.load offset=144 (local.get $job)) (local.get $o))
+              (local.get $cnt) (f64.load offset=160 (local.get $job))))
+          (else
+            (call $sgd_decay_step
+              (i32.add (i32.load offset=128 (local.get $job)) (local.get $o))
+              (i32.add (i32.load offset=132 (local.get $job)) (local.get $o))
+              (i32.add (i32.load offset=144 (local.get $job)) (local.get $o))
+              (local.get $cnt) (f64.load offset=160 (local.get $job)) (f64.load offset=176 (local.get $job)))))
         (return)))
     (if (i32.eq (local.get $kind) (i32.const 2))
       (then
@@ -495,6 +503,33 @@
             (br $col)))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 8)))
         (br $strip))))
+
+  ;; out[i] = w[i] - lr·(g[i] + wd·w[i]) for i < n: SGD with L2 weight decay, in the TypeScript
+  ;; kernel's order (never fused), so bit-identical to it.
+  (func $sgd_decay_step (export "sgd_decay_step") (param $w i32) (param $g i32) (param $out i32) (param $n i32)
+        (param $lr f64) (param $wd f64)
+    (local $i i32) (local $pairs i32) (local $lrv v128) (local $wdv v128) (local $x v128) (local $f f64)
+    (local.set $lrv (f64x2.splat (local.get $lr)))
+    (local.set $wdv (f64x2.splat (local.get $wd)))
+    (local.set $pairs (i32.and (local.get $n) (i32.const -2)))
+    (block $done
+      (loop $pair
+        (br_if $done (i32.ge_u (local.get $i) (local.get $pairs)))
+        (local.set $x (v128.load (local.get $w)))
+        (v128.store (local.get $out)
+          (f64x2.sub (local.get $x)
+            (f64x2.mul (local.get $lrv) (f64x2.add (v128.load (local.get $g)) (f64x2.mul (local.get $wdv) (local.get $x))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $pair)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $f (f64.load (local.get $w)))
+        (f64.store (local.get $out)
+          (f64.sub (local.get $f)
+            (f64.mul (local.get $lr) (f64.add (f64.load (local.get $g)) (f64.mul (local.get $wd) (local.get $f)))))))))
 
   ;; out[i] = w[i] - lr·g[i] for i < n: plain SGD's update, four values per iteration.
   ;; NOTE: multiply, then subtract: never fused (this is not relaxed_madd), so every bit equals

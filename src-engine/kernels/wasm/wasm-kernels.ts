@@ -26,6 +26,8 @@ export interface WasmKernelExports {
   ): void;
   /** out[i] = w[i] - lr·g[i] for i < n (multiply then subtract, never fused). */
   sgd_step(w: number, g: number, out: number, n: number, lr: number): void;
+  /** out[i] = w[i] - lr·(g[i] + wd·w[i]) for i < n (never fused). */
+  sgd_decay_step(w: number, g: number, out: number, n: number, lr: number, wd: number): void;
   /** dst [cols,rows] = srcᵀ for src [rows,cols]. */
   transpose(src: number, rows: number, cols: number, dst: number): void;
   /** Closes finished job `seq`: no thread can claim a chunk at `job` until the next publish. */
@@ -165,13 +167,11 @@ export class WasmCore {
     return this.heap.alloc(length) ?? new Float64Array(length);
   }
 
-  /** out = w - lr·g, as Kernels.sgdStep: in wasm when all three live in the memory. */
-  sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number): void {
-    if (this.owns(w, g, out)) {
-      this.exports.sgd_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr);
-    } else {
-      jsKernels.sgdStep(w, g, out, lr);
-    }
+  /** out = w - lr·(g + wd·w), as Kernels.sgdStep: in wasm when all three live in the memory. */
+  sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd = 0): void {
+    if (!this.owns(w, g, out)) jsKernels.sgdStep(w, g, out, lr, wd);
+    else if (wd === 0) this.exports.sgd_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr);
+    else this.exports.sgd_decay_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr, wd);
   }
 
   /** Whether every view lives in the memory (then the kernels take it in place). */
@@ -321,7 +321,7 @@ export function wasmKernelsOf(core: WasmCore, name: string): Kernels {
     // allocate): copying others in would cost as much as the loop itself.
     addRowVector: (x, bias, out, rows, cols) => core.addRowVector(x, bias, out, rows, cols),
     sumRows: (x, out, rows, cols, accumulate) => core.sumRows(x, out, rows, cols, accumulate),
-    sgdStep: (w, g, out, lr) => core.sgdStep(w, g, out, lr),
+    sgdStep: (w, g, out, lr, wd) => core.sgdStep(w, g, out, lr, wd),
     sgdMomentumStep: (w, g, buf, out, outBuf, lr, mu, wd, nesterov) => core.sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov),
     adamStep: (w, g, m, v, out, outM, outV, s) => core.adamStep(w, g, m, v, out, outM, outV, s),
     relu: (x, out) => core.relu(x, out),

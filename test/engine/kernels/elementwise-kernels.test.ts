@@ -96,6 +96,18 @@ for (const variant of ['simd', 'relaxed'] as const) {
         }
       });
 
+      it.each([1, 2, 7, 1290])('updates %i parameters with plain SGD, without and with weight decay', (n) => {
+        const rand = rng(n + 17);
+        const [w, g] = [withSpecials(rand, n), withSpecials(rand, n)];
+        for (const wd of [0, 5e-4]) {
+          const ref = new Float64Array(n);
+          jsKernels.sgdStep(w, g, ref, 0.05, wd);
+          const out = place(wasm, new Float64Array(n), inPlace);
+          wasm.sgdStep(place(wasm, w, inPlace), place(wasm, g, inPlace), out, 0.05, wd);
+          expectSameBits(out, ref);
+        }
+      });
+
       it.each([1, 2, 7, 1290])('updates %i parameters with momentum (plain, Nesterov, weight decay)', (n) => {
         const rand = rng(n + 11);
         const [w, g, buf] = [withSpecials(rand, n), withSpecials(rand, n), withSpecials(rand, n)];

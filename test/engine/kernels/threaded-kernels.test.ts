@@ -78,8 +78,9 @@ describe('threaded wasm kernels', () => {
       };
       const [w, g, mom, m] = [buf(), buf(0.3), buf(), buf()];
       const v = buf().map(Math.abs);
-      const outs = Array.from({ length: 6 }, () => buf());
+      const outs = Array.from({ length: 7 }, () => buf());
       k.sgdStep(w, g, outs[0]!, 0.1);
+      k.sgdStep(w, g, outs[6]!, 0.1, 1e-3);
       k.sgdMomentumStep(w, g, mom, outs[1]!, outs[2]!, 0.05, 0.9, 1e-4, true);
       k.adamStep(w, g, m, v, outs[3]!, outs[4]!, outs[5]!, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, c1: 0.1, c2: 0.001, decoupled: true });
       return outs.map((o) => o.slice());

@@ -182,6 +182,7 @@ describe('training with buffers in wasm memory', () => {
 
   it.each([
     ['sgd', { optimizer: 'sgd', momentum: 0 }],
+    ['sgd weight decay', { optimizer: 'sgd', momentum: 0, weightDecay: 1e-3 }],
     ['sgd momentum', { optimizer: 'sgd', momentum: 0.9 }],
     ['adam', { optimizer: 'adam', lr: 0.001 }],
   ] as const)('%s: bit-identical to the same kernels copying every operand', (_name, over) => {
@@ -208,6 +209,7 @@ describe('training with buffers in wasm memory', () => {
 
   it.each([
     ['sgd', { optimizer: 'sgd', momentum: 0 }],
+    ['sgd weight decay', { optimizer: 'sgd', momentum: 0, weightDecay: 1e-3 }],
     ['sgd momentum', { optimizer: 'sgd', momentum: 0.9 }],
     ['adamw', { optimizer: 'adamw', lr: 0.001, weightDecay: 0.01 }],
   ] as const)('%s: bit-identical on two threads, every product and update split', async (_name, over) => {
