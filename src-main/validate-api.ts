@@ -3,7 +3,7 @@
  * them before anything reaches the engine; each failure is one sentence naming the problem.
  */
 import { configProblems, MAX_EPOCHS } from '../src-engine/train/config';
-import type { DatasetSource, TrainConfig } from '../src-engine/protocol';
+import { type DatasetSource, MAX_KERNEL_THREADS, type TrainConfig } from '../src-engine/protocol';
 import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
 import { checkModelName } from './model-names';
 
@@ -129,8 +129,8 @@ const VALIDATORS: Validators = {
   'engine:kernels': empty('engine:kernels'),
   'engine:set-threads': (v) => {
     const threads = object(v, 'engine:set-threads', ['threads']).threads;
-    if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 16) {
-      throw new Error(`threads must be a whole number from 1 to 16 (got ${typeof threads === 'number' ? String(threads) : (JSON.stringify(threads) ?? describe(threads))})`);
+    if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_KERNEL_THREADS) {
+      throw new Error(`threads must be a whole number from 1 to ${MAX_KERNEL_THREADS} (got ${typeof threads === 'number' ? String(threads) : (JSON.stringify(threads) ?? describe(threads))})`);
     }
   },
   'app:info': empty('app:info'),

@@ -84,7 +84,7 @@ export interface AdamSettings {
 export interface ScratchArena {
   /** Opens a scope; returns the mark to release it with. Scopes nest. */
   open(): number;
-  /** A buffer of `length` values (zeroed if asked) valid until its scope closes; null if full or no scope is open. */
+  /** A buffer of `length` values (zeroed if asked) valid until its scope closes; null if full, if no scope is open, or if the memory is not shared. */
   take(length: number, zero: boolean): Float64Array | null;
   /** Closes the scope opened with `mark`: every buffer taken since is free again. */
   close(mark: number): void;

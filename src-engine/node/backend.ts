@@ -5,13 +5,13 @@ import { availableNodeBackends, disposeBackends } from '../kernels/threads/node-
 import { enableRelaxedSimd } from '../kernels/threads/relaxed-simd-flag';
 import { createThreadedWasmKernels } from '../kernels/threads/threaded-kernels';
 import { wasmFeatures } from '../kernels/wasm/wasm-kernels';
-import type { KernelsInfo } from '../protocol';
+import { type KernelsInfo, MAX_KERNEL_THREADS } from '../protocol';
 import type { KernelsControl } from '../service/engine-service';
 
 /** Threads for the kernels: SCRATCHNET_THREADS, else 2 where there are two cores. */
 export function defaultThreads(): number {
   const env = Number(process.env.SCRATCHNET_THREADS);
-  if (Number.isInteger(env) && env >= 1) return Math.min(env, 16);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, MAX_KERNEL_THREADS);
   return Math.min(2, availableParallelism());
 }
 
@@ -53,8 +53,8 @@ function threadsOf(b: Backend | null): number {
 }
 
 /** The most kernel threads this machine allows: its cores (at most 16), or 1 without shared wasm memory. */
-export function maxThreads(): number {
-  return wasmFeatures().sharedMemory ? Math.min(16, availableParallelism()) : 1;
+function maxThreads(): number {
+  return wasmFeatures().sharedMemory ? Math.min(MAX_KERNEL_THREADS, availableParallelism()) : 1;
 }
 
 /**
@@ -63,7 +63,9 @@ export function maxThreads(): number {
  */
 export const kernelsControl: KernelsControl = {
   info(): KernelsInfo {
-    return { name: kernels().name, threads: threadsOf(installed), maxThreads: maxThreads() };
+    // NOTE: SCRATCHNET_THREADS or --threads may ask for more threads than cores: offer that many too.
+    const threads = threadsOf(installed);
+    return { name: kernels().name, threads, maxThreads: Math.max(maxThreads(), threads) };
   },
   setThreads(threads: number): KernelsInfo {
     if (threads === threadsOf(installed) && installed) return this.info();

@@ -9,7 +9,7 @@ import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../checkpoi
 import { filterClasses } from '../data/dataset';
 import { checkAllOps, checkMlp, type GradcheckResult } from '../gradcheck';
 import type { Activation, LossName } from '../architecture';
-import type { OptimizerName, ScheduleName, TrainConfig } from '../protocol';
+import { MAX_KERNEL_THREADS, type OptimizerName, type ScheduleName, type TrainConfig } from '../protocol';
 import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
@@ -245,7 +245,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const threads = numberFlag(flags, 'threads', true);
-  if (threads !== undefined && (threads < 1 || threads > 16)) throw new UsageError(`--threads must be 1 to 16 (got ${threads})`);
+  if (threads !== undefined && (threads < 1 || threads > MAX_KERNEL_THREADS)) throw new UsageError(`--threads must be 1 to ${MAX_KERNEL_THREADS} (got ${threads})`);
   if (command !== 'bench') kernelsName = (await useBackend(flags.backend as string | undefined, threads)).name;
   switch (command) {
     case 'train':

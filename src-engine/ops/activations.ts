@@ -21,7 +21,7 @@ export function relu(x: Tensor): Tensor {
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
   const X = x.data;
-  const out = new Float64Array(X.length);
+  const out = scratch(X.length, false);
   for (let i = 0; i < X.length; i++) out[i] = X[i] > 0 ? X[i] : slope * X[i];
   return result(out, x.shape, [x], 'leaky_relu', (y) => {
     const dy = y.grad!;

@@ -1,3 +1,4 @@
+import { scratch } from '../kernels/kernels';
 import { result, Tensor } from '../tensor';
 import { broadcastIndex, broadcastShapes, sameShape } from './broadcast';
 
@@ -24,7 +25,7 @@ function binary(
   const A = a.data;
   const B = b.data;
   if (sameShape(a.shape, b.shape)) {
-    const out = new Float64Array(A.length);
+    const out = scratch(A.length, false);
     for (let i = 0; i < out.length; i++) out[i] = f(A[i], B[i]);
     return result(out, a.shape, [a, b], name, (y) => {
       const dy = y.grad!;
@@ -41,7 +42,7 @@ function binary(
   const shape = broadcastShapes(a.shape, b.shape, name);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
-  const out = new Float64Array(ia.length);
+  const out = scratch(ia.length, false);
   for (let i = 0; i < out.length; i++) out[i] = f(A[ia[i]], B[ib[i]]);
   return result(out, shape, [a, b], name, (y) => {
     const dy = y.grad!;

@@ -1,3 +1,4 @@
+import { scratch } from '../kernels/kernels';
 import { formatShape, result, Tensor } from '../tensor';
 
 function checkAxis(x: Tensor, axis: number, op: string): number {
@@ -44,7 +45,7 @@ function reduce(x: Tensor, axis: number | undefined, average: boolean): Tensor {
   const ax = checkAxis(x, axis, name);
   const [outer, n, inner] = around(x.shape, ax);
   const scale = average ? 1 / n : 1;
-  const out = new Float64Array(outer * inner);
+  const out = scratch(outer * inner); // zeroed: sums are added into it
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const base = (o * n + j) * inner;
@@ -77,7 +78,7 @@ export function softmax(x: Tensor): Tensor {
   const cols = x.shape[x.shape.length - 1];
   const rows = x.size / cols;
   const X = x.data;
-  const out = new Float64Array(X.length);
+  const out = scratch(X.length, false);
   for (let r = 0; r < rows; r++) {
     const m = rowMax(X, r, cols);
     let s = 0;
@@ -101,7 +102,7 @@ export function logSoftmax(x: Tensor): Tensor {
   const cols = x.shape[x.shape.length - 1];
   const rows = x.size / cols;
   const X = x.data;
-  const out = new Float64Array(X.length);
+  const out = scratch(X.length, false);
   for (let r = 0; r < rows; r++) {
     const m = rowMax(X, r, cols);
     let s = 0;

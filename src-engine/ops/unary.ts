@@ -1,3 +1,4 @@
+import { scratch } from '../kernels/kernels';
 import { result, Tensor } from '../tensor';
 
 /**
@@ -6,7 +7,7 @@ import { result, Tensor } from '../tensor';
  */
 export function unary(name: string, x: Tensor, f: (x: number) => number, df: (x: number, y: number) => number): Tensor {
   const X = x.data;
-  const out = new Float64Array(X.length);
+  const out = scratch(X.length, false);
   for (let i = 0; i < X.length; i++) out[i] = f(X[i]);
   return result(out, x.shape, [x], name, (y) => {
     const dy = y.grad!;

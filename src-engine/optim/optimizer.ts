@@ -57,7 +57,11 @@ export class Optimizer {
     for (const p of this.params) p.tensor.zeroGrad();
   }
 
-  /** One update of every parameter from its .grad with learning rate lr. */
+  /**
+   * One update of every parameter from its .grad with learning rate lr.
+   * NOTE: every rule is a kernel: in wasm (and split across threads) since parameters, grads and
+   * slots all come from allocate().
+   */
   step(lr: number): void {
     const s = this.settings;
     this.t++;
@@ -74,7 +78,7 @@ export class Optimizer {
           const nextBuf = this.spareSlots.get(key)!;
           kernels().sgdMomentumStep(w, g, buf, next, nextBuf, lr, s.momentum, s.weightDecay, s.nesterov);
           this.swapSlot(key);
-        } else kernels().sgdStep(w, g, next, lr, s.weightDecay); // in wasm when the buffers live there (allocate)
+        } else kernels().sgdStep(w, g, next, lr, s.weightDecay);
       } else {
         const m = `${name}.m`;
         const v = `${name}.v`;

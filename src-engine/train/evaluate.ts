@@ -1,6 +1,6 @@
 import { Batcher } from '../data/batcher';
 import type { Dataset } from '../data/dataset';
-import { scratchScope } from '../kernels/kernels';
+import { type Kernels, kernels, scratchScope } from '../kernels/kernels';
 import type { Model } from '../nn/model';
 import { noGrad, Tensor } from '../tensor';
 
@@ -19,16 +19,16 @@ export interface Evaluation {
  * synchronous loop (the CLI's epochs) would otherwise fill with a new 7 MB pair per evaluation
  * until the garbage collector's finalizers get a turn.
  */
-const batchers = new WeakMap<Dataset, Batcher>();
+const batchers = new WeakMap<Dataset, { batcher: Batcher; kernels: Kernels }>();
 
 function batcherFor(ds: Dataset, scale: number, batchSize: number): Batcher {
   const size = Math.min(batchSize, Math.max(ds.count, 1));
-  let b = batchers.get(ds);
-  if (!b || b.scale !== scale || b.batchSize !== size) {
-    b = new Batcher(ds, scale, size);
-    batchers.set(ds, b);
-  }
-  return b;
+  const kept = batchers.get(ds);
+  // NOTE: a batcher made under other kernels (before a thread-count switch) has its buffers in their memory.
+  if (kept && kept.kernels === kernels() && kept.batcher.scale === scale && kept.batcher.batchSize === size) return kept.batcher;
+  const batcher = new Batcher(ds, scale, size);
+  batchers.set(ds, { batcher, kernels: kernels() });
+  return batcher;
 }
 
 /**

@@ -24,15 +24,21 @@ export class EngineSettings {
 
   /** Ask the engine what it runs, and give it the remembered thread count if that differs. */
   async load(): Promise<void> {
+    if (!(await this.refresh())) return;
+    const saved = Number(this.storage?.getItem(THREADS_KEY));
+    const k = this.kernels!;
+    if (Number.isInteger(saved) && saved >= 1 && saved <= k.maxThreads && saved !== k.threads) await this.setThreads(saved);
+  }
+
+  /** Ask the engine what it runs; false (and the error shown) when it cannot answer. */
+  private async refresh(): Promise<boolean> {
     try {
       this.kernels = await this.api.call('engine:kernels', {});
       this.error = null;
-      const saved = Number(this.storage?.getItem(THREADS_KEY));
-      if (Number.isInteger(saved) && saved >= 1 && saved <= this.kernels.maxThreads && saved !== this.kernels.threads) {
-        await this.setThreads(saved);
-      }
+      return true;
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
+      return false;
     }
   }
 
@@ -54,17 +60,7 @@ export class EngineSettings {
     if (event.type !== 'engine:stopped' || !event.restarted) return;
     // The host gave the restarted engine the chosen count: show what it runs. An engine that
     // never answered load() has not had the remembered count yet: load again.
-    if (!this.kernels) {
-      void this.load();
-      return;
-    }
-    void this.api.call('engine:kernels', {}).then(
-      (k) => {
-        this.kernels = k;
-        this.error = null;
-      },
-      () => undefined,
-    );
+    void (this.kernels ? this.refresh() : this.load());
   }
 
   dispose(): void {

@@ -11,6 +11,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { MAX_KERNEL_THREADS } from '../../protocol';
 import type { Kernels } from '../kernels';
 import {
   CONTROL_BYTES, MAX_PAGES, WasmCore, wasmKernelsOf, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
@@ -19,13 +20,13 @@ import {
 
 /** Options of createThreadedWasmKernels. */
 export interface ThreadedKernelsOptions {
-  /** Threads per product, the caller's included (default: 2, at most the core count). */
+  /** Threads that share a product or an update, the caller's included (default: 2, at most the core count). */
   readonly threads?: number;
   /** Products under this many dense flops (2·m·k·n) run on the calling thread alone. */
   readonly minFlops?: number;
   /** Optimizer updates of fewer values run on the calling thread alone (default 32,768). */
   readonly minUpdate?: number;
-  /** Chunks of rows per thread in one product (default 4). */
+  /** Chunks (of rows, or of values for an update) per thread in one job (default 4). */
   readonly chunksPerThread?: number;
   /** Force a variant (default: relaxed SIMD where available). */
   readonly variant?: WasmVariant;
@@ -43,18 +44,18 @@ export interface ThreadedKernels extends Kernels {
   dispose(): void;
 }
 
-// Control block (Int32 indices): the job at byte 0 (see kernels.wat run_job), then on their
-// own cache line the word workers wait on, the quit flag and the failure flag, then the job's
-// optimizer-update fields from byte 128.
+// The control block, as Int32 indices (kernels.wat run_job reads the same bytes):
+// - the job, from byte 0: its claim word (0-1), the chunks finished, the chunk count, the rows
+//   (or values) per chunk, then the matmul's a, m (an update's value count), k, transA, b, n, c,
+//   acc, lists and listsStride, and the job's kind;
+// - on their own cache line, the word workers wait on, the quit flag and the failure flag;
+// - from byte 128, an update's buffer pointers and flag, and from byte 160 its numbers (Float64).
 const JOB = 0;
-const FINISHED = 2;
-const CHUNKS = 3;
-const PER_CHUNK = 4; // then a, m, k, transA, b, n, c, acc, scratch, scratchStride, kind
+const FINISHED_AT = JOB + 2, CHUNKS_AT = JOB + 3, PER_CHUNK_AT = JOB + 4, COUNT_AT = JOB + 6, KIND_AT = JOB + 15;
 const WAKE = 16, QUIT = 17, FAILED = 18;
 const UPDATE_POINTERS = 32, UPDATE_FLAG = 39;
 const UPDATE_NUMBERS = 20; // Float64 index: byte 160
 const KIND_MATMUL = 0, KIND_SGD = 1, KIND_MOMENTUM = 2, KIND_ADAM = 3;
-const MAX_THREADS = 16;
 const STALL_MS = 10_000;
 
 // NOTE: the worker is plain JavaScript evaluated from a string, so it runs the same under tsx,
@@ -75,16 +76,17 @@ for (;;) {
   seen = seq;
   if (Atomics.load(ctl, ${QUIT})) break;
   try {
-    if (kernels.run_job(${JOB * 4}, seq, slot) > 0) Atomics.notify(ctl, ${FINISHED});
+    if (kernels.run_job(${JOB * 4}, seq, slot) > 0) Atomics.notify(ctl, ${FINISHED_AT});
   } catch (err) {
     Atomics.store(ctl, ${FAILED}, 1);
-    Atomics.notify(ctl, ${FINISHED});
+    Atomics.notify(ctl, ${FINISHED_AT});
   }
 }
 `;
 
 /**
- * Kernels whose matmul uses `threads` threads (the caller and threads-1 workers); null without
+ * Kernels whose big products and optimizer updates use `threads` threads (the caller and
+ * threads-1 workers); null without
  * WebAssembly SIMD or shared memory. Synchronous: until the workers have started, the caller
  * computes alone (same results).
  */
@@ -92,7 +94,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
   const f = wasmFeatures();
   const variant = options.variant ?? bestWasmVariant();
   if (!variant || !f.sharedMemory || (variant === 'relaxed' && !f.relaxedSimd)) return null;
-  const threads = Math.max(1, Math.min(MAX_THREADS, Math.floor(options.threads ?? Math.min(2, availableParallelism()))));
+  const threads = Math.max(1, Math.min(MAX_KERNEL_THREADS, Math.floor(options.threads ?? Math.min(2, availableParallelism()))));
   const minFlops = options.minFlops ?? 400_000;
   const minUpdate = options.minUpdate ?? 32_768;
   const chunksPerThread = Math.max(1, options.chunksPerThread ?? 4);
@@ -121,7 +123,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
 
   /** Publishes the job whose fields are written, computes chunks of it here, and waits for the rest. */
   const runJob = (ex: WasmKernelExports, chunks: number): void => {
-    ctl[JOB + CHUNKS] = chunks;
+    ctl[CHUNKS_AT] = chunks;
     seq = (seq + 1) | 0;
     ex.publish(JOB * 4, seq);
     Atomics.store(ctl, WAKE, seq);
@@ -133,11 +135,11 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
       let spins = 0;
       let since = 0;
       for (;;) {
-        const finished = Atomics.load(ctl, FINISHED);
+        const finished = Atomics.load(ctl, FINISHED_AT);
         if (finished === chunks) break;
         if (Atomics.load(ctl, FAILED)) throw new Error('wasm kernels: a worker thread failed');
         if (++spins < 20_000) continue;
-        Atomics.wait(ctl, FINISHED, finished, 1);
+        Atomics.wait(ctl, FINISHED_AT, finished, 1);
         const now = performance.now();
         if (since === 0) since = now;
         else if (now - since > STALL_MS) throw new Error('wasm kernels: a worker thread stalled');
@@ -159,8 +161,8 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     // Transposed A is compacted two rows at a time: keep chunks even.
     if (job.transA && rows % 2 === 1 && rows < job.m) rows++;
     const fields = [rows, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
-      job.accumulate ? 1 : 0, job.scratch, job.scratchStride, KIND_MATMUL];
-    for (let i = 0; i < fields.length; i++) ctl[JOB + PER_CHUNK + i] = fields[i]!;
+      job.accumulate ? 1 : 0, job.lists, job.listsStride, KIND_MATMUL];
+    ctl.set(fields, PER_CHUNK_AT);
     runJob(ex, Math.ceil(job.m / rows));
   };
 
@@ -176,9 +178,9 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     if (threads === 1 || n === 0 || n < minUpdate || !core.owns(...buffers)) return false;
     // Runs of whole cache lines (8 values), so that no two threads write the same line.
     const per = Math.ceil(n / (threads * chunksPerThread) / 8) * 8;
-    ctl[JOB + PER_CHUNK] = per;
-    ctl[JOB + PER_CHUNK + 2] = n; // the "m" field: the values' count
-    ctl[JOB + PER_CHUNK + 11] = kind;
+    ctl[PER_CHUNK_AT] = per;
+    ctl[COUNT_AT] = n;
+    ctl[KIND_AT] = kind;
     buffers.forEach((b, i) => (ctl[UPDATE_POINTERS + i] = b.byteOffset));
     ctl[UPDATE_FLAG] = flag ? 1 : 0;
     numbers.forEach((x, i) => (f64[UPDATE_NUMBERS + i] = x));

@@ -1,4 +1,5 @@
-;; Scratchnet matmul kernels: float64, f64x2 SIMD, zero entries of op(A) skipped.
+;; Scratchnet's kernels, float64 with f64x2 SIMD: the matmul (zero entries of op(A) skipped),
+;; the elementwise ops and optimizer updates, and the jobs that worker threads share.
 ;; scripts/build-wasm.ts assembles four variants of this one file:
 ;;   - relaxed: f64x2.relaxed_madd kept (fused multiply-add where the CPU has it);
 ;;   - simd:    every (f64x2.relaxed_madd x y z) rewritten to (f64x2.add (f64x2.mul x y) z);
@@ -246,17 +247,17 @@
                      (local.get $acc)))))
 
 ;; C rows g0 <= i < g1 (at most 8) of A·B, A stored [m,k], in column blocks of 64: the rows
-  ;; are compacted once into scratch, then each block of 64 columns of B (k·512 bytes: 400 kB
+  ;; are compacted once into lists, then each block of 64 columns of B (k·512 bytes: 400 kB
   ;; for 784 inputs, which L2 holds) serves all the rows before the next block is touched.
-  ;; Scratch: 8 rows' i32 offsets (k each), then their f64 values (16-aligned), then 8 counts.
+  ;; lists: 8 rows' i32 offsets (k each), then their f64 values (16-aligned), then 8 counts.
   ;; NOTE: blocks are 64 wide, a multiple of $row_product's 16, so every column gets the same
   ;; kernel (16, 8, 2 or 1 wide) as without blocking: the results are the same bits.
   (func $rows_blocked (param $g0 i32) (param $g1 i32) (param $a i32) (param $k i32)
-                      (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $scratch i32)
+                      (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $i i32) (local $r i32) (local $vals i32) (local $cnts i32) (local $rowBytes i32)
     (local $j i32) (local $j1 i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $vals (i32.and (i32.add (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 5)))
+    (local.set $vals (i32.and (i32.add (i32.add (local.get $lists) (i32.shl (local.get $k) (i32.const 5)))
                                        (i32.const 15)) (i32.const -16)))
     (local.set $cnts (i32.add (local.get $vals) (i32.shl (local.get $k) (i32.const 6))))
     (local.set $i (local.get $g0))
@@ -268,7 +269,7 @@
           (call $compact_row
             (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
             (local.get $k) (local.get $rowBytes)
-            (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+            (i32.add (local.get $lists) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
             (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 3)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $compact)))
@@ -283,7 +284,7 @@
             (br_if $rows_done (i32.ge_u (local.get $i) (local.get $g1)))
             (local.set $r (i32.sub (local.get $i) (local.get $g0)))
             (call $row_product
-              (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
+              (i32.add (local.get $lists) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
               (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 3)))
               (i32.load (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2))))
               (local.get $b) (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
@@ -294,20 +295,20 @@
         (br $block))))
 
     ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1. op(A) is [m,k]: A is stored
-  ;; [m,k], or [k,m] when transA. B is [k,n] and C is [m,n]. scratch (k·96 + 64 bytes) holds
-  ;; compacted rows: eight for $rows_blocked; otherwise two, the i32 offsets at scratch and
-  ;; scratch + 4k, the f64 values from scratch + 8k (16-aligned).
+  ;; [m,k], or [k,m] when transA. B is [k,n] and C is [m,n]. lists (k·96 + 64 bytes) holds
+  ;; compacted rows: eight for $rows_blocked; otherwise two, the i32 offsets at lists and
+  ;; lists + 4k, the f64 values from lists + 8k (16-aligned).
   ;; NOTE: each C element gets the same operations in the same order whatever rows a call
   ;; covers, so splitting rows between calls or threads never changes a bit of the result.
   (func $matmul_rows (export "matmul_rows")
         (param $i0 i32) (param $i1 i32)
         (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
-        (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $scratch i32)
+        (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $i i32) (local $rowBytes i32) (local $off1 i32) (local $val0 i32) (local $val1 i32)
     (local $cnt0 i32) (local $cnt1 i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
-    (local.set $off1 (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 2))))
-    (local.set $val0 (i32.and (i32.add (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 3)))
+    (local.set $off1 (i32.add (local.get $lists) (i32.shl (local.get $k) (i32.const 2))))
+    (local.set $val0 (i32.and (i32.add (i32.add (local.get $lists) (i32.shl (local.get $k) (i32.const 3)))
                                        (i32.const 15)) (i32.const -16)))
     (local.set $val1 (i32.add (local.get $val0) (i32.shl (local.get $k) (i32.const 3))))
     (local.set $i (local.get $i0))
@@ -325,7 +326,7 @@
                   (select (i32.add (local.get $i) (i32.const 8)) (local.get $i1)
                           (i32.lt_u (i32.add (local.get $i) (i32.const 8)) (local.get $i1)))
                   (local.get $a) (local.get $k) (local.get $b) (local.get $n) (local.get $c) (local.get $acc)
-                  (local.get $scratch))
+                  (local.get $lists))
                 (local.set $i (i32.add (local.get $i) (i32.const 8)))
                 (br $group)))
             (return)))
@@ -334,8 +335,8 @@
             (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
             (local.set $cnt0 (call $compact_row
               (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
-              (local.get $k) (local.get $rowBytes) (local.get $scratch) (local.get $val0)))
-            (call $row_product (local.get $scratch) (local.get $val0) (local.get $cnt0) (local.get $b)
+              (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
+            (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
               (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
               (i32.const 0) (local.get $n) (local.get $acc))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -348,10 +349,10 @@
             (call $compact_columns2
               (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
               (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes)
-              (local.get $scratch) (local.get $val0) (local.get $off1) (local.get $val1))
+              (local.get $lists) (local.get $val0) (local.get $off1) (local.get $val1))
             (local.set $cnt1)
             (local.set $cnt0)
-            (call $row_product (local.get $scratch) (local.get $val0) (local.get $cnt0) (local.get $b)
+            (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
               (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
               (i32.const 0) (local.get $n) (local.get $acc))
             (call $row_product (local.get $off1) (local.get $val1) (local.get $cnt1) (local.get $b)
@@ -364,15 +365,15 @@
             (local.set $cnt0 (call $compact_strided
               (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
               (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes) (i32.const 0)
-              (local.get $scratch) (local.get $val0)))
-            (call $row_product (local.get $scratch) (local.get $val0) (local.get $cnt0) (local.get $b)
+              (local.get $lists) (local.get $val0)))
+            (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
               (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
               (i32.const 0) (local.get $n) (local.get $acc)))))))
 
   ;; Shared jobs for worker threads. A job at `job` (256 bytes): i64 claim word (low half: next
   ;; chunk, high half: job sequence number), i32 chunks finished, i32 chunk count, i32 rows (or
-  ;; values) per chunk, then the matmul_rows arguments a, m, k, transA, b, n, c, acc, scratch,
-  ;; the scratch stride between threads, and at +60 the job's kind:
+  ;; values) per chunk, then the matmul_rows arguments a, m, k, transA, b, n, c, acc, lists,
+  ;; the lists' stride between threads, and at +60 the job's kind:
   ;;   0: a matmul, split by rows of C;
   ;;   1, 2, 3: sgd_step (sgd_decay_step when wd is not 0), sgd_momentum_step, adam_step over m values, split into runs of them,
   ;;      with the i32 pointers w, g, buf|m, v, out, outBuf|outM, outV at +128, the flag

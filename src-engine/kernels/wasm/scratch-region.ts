@@ -7,16 +7,16 @@ const ALIGN = 64;
  * ~2.5 MiB). Beyond it, buffers are plain arrays that the garbage collector frees, so one huge
  * model does not hold its peak activations in the memory for the rest of the process.
  */
-export const MAX_SCRATCH_BYTES = 64 << 20;
+const MAX_SCRATCH_BYTES = 64 << 20;
 const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /**
  * The scratch arena of a wasm backend: one block of its memory that a training step's
  * activations and their gradients are bump-allocated from, so that the kernels use them in place
- * and a step allocates nothing the garbage collector must track.
+ * and a step allocates no typed arrays for the garbage collector.
  * The block is sized by demand: a step that wants more than it has gets plain Float64Arrays for
- * the excess (correct, only copied per call) and the block is regrown to the demand when the
- * outermost scope closes, so from the next step on everything fits.
+ * the excess (correct, only slower), and when the outermost scope closes the block grows to the
+ * peak demand (at least doubling, at most MAX_SCRATCH_BYTES), so that the next step fits.
  */
 export class ScratchRegion implements ScratchArena {
   private base = -1;

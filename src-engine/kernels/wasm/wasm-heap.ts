@@ -1,5 +1,5 @@
 /**
- * Blocks of a WebAssembly.Memory: the kernels' per-call arena, the block of the per-step scratch
+ * Blocks of a WebAssembly.Memory: the matmul's copy area, the block of the per-step scratch
  * region (scratch-region.ts), and long-lived Float64Array
  * buffers (parameters, gradients, optimizer state, the batch) that the kernels then read and
  * write in place instead of copying them in and out on every call.
@@ -25,7 +25,8 @@ interface Block {
   bytes: number;
 }
 
-const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
+/** bytes rounded up to a whole number of 64-byte cache lines. */
+export const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 export class WasmHeap {
   /** Every ArrayBuffer / SharedArrayBuffer object this memory has had. */

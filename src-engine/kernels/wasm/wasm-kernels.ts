@@ -1,7 +1,7 @@
 import type { AdamSettings, Kernels } from '../kernels';
 import { jsKernels } from '../js-kernels';
 import { ScratchRegion } from './scratch-region';
-import { WasmHeap } from './wasm-heap';
+import { alignUp, WasmHeap } from './wasm-heap';
 import { wasmBinaries } from './wasm-binaries.generated';
 
 /** Which kernel module variants this runtime can compile. */
@@ -22,7 +22,7 @@ export interface WasmKernelExports {
   /** C[i,:] (=|+=) op(A)[i,:]·B for i0 <= i < i1; A [m,k] (or [k,m] when transA), B [k,n], C [m,n]. */
   matmul_rows(
     i0: number, i1: number, a: number, m: number, k: number, transA: number,
-    b: number, n: number, c: number, accumulate: number, scratch: number,
+    b: number, n: number, c: number, accumulate: number, lists: number,
   ): void;
   /** out[i] = w[i] - lr·g[i] for i < n (multiply then subtract, never fused). */
   sgd_step(w: number, g: number, out: number, n: number, lr: number): void;
@@ -34,7 +34,7 @@ export interface WasmKernelExports {
   close_job(job: number, seq: number): void;
   /** Opens the job at `job` (arguments already written) for claiming as number `seq`. */
   publish(job: number, seq: number): void;
-  /** Claims and computes chunks of job `seq` with thread `thread`'s scratch; returns the count. */
+  /** Claims and computes chunks of job `seq` with thread `thread`'s lists; returns the count. */
   run_job(job: number, seq: number, thread: number): number;
   /** SGD with momentum into the spare buffers (see Kernels.sgdMomentumStep). */
   sgd_momentum_step(w: number, g: number, buf: number, out: number, outBuf: number, n: number,
@@ -59,8 +59,8 @@ export interface WasmKernelExports {
 export interface MatmulJob {
   a: number; m: number; k: number; transA: boolean;
   b: number; n: number; c: number; accumulate: boolean;
-  /** Per-thread compaction scratch: thread t uses scratch + t·scratchStride. */
-  scratch: number; scratchStride: number;
+  /** Per-thread room for op(A)'s compacted rows: thread t uses lists + t·listsStride. */
+  lists: number; listsStride: number;
 }
 
 /** Runs a job; the default runs it whole on the calling thread. */
@@ -106,7 +106,7 @@ export function resetWasmFeatures(): void {
   modules.clear();
 }
 
-/** The compiled module of a variant (cached; synchronous: the binaries are a few KiB, and Chromium has allowed synchronous compiles up to 8 MB since version 114). */
+/** The compiled module of a variant (cached; synchronous: the binaries are a few KiB, and the engine compiles them only in Node, a worker or utility process, never on a page's main thread). */
 export function wasmModule(variant: WasmVariant, shared: boolean): WebAssembly.Module {
   const name = shared ? (`${variant}Shared` as const) : variant;
   let module = modules.get(name);
@@ -126,18 +126,17 @@ export function bestWasmVariant(): WasmVariant | null {
 /** Runs a whole job on the calling thread. */
 export const runWhole: MatmulRunner = (exports, job) => {
   exports.matmul_rows(0, job.m, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
-    job.accumulate ? 1 : 0, job.scratch);
+    job.accumulate ? 1 : 0, job.lists);
 };
-
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /** Most bytes of long-lived buffers a backend keeps in its memory (1 GiB; beyond: copies). */
 export const VIEW_LIMIT = 1 << 30;
 
 /**
- * The memory and call sequences of the wasm kernels. An operand that is a view of the
- * memory (allocated by alloc()) is used in place; any other is copied into a per-call arena
- * (grown when needed), B laid out as [k,n], the job run, and C copied back unless in place.
+ * The memory and call sequences of the wasm kernels. An operand that is a view of the memory
+ * (from alloc() or the scratch region) is used in place. For a matmul any other is copied into a
+ * copy area (grown when needed), B laid out as [k,n], the job run, and C copied back unless in
+ * place; the other kernels run their TypeScript twins on such operands instead.
  * NOTE: a copy costs O(m·k + k·n + m·n) against O(m·k·n) work, but for W's products that is
  * a quarter of the matmul time: keep the big operands (parameters, gradients, the batch) in
  * the memory.
@@ -146,10 +145,10 @@ export class WasmCore {
   readonly heap: WasmHeap;
   readonly scratch: ScratchRegion;
   private f64: Float64Array;
-  private arena = -1;
-  private arenaBytes = 0;
+  private copyArea = -1;
+  private copyAreaBytes = 0;
 
-  /** @param threads how many threads may run one job (sizes the scratch), 1 for none */
+  /** @param threads how many threads may run one job (sizes the compacted lists' room), 1 for none */
   constructor(
     readonly memory: WebAssembly.Memory,
     readonly exports: WasmKernelExports,
@@ -240,13 +239,13 @@ export class WasmCore {
     const bIn = heap.owns(b);
     const cIn = heap.owns(c);
     // Eight compacted rows of op(A) (kernels.wat rows_blocked): 8k i32 offsets, 8k f64 values, 8 counts.
-    const scratchStride = align(k * 96 + 64);
+    const listsStride = alignUp(k * 96 + 64);
     const aAt = 0;
-    const bAt = aAt + (aIn ? 0 : align(m * k * 8));
-    const btAt = bAt + (bIn ? 0 : align(k * n * 8));
-    const cAt = btAt + (transB ? align(k * n * 8) : 0);
-    const scratchAt = cAt + (cIn ? 0 : align(m * n * 8));
-    const base = this.reserve(scratchAt + this.threads * scratchStride);
+    const bAt = aAt + (aIn ? 0 : alignUp(m * k * 8));
+    const btAt = bAt + (bIn ? 0 : alignUp(k * n * 8));
+    const cAt = btAt + (transB ? alignUp(k * n * 8) : 0);
+    const listsAt = cAt + (cIn ? 0 : alignUp(m * n * 8));
+    const base = this.reserveCopyArea(listsAt + this.threads * listsStride);
 
     const f64 = this.f64;
     const aOff = aIn ? a.byteOffset : base + aAt;
@@ -259,28 +258,28 @@ export class WasmCore {
     if (transB) this.exports.transpose(bOff, n, k, base + btAt);
     this.run(this.exports, {
       a: aOff, m, k, transA, b: transB ? base + btAt : bOff, n, c: cOff, accumulate,
-      scratch: base + scratchAt, scratchStride,
+      lists: base + listsAt, listsStride,
     });
     if (!cIn) c.set(this.f64.subarray(cOff >> 3, (cOff >> 3) + m * n));
   }
 
-  /** The arena, at least `bytes` long; returns its offset. */
-  private reserve(bytes: number): number {
-    if (bytes > this.arenaBytes) {
-      if (this.arena >= 0) this.heap.release(this.arena, this.arenaBytes);
+  /** The copy area, at least `bytes` long; returns its offset. */
+  private reserveCopyArea(bytes: number): number {
+    if (bytes > this.copyAreaBytes) {
+      if (this.copyArea >= 0) this.heap.release(this.copyArea, this.copyAreaBytes);
       // NOTE: room for twice the request, so that a growing sequence of calls reserves rarely.
-      const want = align(Math.max(bytes, 2 * this.arenaBytes));
+      const want = alignUp(Math.max(bytes, 2 * this.copyAreaBytes));
       const at = this.heap.reserve(want);
       if (at < 0) {
-        this.arena = -1;
-        this.arenaBytes = 0;
+        this.copyArea = -1;
+        this.copyAreaBytes = 0;
         throw new Error(`wasm kernels: ${bytes} bytes exceed the memory limit`);
       }
-      this.arena = at;
-      this.arenaBytes = want;
+      this.copyArea = at;
+      this.copyAreaBytes = want;
     }
     if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.memory.buffer);
-    return this.arena;
+    return this.copyArea;
   }
 }
 
