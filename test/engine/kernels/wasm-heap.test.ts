@@ -186,8 +186,8 @@ describe('training with buffers in wasm memory', () => {
     ['sgd momentum', { optimizer: 'sgd', momentum: 0.9 }],
     ['adam', { optimizer: 'adam', lr: 0.001 }],
     ['tanh, mse', { activation: 'tanh', loss: 'mse' }],
-    ['leaky relu, sigmoid output, bce on 3 vs 7', { activation: 'leaky_relu', loss: 'bce', classes: [3, 7] }],
-    ['sigmoid', { activation: 'sigmoid', hidden: [12, 8] }],
+    ['leaky relu, sigmoid output, bce on 3 vs 7', { activation: 'leaky_relu', loss: 'bce', classes: [3, 7] as number[] }],
+    ['sigmoid', { activation: 'sigmoid', hidden: [12, 8] as number[] }],
   ] as const)('%s: bit-identical to the same kernels copying every operand', (_name, over) => {
     // NOTE: poisoned scratch turns any activation or gradient kept past its step into NaN.
     const wasm = createWasmKernels({ poisonScratch: true })!;
