@@ -1,14 +1,12 @@
 import type { ScratchArena } from '../kernels';
-import type { WasmHeap } from './wasm-heap';
+import { alignUp, GrowingBlock, type WasmHeap } from './wasm-heap';
 
-const ALIGN = 64;
 /**
  * Most bytes the region keeps (64 MiB: a W2 step takes ~1.5 MiB, a 1000-image evaluation batch
  * ~2.5 MiB). Beyond it, buffers are plain arrays that the garbage collector frees, so one huge
  * model does not hold its peak activations in the memory for the rest of the process.
  */
 const MAX_SCRATCH_BYTES = 64 << 20;
-const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
 
 /**
  * The scratch arena of a wasm backend: one block of its memory that a training step's
@@ -19,8 +17,7 @@ const alignUp = (bytes: number): number => Math.ceil(bytes / ALIGN) * ALIGN;
  * peak demand (at least doubling, at most MAX_SCRATCH_BYTES), so that the next step fits.
  */
 export class ScratchRegion implements ScratchArena {
-  private base = -1;
-  private bytes = 0;
+  private readonly block: GrowingBlock;
   private top = 0;
   /** Where top would be had every buffer asked for fitted; the scopes' marks of it. */
   private wantedTop = 0;
@@ -35,8 +32,10 @@ export class ScratchRegion implements ScratchArena {
   constructor(
     private readonly heap: WasmHeap,
     private readonly poison = false,
-    private readonly maxBytes = MAX_SCRATCH_BYTES,
-  ) {}
+    maxBytes = MAX_SCRATCH_BYTES,
+  ) {
+    this.block = new GrowingBlock(heap, maxBytes);
+  }
 
   open(): number {
     if (this.wantedMarks.length === 0) this.demand = 0;
@@ -49,21 +48,17 @@ export class ScratchRegion implements ScratchArena {
     const need = alignUp(Math.max(1, length) * 8);
     this.wantedTop += need;
     this.demand = Math.max(this.demand, this.wantedTop);
-    if (this.top + need > this.bytes) return null;
-    const view = new Float64Array(this.heap.memory.buffer, this.base + this.top, length);
+    if (this.top + need > this.block.bytes) return null;
+    const view = new Float64Array(this.heap.memory.buffer, this.block.offset + this.top, length);
     this.top += need;
     if (zero) view.fill(0);
     return view;
   }
 
   close(mark: number): void {
-    if (this.poison && this.top > mark) new Float64Array(this.heap.memory.buffer, this.base + mark, (this.top - mark) / 8).fill(NaN);
+    if (this.poison && this.top > mark) new Float64Array(this.heap.memory.buffer, this.block.offset + mark, (this.top - mark) / 8).fill(NaN);
     this.top = mark;
     this.wantedTop = this.wantedMarks.pop() ?? 0;
-    if (this.wantedMarks.length > 0 || this.demand <= this.bytes || this.bytes >= this.maxBytes) return;
-    if (this.base >= 0) this.heap.release(this.base, this.bytes);
-    const want = Math.min(alignUp(Math.max(this.demand, 2 * this.bytes)), this.maxBytes);
-    this.base = this.heap.reserve(want);
-    this.bytes = this.base < 0 ? 0 : want;
+    if (this.wantedMarks.length === 0) this.block.grow(this.demand); // beyond the cap, the excess stays plain arrays
   }
 }

@@ -147,3 +147,30 @@ export class WasmHeap {
     return true;
   }
 }
+
+/**
+ * One block of a heap that grows when more is asked of it: to at least twice its size (so that
+ * a growing sequence of requests reserves rarely), at most `cap` bytes. Growing does not keep the
+ * block's contents. Used for the matmul's copy area and the per-step scratch region.
+ */
+export class GrowingBlock {
+  /** The block's byte offset in the memory, or -1 while it holds nothing. */
+  offset = -1;
+  bytes = 0;
+
+  constructor(
+    private readonly heap: WasmHeap,
+    private readonly cap = Infinity,
+  ) {}
+
+  /** Makes the block at least `need` bytes; false when the cap or the memory's limit prevents it. */
+  grow(need: number): boolean {
+    if (need <= this.bytes) return true;
+    if (this.bytes >= this.cap) return false;
+    if (this.offset >= 0) this.heap.release(this.offset, this.bytes);
+    const want = Math.min(alignUp(Math.max(need, 2 * this.bytes)), this.cap);
+    this.offset = this.heap.reserve(want);
+    this.bytes = this.offset < 0 ? 0 : want;
+    return this.bytes >= need;
+  }
+}

@@ -1,7 +1,7 @@
 import type { AdamSettings, Kernels } from '../kernels';
 import { jsKernels } from '../js-kernels';
 import { ScratchRegion } from './scratch-region';
-import { alignUp, WasmHeap } from './wasm-heap';
+import { alignUp, GrowingBlock, WasmHeap } from './wasm-heap';
 import { wasmBinaries } from './wasm-binaries.generated';
 
 /** Which kernel module variants this runtime can compile. */
@@ -145,8 +145,7 @@ export class WasmCore {
   readonly heap: WasmHeap;
   readonly scratch: ScratchRegion;
   private f64: Float64Array;
-  private copyArea = -1;
-  private copyAreaBytes = 0;
+  private readonly copyArea: GrowingBlock;
 
   /** @param threads how many threads may run one job (sizes the compacted lists' room), 1 for none */
   constructor(
@@ -158,6 +157,7 @@ export class WasmCore {
   ) {
     this.heap = new WasmHeap(memory, CONTROL_BYTES, MAX_PAGES, VIEW_LIMIT);
     this.scratch = new ScratchRegion(this.heap, poisonScratch);
+    this.copyArea = new GrowingBlock(this.heap);
     this.f64 = new Float64Array(memory.buffer);
   }
 
@@ -265,21 +265,9 @@ export class WasmCore {
 
   /** The copy area, at least `bytes` long; returns its offset. */
   private reserveCopyArea(bytes: number): number {
-    if (bytes > this.copyAreaBytes) {
-      if (this.copyArea >= 0) this.heap.release(this.copyArea, this.copyAreaBytes);
-      // NOTE: room for twice the request, so that a growing sequence of calls reserves rarely.
-      const want = alignUp(Math.max(bytes, 2 * this.copyAreaBytes));
-      const at = this.heap.reserve(want);
-      if (at < 0) {
-        this.copyArea = -1;
-        this.copyAreaBytes = 0;
-        throw new Error(`wasm kernels: ${bytes} bytes exceed the memory limit`);
-      }
-      this.copyArea = at;
-      this.copyAreaBytes = want;
-    }
+    if (!this.copyArea.grow(bytes)) throw new Error(`wasm kernels: ${bytes} bytes exceed the memory limit`);
     if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.memory.buffer);
-    return this.copyArea;
+    return this.copyArea.offset;
   }
 }
 
