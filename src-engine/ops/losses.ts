@@ -1,6 +1,7 @@
 import { scratch } from '../kernels/kernels';
 import { formatShape, result, Tensor } from '../tensor';
 import { stableSigmoid } from './activations';
+import { softmaxRow } from './reductions';
 
 function checkLabels(logits: Tensor, labels: Uint8Array, classes: number, op: string): number {
   if (logits.shape.length !== 2 || logits.shape[1] !== classes) {
@@ -26,13 +27,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Uint8Array): Tensor 
   const probs = scratch(X.length, false);
   let total = 0;
   for (let r = 0; r < batch; r++) {
-    const o = r * classes;
-    let m = -Infinity;
-    for (let j = 0; j < classes; j++) if (X[o + j] > m) m = X[o + j];
-    let s = 0;
-    for (let j = 0; j < classes; j++) s += probs[o + j] = Math.exp(X[o + j] - m);
-    for (let j = 0; j < classes; j++) probs[o + j] /= s;
-    total += m + Math.log(s) - X[o + labels[r]]; // -log softmax[label] = lse - x[label]
+    total += softmaxRow(X, probs, r, classes) - X[r * classes + labels[r]]; // -log softmax[label] = lse - x[label]
   }
   return result(Float64Array.of(total / batch), [], [logits], 'softmax_cross_entropy', (y) => {
     const g = y.grad![0] / batch;

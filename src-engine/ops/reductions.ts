@@ -73,18 +73,25 @@ function rowMax(X: Float64Array, r: number, cols: number): number {
   return m;
 }
 
+/**
+ * Row r of out = softmax of row r of X [rows, cols], shifted by the row max so exp never
+ * overflows. @returns the row's log Σ exp (for a cross-entropy)
+ */
+export function softmaxRow(X: Float64Array, out: Float64Array, r: number, cols: number): number {
+  const m = rowMax(X, r, cols);
+  let s = 0;
+  for (let j = 0; j < cols; j++) s += out[r * cols + j] = Math.exp(X[r * cols + j] - m);
+  for (let j = 0; j < cols; j++) out[r * cols + j] /= s;
+  return m + Math.log(s);
+}
+
 /** Softmax along the last axis, shifted by the row max so exp never overflows. */
 export function softmax(x: Tensor): Tensor {
   const cols = x.shape[x.shape.length - 1];
   const rows = x.size / cols;
   const X = x.data;
   const out = scratch(X.length, false);
-  for (let r = 0; r < rows; r++) {
-    const m = rowMax(X, r, cols);
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += out[r * cols + j] = Math.exp(X[r * cols + j] - m);
-    for (let j = 0; j < cols; j++) out[r * cols + j] /= s;
-  }
+  for (let r = 0; r < rows; r++) softmaxRow(X, out, r, cols);
   return result(out, x.shape, [x], 'softmax', (y) => {
     const dy = y.grad!;
     const dx = x.gradBuffer();
