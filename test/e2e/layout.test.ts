@@ -1,0 +1,145 @@
+/**
+ * End to end, the layout: after a short run in browser mode in Chromium (LeCun's 784-300-10 with
+ * a second hidden layer of 64, 3,000 MNIST images, one epoch), every view (Train, Weights with a
+ * unit open, Digit pad with a test digit, Models with the model selected) at 1024×640, 1440×900,
+ * 1920×1080 and 2560×1440, light and dark, shows all of itself: no text, number, control or chart
+ * cut off or out of reach of every scrollbar, charts drawn at the size of their boxes, nothing
+ * drawn over anything else (layout-check.ts). Keeps a screenshot of each for a person to judge:
+ * out/e2e/layout/<view>-<w>x<h>-<scheme>.png, and <...>-end.png scrolled to the end where a view
+ * scrolls.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import { layoutProblems } from './layout-check';
+
+const OUT = path.join(ROOT, 'out', 'e2e', 'layout');
+const SIZES = [
+  [1024, 640],
+  [1440, 900],
+  [1920, 1080],
+  [2560, 1440],
+] as const;
+const SCHEMES = ['light', 'dark'] as const;
+
+/** Each view, and how to bring it to its fullest state. */
+const VIEWS: { tab: string; file: string; fill: (page: Page) => Promise<void> }[] = [
+  { tab: 'Train', file: 'train', fill: async () => {} },
+  {
+    tab: 'Weights',
+    file: 'weights',
+    fill: async (page) => {
+      // an arrow key on the grid opens unit 0 in the side column
+      await page.getByTestId('weight-grid').focus();
+      await page.keyboard.press('ArrowRight');
+      await page.getByRole('region', { name: 'Unit 0' }).waitFor();
+    },
+  },
+  {
+    tab: 'Digit pad',
+    file: 'digit-pad',
+    fill: async (page) => {
+      await page.getByRole('button', { name: 'Random test digit' }).click();
+      await expect.poll(() => page.getByTestId('answer').innerText(), { timeout: 30_000 }).toMatch(/^\d$/);
+    },
+  },
+  {
+    tab: 'Models',
+    file: 'models',
+    fill: async (page) => {
+      await page.getByRole('list', { name: 'Saved models' }).getByRole('button').first().click();
+      await page.getByRole('region', { name: 'Model details' }).getByRole('heading').waitFor();
+    },
+  },
+];
+
+let dataDir: string;
+let host: RunningHost | null = null;
+let browser: Browser;
+const pageProblems: string[] = [];
+
+beforeAll(async () => {
+  buildIfStale();
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-layout-'));
+  host = await startHost(dataDir);
+  browser = await launchChromium();
+  mkdirSync(OUT, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Let layout, resize observers and the charts' redraws settle: a few frames. */
+const settle = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        let frames = 4;
+        const next = () => (--frames ? requestAnimationFrame(next) : setTimeout(resolve, 60));
+        requestAnimationFrame(next);
+      }),
+  );
+
+/** Scroll every scroll box to its start, or to its end; returns whether anything scrolls. */
+const scrollAll = (page: Page, to: 'start' | 'end') =>
+  page.evaluate((end) => {
+    let any = false;
+    for (const el of [document.documentElement, ...document.body.querySelectorAll('*')]) {
+      if (el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1) continue;
+      const s = getComputedStyle(el);
+      const scrolls = el === document.documentElement || /auto|scroll/.test(s.overflowY + s.overflowX);
+      if (!scrolls) continue;
+      if (el.scrollHeight > el.clientHeight + 1) any = true;
+      el.scrollTop = end ? el.scrollHeight : 0;
+      el.scrollLeft = 0;
+    }
+    return any;
+  }, to === 'end');
+
+describe('layout', () => {
+  it('every view at every size, light and dark, shows all of itself', async () => {
+    const page = await openApp(browser, host!.url, pageProblems);
+    // LeCun's net with a second hidden layer (784-300-64-10): the Weights view's side column holds
+    // a hidden layer's heatmap, the output's and three histograms
+    await page.getByRole('button', { name: 'LeCun 1998' }).click();
+    await page.getByRole('button', { name: '+ Hidden layer' }).click();
+    await page.getByLabel('Hidden layer 2 size').fill('64');
+    await page.locator('#limit').fill('3000');
+    await page.locator('#epochs').fill('1');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('run-state').innerText(), { timeout: 120_000, interval: 250 }).toBe('Done');
+
+    const found: string[] = [];
+    for (const view of VIEWS) {
+      await page.getByRole('tab', { name: view.tab }).click();
+      await view.fill(page);
+      for (const [width, height] of SIZES) {
+        await page.setViewportSize({ width, height });
+        for (const scheme of SCHEMES) {
+          await page.emulateMedia({ colorScheme: scheme });
+          await settle(page);
+          expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+          const where = `${view.file} ${width}×${height} ${scheme}`;
+          found.push(...(await page.evaluate(layoutProblems)).map((p) => `${where}: ${p}`));
+          await scrollAll(page, 'start');
+          const shot = path.join(OUT, `${view.file}-${width}x${height}-${scheme}`);
+          await page.screenshot({ path: `${shot}.png` });
+          if (await scrollAll(page, 'end')) {
+            await settle(page);
+            await page.screenshot({ path: `${shot}-end.png` });
+            await scrollAll(page, 'start');
+          }
+        }
+      }
+    }
+    expect(found).toEqual([]);
+    expect(pageProblems).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
