@@ -1,7 +1,7 @@
 /**
  * The in-page half of the layout test: run with `page.evaluate(layoutProblems)`, it measures
  * the rendered app and returns one sentence per thing a person could not see or read:
- * - text, a control or a chart that no scrolling brings into view (cut by an ancestor that
+ * - text, a control, a canvas or a drawing (svg) that no scrolling brings into view (cut by an ancestor that
  *   clips without scrolling, or lying where no scrollbar reaches); deliberate truncation with
  *   an ellipsis is allowed only where a `title` holds the whole text;
  * - text, a canvas or a control spilling out of its panel;
@@ -123,7 +123,7 @@ export function layoutProblems(): string[] {
   }
 
   // controls and charts must fit their scroll boxes; other canvases (the weight grid) may scroll
-  for (const el of document.body.querySelectorAll('button, input, select, textarea, canvas')) {
+  for (const el of document.body.querySelectorAll('button, input, select, textarea, canvas, svg')) {
     if (!shown(el) || (el instanceof HTMLInputElement && el.type === 'hidden')) continue;
     const rect = el.getBoundingClientRect();
     if (!rect.width || !rect.height) continue;
