@@ -62,7 +62,8 @@ async function main(): Promise<void> {
     // NOTE: a run still going is stopped and its checkpoint written before the engine goes.
     if (api.autosave?.running) {
       const saved = await stopAndSave(host, api.autosave);
-      if (saved) console.log(`Stopped the run and saved it as "${saved}" in ${models}.`);
+      if (saved) console.log(`Stopped the run at epoch ${saved.epoch}, step ${saved.step} and saved it as "${saved.name}" in ${models}.`);
+      else console.log(`Could not save the run where it stopped; its last completed epoch is in ${models}.`);
     }
     host.dispose();
     await web.close();
