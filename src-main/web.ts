@@ -43,8 +43,10 @@ async function main(): Promise<void> {
     port: portArgument(process.argv),
     // NOTE: the last page closing is browser mode's "quit": a run still going is stopped and saved
     // (the page also asks first, and stops it itself when it can). A reload is not a close.
-    onConnections: whenLastPageCloses(() => {
-      if (api.autosave?.running) void stopAndSave(host, api.autosave);
+    onConnections: whenLastPageCloses(async () => {
+      if (!api.autosave?.running) return;
+      const saved = await stopAndSave(host, api.autosave);
+      if (saved) console.log(`The last page closed: stopped the run at epoch ${saved.epoch}, step ${saved.step} and saved it as "${saved.name}".`);
     }),
   });
   console.log(
