@@ -147,8 +147,19 @@ describe('the page shows the engine\'s run as it is', () => {
     await page.close();
   }, 300_000);
 
-  it('a page that never showed the Weights view draws the digit pad\'s hidden-unit tiles', async () => {
+  it('a page that never showed the Weights view draws the digit pad\'s hidden-unit tiles for a model it opens', async () => {
+    const trainer = await openApp();
+    if ((await runState(trainer)) === 'Training') await trainer.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => runState(trainer), { timeout: 60_000 }).not.toMatch(/Training|Stopping/);
+    await start(trainer, { limit: '1000', epochs: '1' });
+    await expect.poll(() => runState(trainer), { timeout: 60_000 }).toBe('Done');
+    await trainer.close();
+
     const page = await openApp();
+    await tab(page, 'Models');
+    await page.locator('[data-model]').first().click();
+    await page.getByRole('region', { name: 'Model details' }).getByRole('button', { name: 'Open' }).click();
+    await page.getByText(/^Opened ".+"\. The Weights view and the Digit pad now use it/).waitFor({ timeout: 30_000 });
     await tab(page, 'Digit pad');
     await page.getByRole('button', { name: 'Random test digit' }).click();
     await expect.poll(() => page.getByTestId('answer').innerText(), { timeout: 30_000 }).toMatch(/^\d$/);
