@@ -126,7 +126,13 @@ export class TrainingSession {
       this.info = info;
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
-      this.fail(error);
+      this.starting = false;
+      // NOTE: another window started a run a moment before: this page shows that run, and says why
+      const status = await this.api.call('training:status', {}).catch(() => null);
+      if (status && (status.state === 'training' || status.state === 'paused') && status.runId !== null) {
+        this.showStatus(status);
+        this.note = 'Another window started a run just before this one could; this page shows that run.';
+      } else this.fail(error);
     } finally {
       this.starting = false;
     }

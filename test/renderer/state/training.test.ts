@@ -170,4 +170,21 @@ describe('TrainingSession', () => {
     api.emit(batch({ runId: 2, firstStep: 1, losses: new Float64Array([2.3]) }));
     expect(session.series.loss).toEqual([{ x: 1, y: 2.4 }, { x: 2, y: 2.3 }]);
   });
+
+  it('when another window started a run a moment before, shows that run instead of failing', async () => {
+    const going = {
+      runId: 4, state: 'training', message: null, info: { ...info, config, epoch: 0, step: 0, history: [] }, history: [],
+      firstStep: 0, losses: new Float64Array([2.3]), lr: new Float64Array(), batchAccuracy: new Float64Array(),
+      progress: null, savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 0,
+    };
+    const api = fakeApi({ 'training:start': new Error('a run is already going; stop it first'), 'training:status': going });
+    const session = new TrainingSession(api, () => 0);
+    const starting = session.start({ ...config, epochs: 9 });
+    api.emit({ type: 'state', runId: 4, state: 'training' }); // the other window's run, announced before the refusal
+    await starting;
+    expect(session.state).toBe('training');
+    expect(session.error).toBeNull();
+    expect(session.config).toBe(config);
+    expect(session.note).toBe('Another window started a run just before this one could; this page shows that run.');
+  });
 });
