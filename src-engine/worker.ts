@@ -67,3 +67,7 @@ else {
 }
 // A parent that goes away takes the worker with it.
 process.on('disconnect', () => process.exit(0));
+// NOTE: Ctrl+C in a terminal signals the whole process group, this worker with its host. The host
+// then stops the run and saves the step it reached before it ends the engine; dying here at once
+// would leave only the last epoch's checkpoint on disk.
+process.on('SIGINT', () => undefined);

@@ -8,7 +8,9 @@ import type {
   EngineCallName,
   EngineCalls,
   EngineEvent,
+  EpochMetrics,
   ModelInfo,
+  RunState,
 } from '../src-engine/protocol';
 import type { ModelCalls, ModelSavedEvent } from './models-contract';
 
@@ -72,6 +74,38 @@ export interface AppCalls {
   'dataset:upload': { args: { kind: DatasetKind; files: UploadedFile[] }; result: DatasetChoice };
   /** Resume the run the engine crash ended, from its last checkpoint, into the model it was writing. */
   'training:recover': { args: Record<string, never>; result: EngineCalls['train:start']['result'] };
+  /** The latest run, whole (a page that opens or reloads mid-run draws it); null when none ran yet. */
+  'training:status': { args: Record<string, never>; result: RunStatus | null };
+}
+
+/** The latest run as the host knows it: everything its dashboard draws. */
+export interface RunStatus {
+  /** null once the engine that ran it has stopped unexpectedly (its events are over). */
+  runId: number | null;
+  state: RunState;
+  /** Why it failed, or the trainer's warning. */
+  message: string | null;
+  /** Its model and settings (null in the moment before the engine's reply to the start). */
+  info: ModelInfo | null;
+  history: EpochMetrics[];
+  /** The global step before losses[0]. */
+  firstStep: number;
+  /** Every batch loss of the run, in order. */
+  losses: Float64Array;
+  /** [step, learning rate] pairs, flat. */
+  lr: Float64Array;
+  /** [fractional epoch, last batch's accuracy] pairs, flat. */
+  batchAccuracy: Float64Array;
+  /** The last batch's place in the run (null before its first batch). */
+  progress: { epoch: number; stepInEpoch: number; stepsPerEpoch: number; samplesPerSecond: number; eta: number } | null;
+  /** Epoch and step of the last checkpoint written, and the model it went to (null before one). */
+  savedEpoch: number | null;
+  savedStep: number | null;
+  savedName: string | null;
+  /** After a crash: whether training:recover can resume it. */
+  recoverable: boolean;
+  /** Seconds spent training (pauses excluded). */
+  seconds: number;
 }
 
 export type ApiCalls = EngineApiCalls & AppCalls & ModelCalls;
@@ -86,6 +120,7 @@ const APP_CHANNELS: Record<keyof AppCalls, true> = {
   'dataset:open-path': true,
   'dataset:upload': true,
   'training:recover': true,
+  'training:status': true,
 };
 
 const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {

@@ -13,6 +13,7 @@ import {
   type ApiCallName,
   type ApiEvent,
   type ApiReply,
+  type ApiResult,
   type AppCalls,
   type DatasetChoice,
 } from './api-contract';
@@ -20,9 +21,10 @@ import { Autosaver } from './autosave';
 import type { CheckpointStore } from './checkpoint-store';
 import type { EngineHost, HostEvent } from './engine-host';
 import { ModelApi, type ModelPlatform } from './model-api';
+import { RunRecord } from './run-record';
 import { checkApiCall } from './validate-api';
 
-type PlatformCalls = Omit<AppCalls, 'training:recover'>;
+type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status'>;
 
 /** What differs between the desktop app and browser mode: dialogs, uploads, theme, paths. */
 export type PlatformHandlers = {
@@ -53,6 +55,8 @@ export class ApiServer {
   /** Writes every checkpoint into the models folder (null without a library). */
   readonly autosave: Autosaver | null = null;
   private readonly models: ModelApi | null = null;
+  /** The latest run, whole: what a page that opens mid-run is given. */
+  private readonly run = new RunRecord();
 
   constructor(
     private readonly host: EngineHost,
@@ -61,7 +65,10 @@ export class ApiServer {
   ) {
     if (library) {
       const autosave = new Autosaver(library.store, {
-        onSaved: ({ name, reason, info }) => this.emit({ type: 'models:saved', name, reason, epoch: info.epoch }),
+        onSaved: ({ name, reason, info }) => {
+          this.run.saved(name);
+          this.emit({ type: 'models:saved', name, reason, epoch: info.epoch });
+        },
         onError: (message) => this.emit({ type: 'error', message }),
       });
       this.autosave = autosave;
@@ -114,11 +121,17 @@ export class ApiServer {
       if (!this.models) throw new Error('The model library is not available.');
       const result = await this.models.handle(name, args as never);
       if (name === 'models:open') this.crashed = null;
+      if (name === 'models:continue') {
+        const { runId, info } = result as ApiResult<'models:continue'>;
+        this.run.started(runId, info);
+      }
       return result;
     }
     switch (name) {
       case 'training:recover':
         return this.recover();
+      case 'training:status':
+        return this.run.status();
       case 'dataset:choose': {
         const choice = await this.platform['dataset:choose'](args as ApiArgs<'dataset:choose'>);
         return choice && this.approve(choice);
@@ -135,9 +148,11 @@ export class ApiServer {
   }
 
   /** Start a run in the engine; with a library its checkpoints go into `name` (null: a new model). */
-  private startRun(name: string | null, args: ApiArgs<'training:start'>) {
+  private async startRun(name: string | null, args: ApiArgs<'training:start'>) {
     const start = () => this.host.call('train:start', args);
-    return this.autosave ? this.autosave.startRun(name, start) : start();
+    const result = await (this.autosave ? this.autosave.startRun(name, start) : start());
+    this.run.started(result.runId, result.info);
+    return result;
   }
 
   /** Resume the run a crash ended from its last checkpoint, into the model it was writing. */
@@ -151,6 +166,8 @@ export class ApiServer {
 
   private relay(event: HostEvent): void {
     this.autosave?.handle(event);
+    if (event.type === 'worker:crashed') this.run.handle(event, this.going?.checkpoint != null);
+    else this.run.handle(event);
     let out: ApiEvent;
     if (event.type === 'state') {
       const going = event.state === 'training' || event.state === 'paused';

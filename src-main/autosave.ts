@@ -23,6 +23,13 @@ export interface AutosaveOptions {
   onError?: (message: string) => void;
 }
 
+/** Where a stopped run was saved: the model and the exact epoch and step its file holds. */
+export interface StopSave {
+  name: string;
+  epoch: number;
+  step: number;
+}
+
 interface Run {
   started: Date;
   /** null until the first checkpoint names it. */
@@ -40,6 +47,7 @@ export class Autosaver {
   private crashed: Run | null = null;
   private queue: Promise<void> = Promise.resolve();
   private last: string | null = null;
+  private lastStop: StopSave | null = null;
 
   constructor(
     private readonly store: CheckpointStore,
@@ -59,6 +67,11 @@ export class Autosaver {
   /** The model written last (quitting names it). */
   get lastName(): string | null {
     return this.last;
+  }
+
+  /** The last stop checkpoint written (null before any). */
+  get lastStopSave(): StopSave | null {
+    return this.lastStop;
   }
 
   /**
@@ -148,6 +161,7 @@ export class Autosaver {
       }
       this.store.save(run.name, bytes);
       this.last = run.name;
+      if (reason === 'stop') this.lastStop = { name: run.name, epoch: info.epoch, step: info.step };
       this.options.onSaved?.({ name: run.name, reason, info });
     } catch (e) {
       const what = run.name ? `"${run.name}"` : 'the model';
@@ -164,15 +178,18 @@ function describeReason(reason: CheckpointReason, epoch: number): string {
 /**
  * Stop the going run and wait until its stop checkpoint is on disk (used before quitting).
  * Waits at most `timeoutMs` for each step: a hung engine still lets the app quit, and the last
- * epoch is on disk anyway. Returns the name of the model last written, or null.
+ * epoch is on disk anyway. Returns where the stop checkpoint was written, or null when none was
+ * (nothing was running, the engine died or hung, the disk refused): never the previous epoch's.
  */
-export async function stopAndSave(engine: { call(name: 'train:stop', args: Record<string, never>): Promise<unknown> }, autosave: Autosaver, timeoutMs = 15_000): Promise<string | null> {
+export async function stopAndSave(engine: { call(name: 'train:stop', args: Record<string, never>): Promise<unknown> }, autosave: Autosaver, timeoutMs = 15_000): Promise<StopSave | null> {
   const within = (p: Promise<unknown>) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       p.catch(() => undefined).finally(() => (clearTimeout(timer), resolve()));
     });
+  const before = autosave.lastStopSave;
   if (autosave.running) await within(engine.call('train:stop', {}));
   await within(autosave.flush());
-  return autosave.lastName;
+  const saved = autosave.lastStopSave;
+  return saved !== before ? saved : null;
 }

@@ -134,6 +134,7 @@ const VALIDATORS: Validators = {
     }
   },
   'app:info': empty('app:info'),
+  'training:status': empty('training:status'),
   'app:set-theme': (v) => void oneOf(object(v, 'app:set-theme', ['source']).source, 'theme', ['system', 'light', 'dark']),
   'dataset:choose': (v) => void oneOf(object(v, 'dataset:choose', ['kind']).kind, 'dataset kind', ['idx', 'csv']),
   'dataset:open-path': (v) => {

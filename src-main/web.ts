@@ -43,8 +43,10 @@ async function main(): Promise<void> {
     port: portArgument(process.argv),
     // NOTE: the last page closing is browser mode's "quit": a run still going is stopped and saved
     // (the page also asks first, and stops it itself when it can). A reload is not a close.
-    onConnections: whenLastPageCloses(() => {
-      if (api.autosave?.running) void stopAndSave(host, api.autosave);
+    onConnections: whenLastPageCloses(async () => {
+      if (!api.autosave?.running) return;
+      const saved = await stopAndSave(host, api.autosave);
+      if (saved) console.log(`The last page closed: stopped the run at epoch ${saved.epoch}, step ${saved.step} and saved it as "${saved.name}".`);
     }),
   });
   console.log(
@@ -62,7 +64,8 @@ async function main(): Promise<void> {
     // NOTE: a run still going is stopped and its checkpoint written before the engine goes.
     if (api.autosave?.running) {
       const saved = await stopAndSave(host, api.autosave);
-      if (saved) console.log(`Stopped the run and saved it as "${saved}" in ${models}.`);
+      if (saved) console.log(`Stopped the run at epoch ${saved.epoch}, step ${saved.step} and saved it as "${saved.name}" in ${models}.`);
+      else console.log(`Could not save the run where it stopped; its last completed epoch is in ${models}.`);
     }
     host.dispose();
     await web.close();

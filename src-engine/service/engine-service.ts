@@ -51,7 +51,6 @@ export interface KernelsControl {
 
 /** Milliseconds of training between two looks at the message queue. */
 const SLICE_MS = 30;
-const WEIGHTS_EVERY_MS = 400;
 
 /** The model the engine holds now: trained here or opened from a file. */
 interface Current {
@@ -86,7 +85,6 @@ export class EngineService {
   private pending: number[] = [];
   private firstPendingStep = 0;
   private lastBatchEvent = 0;
-  private lastWeightsEvent = 0;
   private stepsPerSecond = 0;
   private lastAccuracy = 0;
   private readonly random = new Random(12345);
@@ -175,8 +173,9 @@ export class EngineService {
     this.firstPendingStep = trainer.state.step;
     this.stepsPerSecond = 0;
     this.setState('training', trainer.warning ?? undefined);
-    // the weights as training starts: the first frame of the renderer's epoch scrubber
-    this.lastWeightsEvent = this.deps.clock();
+    // the weights as training starts: the first frame of the renderer's epoch scrubber. NOTE: only
+    // this frame and each epoch's end are sent unasked; a view that shows live weights asks for
+    // them (model:weights) while it is on screen, at the pace it can draw them.
     this.deps.emit({ type: 'weights', runId: this.runId, snapshot: this.weights(), epochEnd: false });
     this.deps.defer(() => this.loop(this.runId));
     return { runId: this.runId, info: this.info() };
@@ -259,11 +258,6 @@ export class EngineService {
         this.stepsPerSecond = this.stepsPerSecond ? 0.8 * this.stepsPerSecond + 0.2 * rate : rate;
       }
       this.flushBatch(false);
-      const now = this.deps.clock();
-      if (now - this.lastWeightsEvent >= WEIGHTS_EVERY_MS) {
-        this.lastWeightsEvent = now;
-        this.deps.emit({ type: 'weights', runId: id, snapshot: this.weights(), epochEnd: false });
-      }
     } catch (e) {
       this.flushBatch(true);
       if (e instanceof DivergenceError) this.diverged(e);

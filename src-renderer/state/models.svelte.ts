@@ -37,6 +37,10 @@ export class ModelLibrary {
   /** What the last action did. */
   message = $state<string | null>(null);
   readonly selected = $derived(this.list?.models.find((m) => m.name === this.selectedName) ?? null);
+  /** Runs stopped or paused before their first epoch ended: kept (they can be continued), listed apart. */
+  readonly unfinished = $derived(this.list?.models.filter(isUnfinishedRun) ?? []);
+  /** Every other model. */
+  readonly finished = $derived(this.list?.models.filter((m) => !isUnfinishedRun(m)) ?? []);
   private readonly stopListening: () => void;
   private refreshing: Promise<void> | null = null;
   private again = false;
@@ -133,6 +137,17 @@ export class ModelLibrary {
     });
   }
 
+  /** Delete every run that stopped before its first epoch ended (the view asks first). */
+  removeUnfinished(): Promise<void> {
+    return this.act(async () => {
+      const names = this.unfinished.map((m) => m.name);
+      for (const name of names) await this.api.call('models:delete', { name });
+      if (this.selectedName !== null && names.includes(this.selectedName)) this.selectedName = null;
+      const runs = names.length === 1 ? '1 unfinished run' : `${names.length} unfinished runs`;
+      return this.api.mode === 'desktop' ? `Moved ${runs} to the trash.` : `Deleted ${runs}.`;
+    });
+  }
+
   /** Show the file in the system file manager (desktop). */
   reveal(name: string): Promise<void> {
     return this.act(async () => {
@@ -196,6 +211,11 @@ export class ModelLibrary {
     }
     if (changesList) await this.refresh();
   }
+}
+
+/** A run of this app that was stopped or paused before it completed an epoch (not one going now). */
+export function isUnfinishedRun(model: ModelSummary): boolean {
+  return model.resumable && model.epochs === 0 && !model.training;
 }
 
 function messageOf(error: unknown): string {

@@ -4,7 +4,7 @@
  * arrays (not deep-reactive proxies); `revision` ticks when they change so charts redraw.
  */
 import type { EpochMetrics, ModelInfo, RunState, TrainConfig } from '../../src-engine/protocol';
-import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/api-contract';
 import { Ema } from '../lib/ema';
 
 /** One chart point. */
@@ -26,8 +26,11 @@ export interface Progress {
   fraction: number;
 }
 
-/** What the session shows as its state: the engine's, plus the moment between Start and the reply. */
-export type SessionState = RunState | 'starting';
+/**
+ * What the session shows as its state: the engine's, plus the moments between Start (or Stop) and
+ * the engine's answer.
+ */
+export type SessionState = RunState | 'starting' | 'stopping';
 
 const EMPTY_PROGRESS: Progress = { epoch: 0, epochs: 0, stepInEpoch: 0, stepsPerEpoch: 0, samplesPerSecond: 0, eta: NaN, fraction: 0 };
 
@@ -59,6 +62,8 @@ export class TrainingSession {
   progress = $state.raw<Progress>(EMPTY_PROGRESS);
   /** Epoch of the last checkpoint the host keeps. */
   savedEpoch = $state<number | null>(null);
+  /** The engine stopped unexpectedly mid-run and the run can resume from its last checkpoint. */
+  recoverable = $state(false);
   /** Seconds spent training (pauses excluded). */
   elapsed = $state(0);
   /** Ticks whenever `series` changes. */
@@ -67,6 +72,9 @@ export class TrainingSession {
 
   private lowestRunId = 1;
   private runId: number | null = null;
+  /** Whether this page's own start (or continue, recover) is waiting for the engine's reply. */
+  private starting = false;
+  private restoring: Promise<void> | null = null;
   private activeSince: number | null = null;
   private activeBefore = 0;
   private ticker: ReturnType<typeof setInterval> | null = null;
@@ -81,7 +89,7 @@ export class TrainingSession {
 
   /** Whether a run is going (training or paused). */
   get active(): boolean {
-    return this.state === 'starting' || this.state === 'training' || this.state === 'paused';
+    return this.state === 'starting' || this.state === 'training' || this.state === 'paused' || this.state === 'stopping';
   }
 
   /** The best test accuracy so far and its epoch. */
@@ -110,13 +118,23 @@ export class TrainingSession {
     this.activeBefore = 0;
     this.elapsed = 0;
     this.state = 'starting';
+    this.starting = true;
+    this.recoverable = false;
     try {
       const { runId, info } = await this.api.call('training:start', { config });
       this.runId = runId;
       this.info = info;
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
-      this.fail(error);
+      this.starting = false;
+      // NOTE: another window started a run a moment before: this page shows that run, and says why
+      const status = await this.api.call('training:status', {}).catch(() => null);
+      if (status && (status.state === 'training' || status.state === 'paused') && status.runId !== null) {
+        this.showStatus(status);
+        this.note = 'Another window started a run just before this one could; this page shows that run.';
+      } else this.fail(error);
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -130,10 +148,82 @@ export class TrainingSession {
     return this.command('training:resume', 'paused');
   }
 
-  /** Stop a training or paused run. */
+  /** Stop a training or paused run: "Stopping…" at once, then the state the engine confirms. */
   async stop(): Promise<void> {
-    if (this.state !== 'training' && this.state !== 'paused') return;
-    await this.command('training:stop', this.state);
+    const from = this.state;
+    if (from !== 'training' && from !== 'paused') return;
+    this.setState('stopping');
+    try {
+      const { state } = await this.api.call('training:stop', {});
+      if (this.state === 'stopping') this.setState(state);
+    } catch (error) {
+      // NOTE: a run that ended by itself meanwhile has already said so; else the host's account is shown
+      if (this.state !== 'stopping') return;
+      this.error = error instanceof Error ? error.message : String(error);
+      await this.restore();
+    }
+  }
+
+  /**
+   * Show the run the host knows, whole: on opening the page (a reload, a second tab) and when
+   * another page starts a run. Events that arrive meanwhile are part of what the host answers.
+   */
+  restore(): Promise<void> {
+    this.restoring ??= this.api
+      .call('training:status', {})
+      .then((status) => {
+        if (status) this.showStatus(status);
+      })
+      .catch((error: unknown) => {
+        this.error = error instanceof Error ? error.message : String(error);
+      })
+      .finally(() => (this.restoring = null));
+    return this.restoring;
+  }
+
+  private showStatus(status: RunStatus): void {
+    if (this.starting) return; // this page's own start wins: its reply and events follow
+    const series = new Series();
+    const step0 = status.firstStep;
+    status.losses.forEach((l, i) => {
+      series.loss.push({ x: step0 + i + 1, y: l });
+      series.smooth.push({ x: step0 + i + 1, y: series.ema.push(l) });
+    });
+    for (let i = 0; i + 1 < status.lr.length; i += 2) series.lr.push({ x: status.lr[i], y: status.lr[i + 1] });
+    for (let i = 0; i + 1 < status.batchAccuracy.length; i += 2) series.batchAccuracy.push({ x: status.batchAccuracy[i], y: status.batchAccuracy[i + 1] });
+    for (const m of status.history) {
+      series.train.push({ x: m.epoch, y: m.train_accuracy });
+      if (Number.isFinite(m.test_accuracy)) series.test.push({ x: m.epoch, y: m.test_accuracy });
+      if (m.val_accuracy !== undefined) series.val.push({ x: m.epoch, y: m.val_accuracy });
+    }
+    this.series = series;
+    this.revision++;
+    this.runId = status.runId;
+    this.lowestRunId = (status.runId ?? 0) + 1;
+    this.info = status.info;
+    this.config = status.info?.config ?? null;
+    this.history = status.history;
+    this.savedEpoch = status.savedEpoch;
+    const epochs = Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0);
+    const p = status.progress;
+    const at = p ? p.epoch - 1 + p.stepInEpoch / p.stepsPerEpoch : (status.info?.epoch ?? 0);
+    this.progress = p
+      ? { ...p, epochs, fraction: epochs ? Math.min(1, at / epochs) : 0 }
+      : { ...EMPTY_PROGRESS, epoch: status.info?.epoch ?? 0, epochs, fraction: epochs ? at / epochs : 0 };
+    if (status.state === 'done') this.progress = { ...this.progress, fraction: 1, eta: 0 };
+    this.error = status.state === 'failed' ? status.message : null;
+    this.recoverable = status.recoverable;
+    this.note = status.state === 'training' ? status.message : this.stoppedNote(status);
+    this.setState(status.state);
+    this.activeBefore = status.seconds;
+    this.elapsed = status.seconds;
+    if (status.state === 'training') this.activeSince = this.now();
+  }
+
+  /** Where a stopped run was saved, for a page that opens after it stopped. */
+  private stoppedNote(status: RunStatus): string | null {
+    if (status.state !== 'stopped' || status.savedName === null || status.savedStep === null) return null;
+    return `This run stopped at step ${status.savedStep.toLocaleString('en-US')} and was saved as "${status.savedName}". Continue it from the Models view.`;
   }
 
   /** Pause when training, resume when paused. */
@@ -147,6 +237,8 @@ export class TrainingSession {
     this.error = null;
     this.lowestRunId = 1;
     this.state = 'starting';
+    this.starting = true;
+    this.recoverable = false;
     try {
       const { runId, info } = await this.api.call('training:recover', {});
       this.runId = runId;
@@ -157,6 +249,8 @@ export class TrainingSession {
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
       this.fail(error);
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -175,6 +269,8 @@ export class TrainingSession {
     this.activeBefore = 0;
     this.elapsed = 0;
     this.state = 'starting';
+    this.starting = true;
+    this.recoverable = false;
     try {
       const { runId, info } = await this.api.call('models:continue', { name, epochs });
       this.runId = runId;
@@ -183,6 +279,8 @@ export class TrainingSession {
     } catch (error) {
       this.setState('idle');
       throw error;
+    } finally {
+      this.starting = false;
     }
   }
 
@@ -266,7 +364,7 @@ export class TrainingSession {
   }
 
   private ours(runId: number): boolean {
-    return this.runId === null ? runId >= this.lowestRunId : runId === this.runId;
+    return this.runId === null ? this.starting && runId >= this.lowestRunId : runId === this.runId;
   }
 
   /** Apply one event from the host. */
@@ -275,8 +373,11 @@ export class TrainingSession {
       case 'batch': {
         if (!this.ours(event.runId)) return;
         const s = this.series;
+        // NOTE: steps already drawn (given whole by restore) are not drawn twice
+        const drawn = s.loss.at(-1)?.x ?? -Infinity;
         event.losses.forEach((l, i) => {
           const step = event.firstStep + i + 1;
+          if (step <= drawn) return;
           s.loss.push({ x: step, y: l });
           s.smooth.push({ x: step, y: s.ema.push(l) });
         });
@@ -308,9 +409,15 @@ export class TrainingSession {
         return;
       }
       case 'state':
-        if (!this.ours(event.runId)) return;
+        if (!this.ours(event.runId)) {
+          // a run this page did not start (another tab, or one going when it opened): show it whole
+          if (event.state === 'training' && event.runId >= this.lowestRunId) void this.restore();
+          return;
+        }
         this.runId ??= event.runId;
         if (event.message && event.state === 'training') this.note = event.message;
+        // NOTE: while stopping, only the engine's end of the run is news
+        if (this.state === 'stopping' && (event.state === 'training' || event.state === 'paused')) return;
         this.setState(event.state);
         return;
       case 'done':
@@ -327,6 +434,7 @@ export class TrainingSession {
         return;
       case 'engine:stopped':
         // NOTE: a fresh worker numbers its runs from 1 again.
+        this.recoverable = event.recoverable;
         this.runId = null;
         this.lowestRunId = 1;
         if (this.active) this.setState('failed');

@@ -19,6 +19,8 @@ export interface Frame {
 export const MAX_FRAMES = 64;
 /** Fewer frames for big models: their snapshots together stay under about this many bytes. */
 const MAX_FRAME_BYTES = 256 * 2 ** 20;
+/** While a run trains and a view shows the weights, they are asked for again this long after the last answer (ms). */
+export const LIVE_WEIGHTS_EVERY_MS = 400;
 
 export class WeightsState {
   /** The newest weights. */
@@ -42,6 +44,12 @@ export class WeightsState {
   loading = $state(false);
 
   private runId: number | null = null;
+  /** Views on screen that show the weights (the Weights view, the digit pad's tiles). */
+  private watchers = 0;
+  /** Whether the engine's run is training (its weights change). */
+  private training = false;
+  private asking: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   private maskCache: { of: DatasetInfo; mask: Uint8Array } | null = null;
   private datasetKey: string | null = null;
   private readonly stopListening: () => void;
@@ -73,17 +81,46 @@ export class WeightsState {
     return this.model?.architecture.classes ?? Array.from({ length: out }, (_, i) => String(i));
   }
 
+  /**
+   * A view that shows the weights came on screen: they are fetched now and, while a run trains,
+   * again after each answer (never more than one request in flight, none while no view looks).
+   * Returns the function to call when the view goes.
+   */
+  watch(): () => void {
+    this.watchers++;
+    void this.refresh();
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      this.watchers--;
+      if (this.watchers === 0 && this.timer) clearTimeout(this.timer);
+      if (this.watchers === 0) this.timer = null;
+    };
+  }
+
+  /** Whether the engine's run is training (a page that opened mid-run learns it from the host). */
+  setTraining(training: boolean): void {
+    if (training === this.training) return;
+    this.training = training;
+    if (this.watchers > 0) void this.refresh();
+  }
+
   /** Apply one event: live weights, a new run, a checkpoint's model info, an engine restart. */
   handle(event: ApiEvent): void {
     switch (event.type) {
-      case 'weights': {
-        if (event.runId !== this.runId) {
-          this.runId = event.runId;
-          this.frames = [];
-          this.frame = null;
-          this.selected = null;
-          this.marked = [];
+      case 'state': {
+        const training = event.state === 'training';
+        if (training && this.runId !== event.runId) this.forgetRun(event.runId);
+        // a run that starts is followed live; one that ends is shown as it ended
+        if (training !== this.training || !training) {
+          this.training = training;
+          if (this.watchers > 0) void this.refresh();
         }
+        return;
+      }
+      case 'weights': {
+        if (event.runId !== this.runId) this.forgetRun(event.runId);
         this.live = event.snapshot;
         this.error = null;
         if (event.epochEnd) this.addFrame({ label: `epoch ${event.snapshot.epoch}`, snapshot: event.snapshot });
@@ -98,6 +135,7 @@ export class WeightsState {
         return;
       case 'engine:stopped':
         this.runId = null;
+        this.training = false;
         return;
       default:
         return;
@@ -111,32 +149,36 @@ export class WeightsState {
   async useModel(info: ModelInfo, opened = false): Promise<void> {
     this.model = info;
     if (opened) {
-      this.runId = null;
-      this.frames = [];
-      this.frame = null;
-      this.selected = null;
-      this.marked = [];
-      await this.refresh();
+      this.forgetRun(null);
+      this.live = null;
+      if (this.watchers > 0) await this.refresh();
     }
     const source: DatasetSource | null = info.config?.dataset ?? (info.architecture.input.shape.join('x') === '28x28' ? { kind: 'mnist' } : null);
     if (source) await this.loadDataset(source);
   }
 
   /**
-   * Ask the engine for its current model's weights (an opened model, or after a restart). Weights
-   * of another model than the one on show (not the same step and shape) start a fresh history.
+   * Ask the engine for its current model's weights (live during a run, an opened model, after a
+   * restart or a reload). Weights of another model than the one on show (outside the run being
+   * followed: not the same step and shape) start a fresh history.
    */
-  async refresh(): Promise<void> {
-    this.loading = true;
+  refresh(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    // NOTE: one request at a time; a refresh asked for meanwhile is the next poll's.
+    this.asking ??= this.ask().finally(() => {
+      this.asking = null;
+      if (this.watchers > 0 && this.training && !this.timer) this.timer = setTimeout(() => void this.refresh(), LIVE_WEIGHTS_EVERY_MS);
+    });
+    return this.asking;
+  }
+
+  private async ask(): Promise<void> {
+    this.loading = this.live === null;
     try {
       const snapshot = await this.api.call('model:weights', {});
-      if (!this.live || !sameModel(this.live, snapshot)) {
-        this.runId = null;
-        this.frames = [];
-        this.frame = null;
-        this.selected = null;
-        this.marked = [];
-      }
+      const followed = this.runId !== null && this.live !== null && sameShape(this.live, snapshot);
+      if (!this.live || !(followed || sameModel(this.live, snapshot))) this.forgetRun(null);
       this.live = snapshot;
       this.error = null;
     } catch (error) {
@@ -144,6 +186,15 @@ export class WeightsState {
     } finally {
       this.loading = false;
     }
+  }
+
+  /** Start the history of another run (or of no run: an opened model). */
+  private forgetRun(runId: number | null): void {
+    this.runId = runId;
+    this.frames = [];
+    this.frame = null;
+    this.selected = null;
+    this.marked = [];
   }
 
   /** Load the mean images of a dataset (kept while the same one is in use). */
@@ -180,6 +231,8 @@ export class WeightsState {
 
   dispose(): void {
     this.stopListening();
+    if (this.timer) clearTimeout(this.timer);
+    this.watchers = 0;
   }
 
   private addFrame(frame: Frame): void {
@@ -194,5 +247,10 @@ export class WeightsState {
 
 /** Whether two snapshots are of the same model at the same moment (step and layer shapes). */
 function sameModel(a: WeightsSnapshot, b: WeightsSnapshot): boolean {
-  return a.step === b.step && a.epoch === b.epoch && a.layers.length === b.layers.length && a.layers.every((l, i) => l.in === b.layers[i].in && l.out === b.layers[i].out);
+  return a.step === b.step && a.epoch === b.epoch && sameShape(a, b);
+}
+
+/** Whether two snapshots have the same layer shapes. */
+function sameShape(a: WeightsSnapshot, b: WeightsSnapshot): boolean {
+  return a.layers.length === b.layers.length && a.layers.every((l, i) => l.in === b.layers[i].in && l.out === b.layers[i].out);
 }

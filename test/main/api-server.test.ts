@@ -64,14 +64,14 @@ describe('ApiServer', () => {
     const reply = server.handle('training:start', { config: { ...config, dataset: chosen.source } });
     await Promise.resolve();
     expect(workers[0].sent[0].call).toBe('train:start');
-    answer({ runId: 1, info: {} });
+    answer({ runId: 1, info: { history: [] } });
     expect((await reply).ok).toBe(true);
   });
 
   it('keeps checkpoint bytes to itself, tells the renderer, and resumes from them after a crash', async () => {
     const { server, workers, events, answer } = setup();
     const bytes = new Uint8Array([1, 2, 3]);
-    const info = { config, epoch: 1 } as unknown as ModelInfo;
+    const info = { config, epoch: 1, step: 10, history: [] } as unknown as ModelInfo;
     workers[0].emit({ kind: 'event', event: { type: 'state', runId: 1, state: 'training' } });
     workers[0].emit({ kind: 'event', event: { type: 'checkpoint', runId: 1, reason: 'epoch', bytes, info } });
     expect(events[1]).toEqual({ type: 'checkpoint', runId: 1, reason: 'epoch', info });
@@ -89,7 +89,7 @@ describe('ApiServer', () => {
 
   it('never resumes an earlier run: a run that crashes before its first checkpoint is not recoverable', async () => {
     const { server, workers, events } = setup();
-    const info = { config, epoch: 1 } as unknown as ModelInfo;
+    const info = { config, epoch: 1, step: 10, history: [] } as unknown as ModelInfo;
     const event = (event: unknown) => workers.at(-1)!.emit({ kind: 'event', event });
     // run A saves an epoch, the engine crashes, and the person starts run B instead of resuming A
     event({ type: 'state', runId: 1, state: 'training' });
@@ -106,7 +106,7 @@ describe('ApiServer', () => {
 
   it('does not resume a run that had already stopped when the engine crashed', async () => {
     const { server, workers, events } = setup();
-    const info = { config, epoch: 1 } as unknown as ModelInfo;
+    const info = { config, epoch: 1, step: 10, history: [] } as unknown as ModelInfo;
     const event = (event: unknown) => workers.at(-1)!.emit({ kind: 'event', event });
     event({ type: 'state', runId: 1, state: 'training' });
     event({ type: 'checkpoint', runId: 1, reason: 'stop', bytes: new Uint8Array([1]), info });
@@ -118,7 +118,7 @@ describe('ApiServer', () => {
 
   it('forgets the crashed run once another model is loaded into the engine', async () => {
     const { server, workers, answer } = setup();
-    const info = { config, epoch: 1 } as unknown as ModelInfo;
+    const info = { config, epoch: 1, step: 10, history: [] } as unknown as ModelInfo;
     workers[0].emit({ kind: 'event', event: { type: 'state', runId: 1, state: 'training' } });
     workers[0].emit({ kind: 'event', event: { type: 'checkpoint', runId: 1, reason: 'epoch', bytes: new Uint8Array([1]), info } });
     workers[0].die({ code: null, signal: 'SIGKILL' });

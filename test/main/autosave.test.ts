@@ -166,9 +166,18 @@ describe('autosave', () => {
         return { state: 'stopped' };
       },
     };
-    expect(await stopAndSave(engine, a)).toBe('mnist-784-8-10-2026-11-22-1405');
+    expect(await stopAndSave(engine, a)).toEqual({ name: 'mnist-784-8-10-2026-11-22-1405', epoch: 1, step: expect.any(Number) });
     expect(readdirSync(tmp.dir)).toEqual(['mnist-784-8-10-2026-11-22-1405.safetensors']);
     expect(a.running).toBe(false);
+  });
+
+  it('never reports the last epoch\'s file as the stopped run when the engine died before saving the stop', async () => {
+    const a = new Autosaver(store, { now: () => at });
+    a.handle(state(1, 'training'));
+    a.handle(checkpoint(1, 'epoch', 1));
+    const dead = { call: () => Promise.reject(new Error('The engine stopped unexpectedly (killed by signal SIGINT)')) };
+    expect(await stopAndSave(dead, a)).toBeNull();
+    expect(a.lastName).toBe('mnist-784-8-10-2026-11-22-1405');
   });
 
   it('a hung engine does not keep the app from quitting', async () => {

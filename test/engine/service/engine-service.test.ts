@@ -101,6 +101,15 @@ describe('engine service', () => {
     expect(h.of('done')).toHaveLength(1);
   });
 
+  it('sends weights unasked only as the run starts and at each epoch end: live views ask for them', () => {
+    const h = harness();
+    h.service.handle('train:start', { config: { ...config, batch: 2 } }); // 500 steps: seconds on the harness clock
+    h.drain();
+    expect(h.of('batch').length).toBeGreaterThan(20);
+    expect(h.of('weights').map((e) => [e.snapshot.epoch, e.epochEnd])).toEqual([[0, false], [1, true], [2, true]]);
+    expect(h.service.handle('model:weights', {}).step).toBe(500);
+  });
+
   it('a diverging run fails with the message and saves its last good weights', () => {
     const h = harness();
     h.service.handle('train:start', { config: { ...config, lr: 10, loss: 'mse', activation: 'leaky_relu', hidden: [64], momentum: 0.9 } });

@@ -124,4 +124,34 @@ describe('Models view', () => {
     api.emit({ type: 'models:saved', name: 'tiny tanh', reason: 'epoch', epoch: 3 });
     await waitFor(() => expect(api.calls.filter((c) => c.name === 'models:list').length).toBe(before + 1));
   });
+
+  it('lists runs that never completed an epoch apart from the models, and deletes them all after asking', async () => {
+    let files = [
+      summary(),
+      summary({ name: 'mnist-784-800-10-2026-12-01-1915', epochs: 0, bestTestAccuracy: null, accuracy: [], plannedEpochs: 3 }),
+      summary({ name: 'mnist-784-800-10-2026-12-01-1920', epochs: 0, bestTestAccuracy: null, accuracy: [], plannedEpochs: 3 }),
+    ];
+    const deleted: string[] = [];
+    const api = fakeLibraryApi({
+      'models:list': () => ({ dir: list.dir, models: files, problems: [] }),
+      'models:delete': ({ name }) => {
+        deleted.push(name);
+        files = files.filter((m) => m.name !== name);
+        return { name };
+      },
+    });
+    render(ModelsView, { props: { library: new ModelLibrary(api, {}), mode: 'browser', runActive: false } });
+    const saved = await screen.findByRole('list', { name: 'Saved models' });
+    expect(within(saved).getAllByRole('listitem').map((li) => li.querySelector('[data-model]')!.getAttribute('data-model'))).toEqual(['mnist-784-128-10-2026-11-22-1405']);
+    const unfinished = screen.getByRole('region', { name: 'Unfinished runs' });
+    expect(within(unfinished).getByText('Stopped before their first epoch ended')).toBeTruthy();
+    expect(within(unfinished).getAllByRole('listitem')).toHaveLength(2);
+
+    await fireEvent.click(within(unfinished).getByRole('button', { name: 'Delete these 2…' }));
+    expect(deleted).toEqual([]); // it asks first
+    await fireEvent.click(within(unfinished).getByRole('button', { name: 'Delete all 2' }));
+    await waitFor(() => expect(screen.queryByRole('region', { name: 'Unfinished runs' })).toBeNull());
+    expect(deleted).toEqual(['mnist-784-800-10-2026-12-01-1915', 'mnist-784-800-10-2026-12-01-1920']);
+    expect(screen.getByText('Deleted 2 unfinished runs.')).toBeTruthy();
+  });
 });

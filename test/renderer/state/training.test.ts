@@ -112,4 +112,79 @@ describe('TrainingSession', () => {
     expect(xs.every((x, i) => i === 0 || x > xs[i - 1])).toBe(true);
     expect(xs.at(-1)).toBe(11);
   });
+
+  it('says "Stopping…" the moment Stop is pressed, and then only the engine\'s end of the run', async () => {
+    const { api, session } = await started();
+    let answer: (r: { state: 'stopped' }) => void = () => {};
+    api.call = ((name: string) => (name === 'training:stop' ? new Promise((resolve) => (answer = resolve)) : Promise.reject(new Error(name)))) as typeof api.call;
+    const stopping = session.stop();
+    expect(session.state).toBe('stopping');
+    expect(session.active).toBe(true);
+    api.emit(batch({ firstStep: 2, losses: new Float64Array([2.0]), stepInEpoch: 3 })); // steps the engine made before it got the stop
+    api.emit({ type: 'state', runId: 1, state: 'training' });
+    expect(session.state).toBe('stopping');
+    answer({ state: 'stopped' });
+    await stopping;
+    expect(session.state).toBe('stopped');
+    expect(session.progress.stepInEpoch).toBe(3);
+  });
+
+  it('a page that opens mid-run shows the run whole from the host, then follows it without drawing a step twice', async () => {
+    const status = {
+      runId: 3, state: 'training', message: null, info: { ...info, config, epoch: 0, step: 0, history: [] }, history: [],
+      firstStep: 0, losses: new Float64Array([2.3, 2.2, 2.1]), lr: new Float64Array([3, 0.1]), batchAccuracy: new Float64Array([0.3, 0.4]),
+      progress: { epoch: 1, stepInEpoch: 3, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 5 },
+      savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 7,
+    };
+    const api = fakeApi({ 'training:status': status });
+    const session = new TrainingSession(api, () => 0);
+    api.emit(batch({ runId: 3, firstStep: 40 })); // a stream picked up halfway is not drawn
+    expect(session.series.loss).toEqual([]);
+    await session.restore();
+    expect(session.state).toBe('training');
+    expect(session.series.loss.map((p) => p.x)).toEqual([1, 2, 3]);
+    expect(session.progress).toMatchObject({ epoch: 1, epochs: 2, stepInEpoch: 3 });
+    expect(session.elapsed).toBe(7);
+    api.emit(batch({ runId: 3, firstStep: 2, losses: new Float64Array([2.1, 2.0]), stepInEpoch: 4 }));
+    expect(session.series.loss.map((p) => p.x)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('shows a run another page starts, whole, instead of a stream picked up halfway', async () => {
+    const other = { ...config, epochs: 7 };
+    const api = fakeApi({
+      'training:start': { runId: 1, info },
+      'training:status': {
+        runId: 2, state: 'training', message: null, info: { ...info, config: other, epoch: 0, step: 0, history: [] }, history: [],
+        firstStep: 0, losses: new Float64Array([2.4]), lr: new Float64Array(), batchAccuracy: new Float64Array(),
+        progress: null, savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 0,
+      },
+    });
+    const session = new TrainingSession(api, () => 0);
+    await session.start(config);
+    api.emit({ type: 'done', runId: 1, state: 'done', history: [] });
+    api.emit({ type: 'state', runId: 2, state: 'training' });
+    api.emit(batch({ runId: 2, firstStep: 1, losses: new Float64Array([2.3]) }));
+    await session.restore();
+    expect(session.state).toBe('training');
+    expect(session.config).toBe(other);
+    api.emit(batch({ runId: 2, firstStep: 1, losses: new Float64Array([2.3]) }));
+    expect(session.series.loss).toEqual([{ x: 1, y: 2.4 }, { x: 2, y: 2.3 }]);
+  });
+
+  it('when another window started a run a moment before, shows that run instead of failing', async () => {
+    const going = {
+      runId: 4, state: 'training', message: null, info: { ...info, config, epoch: 0, step: 0, history: [] }, history: [],
+      firstStep: 0, losses: new Float64Array([2.3]), lr: new Float64Array(), batchAccuracy: new Float64Array(),
+      progress: null, savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 0,
+    };
+    const api = fakeApi({ 'training:start': new Error('a run is already going; stop it first'), 'training:status': going });
+    const session = new TrainingSession(api, () => 0);
+    const starting = session.start({ ...config, epochs: 9 });
+    api.emit({ type: 'state', runId: 4, state: 'training' }); // the other window's run, announced before the refusal
+    await starting;
+    expect(session.state).toBe('training');
+    expect(session.error).toBeNull();
+    expect(session.config).toBe(config);
+    expect(session.note).toBe('Another window started a run just before this one could; this page shows that run.');
+  });
 });

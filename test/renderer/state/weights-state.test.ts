@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { DatasetInfo, ModelInfo, WeightsSnapshot } from '../../../src-engine/protocol';
-import { MAX_FRAMES, WeightsState } from '../../../src-renderer/state/weights.svelte';
+import { LIVE_WEIGHTS_EVERY_MS, MAX_FRAMES, WeightsState } from '../../../src-renderer/state/weights.svelte';
 import { fakeApi } from '../fake-api';
 
 const classes = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -29,6 +29,8 @@ const info = (config: ModelInfo['config'] = null): ModelInfo => ({
 });
 
 const mnist: DatasetInfo = { name: 'MNIST', train: 60000, test: 10000, rows: 28, cols: 28, classes, meanImages: new Uint8Array(7840), baselineAccuracy: 0.82 };
+
+afterEach(() => vi.useRealTimers());
 
 describe('weights state', () => {
   it('follows the live weights of a run and keeps its start and every epoch end for the scrubber', () => {
@@ -66,6 +68,7 @@ describe('weights state', () => {
   it('fetches the weights and mean images of an opened model', async () => {
     const api = fakeApi({ 'model:weights': snapshot(5, 500), 'dataset:info': mnist });
     const w = new WeightsState(api);
+    w.watch();
     await w.useModel(info(), true);
     expect(w.live!.epoch).toBe(5);
     expect(w.dataset).toBe(mnist);
@@ -83,6 +86,7 @@ describe('weights state', () => {
     const other = fakeApi({ 'model:weights': snapshot(7, 700) });
     const v = new WeightsState(other);
     other.emit({ type: 'weights', runId: 1, snapshot: snapshot(1, 94), epochEnd: true });
+    other.emit({ type: 'engine:stopped', message: 'The engine stopped unexpectedly.', restarted: true, recoverable: false });
     await v.refresh();
     expect(v.frames).toEqual([]);
     expect(v.live!.epoch).toBe(7);
@@ -101,5 +105,38 @@ describe('weights state', () => {
     expect(w.selected).toBeNull();
     w.showUnits(1, [1, 0, 3]);
     expect([w.selected, w.marked]).toEqual([1, [1, 0, 3]]);
+  });
+
+  it('asks for the weights only while a view shows them: live while a run trains, once when it ends, never unwatched', async () => {
+    vi.useFakeTimers();
+    let step = 0;
+    const api = fakeApi();
+    api.call = (async (name: string) => {
+      api.calls.push({ name: name as never, args: {} });
+      return snapshot(0, (step += 10));
+    }) as typeof api.call;
+    const w = new WeightsState(api);
+    const asked = () => api.calls.filter((c) => c.name === 'model:weights').length;
+    api.emit({ type: 'state', runId: 1, state: 'training' });
+    await vi.advanceTimersByTimeAsync(5 * LIVE_WEIGHTS_EVERY_MS);
+    expect(asked()).toBe(0); // training, but no view looks
+
+    const unwatch = w.watch();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked()).toBe(1);
+    await vi.advanceTimersByTimeAsync(3 * LIVE_WEIGHTS_EVERY_MS);
+    expect(asked()).toBe(4); // one after each answer
+    expect(w.live!.step).toBe(40);
+
+    unwatch();
+    await vi.advanceTimersByTimeAsync(10 * LIVE_WEIGHTS_EVERY_MS);
+    expect(asked()).toBe(4);
+
+    const again = w.watch();
+    api.emit({ type: 'state', runId: 1, state: 'stopped' });
+    await vi.advanceTimersByTimeAsync(10 * LIVE_WEIGHTS_EVERY_MS);
+    expect(asked()).toBeLessThanOrEqual(6); // the view's first look and the run's final weights, then nothing
+    expect(w.live!.step).toBe(asked() * 10);
+    again();
   });
 });
