@@ -19,6 +19,7 @@ import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';
 import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
 import { loadDataset, readIdxImages } from './dataset-files';
+import { endQuietlyWhenOutputCloses, exitWhenFlushed } from './exit';
 import { formatDuration, Progress } from './progress';
 import { useBackend } from './backend';
 
@@ -265,11 +266,13 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+endQuietlyWhenOutputCloses();
 main(process.argv.slice(2))
   .catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`\nerror: ${msg}\n`);
     process.exitCode = e instanceof UsageError ? 2 : 1;
   })
-  // NOTE: kernel worker threads never keep the process alive, but exit promptly all the same.
-  .finally(() => process.exit());
+  // NOTE: exit promptly (kernel threads or a stray timer must not keep us alive), but only once the
+  // output has reached its reader: a bare process.exit() cut piped output short (issue 19).
+  .finally(() => exitWhenFlushed(Number(process.exitCode ?? 0)));
