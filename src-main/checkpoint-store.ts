@@ -135,7 +135,10 @@ export class CheckpointStore {
           if (checked?.key !== key) {
             checked = await readModelHeader(file, fileName).then(
               (header) => ({ key, header }),
-              (e: unknown) => ({ key, error: e instanceof Error ? e.message : `${fileName}: ${String(e)}` }),
+              (e: unknown) => {
+                const message = e instanceof Error ? e.message : String(e);
+                return { key, error: message.startsWith(`${fileName}: `) ? message : `${fileName}: could not be checked (${message})` };
+              },
             );
             this.checked.set(fileName, checked);
           }

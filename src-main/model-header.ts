@@ -60,7 +60,9 @@ async function checkModelFile(file: FileHandle, fileName: string): Promise<Heade
       schedule: training?.config.schedule ?? null,
     };
   } catch (e) {
-    throw new Error(`${fileName}: ${(e as Error).message}`);
+    // the same rule as decodeCheckpoint: our own errors describe the file, anything else is a bug
+    if (!(e instanceof Error) || e.constructor !== Error) throw e;
+    throw new Error(`${fileName}: ${e.message}`);
   }
 }
 

@@ -112,7 +112,10 @@ export function decodeCheckpoint(bytes: Uint8Array, fileName: string): Checkpoin
     for (const [name, t] of values) if (name.startsWith(OPTIM_PREFIX)) optimizer.set(name.slice(OPTIM_PREFIX.length), t);
     return { ...checked, params, optimizer };
   } catch (e) {
-    throw new Error(`${fileName}: ${(e as Error).message}`);
+    // NOTE: only our own errors (plain Error) describe the file; a TypeError or RangeError is a bug
+    // in this code and goes up as it is (the fuzz tests look for exactly that).
+    if (!(e instanceof Error) || e.constructor !== Error) throw e;
+    throw new Error(`${fileName}: ${e.message}`);
   }
 }
 
