@@ -11,6 +11,9 @@ export const CLOSED_PIPE_STATUS = 141;
 export function flushed(stream: NodeJS.WritableStream & { writable?: boolean; destroyed?: boolean }): Promise<void> {
   return new Promise((resolve) => {
     if (stream.destroyed || stream.writable === false) return resolve();
+    // A reader that has gone away fails the write: nothing more can be delivered, so that is done
+    // too (and the error must not surface as an uncaught exception on the way out).
+    stream.on('error', () => resolve());
     // NOTE: writes complete in order, so an empty write's callback runs after every earlier one.
     stream.write('', () => resolve());
   });
