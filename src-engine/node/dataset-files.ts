@@ -169,12 +169,13 @@ function loadIdxFolder(dir: string, name: string): LoadedDataset {
 function loadCsv(trainPath: string, testPath?: string): LoadedDataset {
   const name = basename(trainPath);
   const { lineOf: trainLine, ...train } = readCsvFile(trainPath);
-  if (!testPath) return shareClasses({ name, ...train }, null, { file: trainPath, where: (i) => `line ${trainLine(i)}` });
+  const trainLabels: LabelSource = { file: trainPath, where: (i) => `line ${trainLine(i)}` };
+  if (!testPath) return shareClasses({ name, ...train }, null, trainLabels);
   const { lineOf: testLine, ...test } = readCsvFile(testPath);
   if (test.rows !== train.rows || test.cols !== train.cols) {
     throw new Error(`${testPath} has ${test.rows}x${test.cols} images but ${trainPath} has ${train.rows}x${train.cols}`);
   }
-  return shareClasses({ name, ...train }, { name, ...test }, { file: trainPath, where: (i) => `line ${trainLine(i)}` }, { file: testPath, where: (i) => `line ${testLine(i)}` });
+  return shareClasses({ name, ...train }, { name, ...test }, trainLabels, { file: testPath, where: (i) => `line ${testLine(i)}` });
 }
 
 /** Where a split's labels come from, for messages. */
@@ -225,7 +226,7 @@ function readCsvFile(path: string): CsvDataset {
       }
       if (n === 0) break;
       read += n;
-      if (read > MAX_DATASET_FILE_BYTES) throw new Error(tooLarge(path, read, 'it grew while being read'));
+      if (read > MAX_DATASET_FILE_BYTES) throw new Error(tooLarge(path, read, 'this file grew while it was read'));
       reader.push(chunk.subarray(0, n));
     }
   } finally {
@@ -263,7 +264,7 @@ function readBytes(path: string, hint: string): Uint8Array {
 }
 
 /** 784 -> "784 bytes", 47040000 -> "47 MB", 3136000000 -> "3.1 GB" (decimal units). */
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1e6) return `${n} bytes`;
   const [value, unit] = n < 1e9 ? [n / 1e6, 'MB'] : [n / 1e9, 'GB'];
   return `${Number(value.toPrecision(value < 10 ? 2 : 3))} ${unit}`;
