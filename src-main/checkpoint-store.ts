@@ -1,7 +1,7 @@
 /**
  * The model library on disk: one `<name>.safetensors` file per model in the models folder
- * (Electron's userData/models; browser mode prints it at start). Lists models from their headers,
- * saves atomically, opens, renames, duplicates, deletes and imports (model-api.ts writes exports).
+ * (Electron's userData/models; browser mode prints it at start). Lists models (each file checked
+ * as opening it would check it, model-header.ts), saves atomically, opens, renames, duplicates, deletes and imports (model-api.ts writes exports).
  * Every name is checked (model-names.ts) and every path resolved and confirmed to be a file
  * directly inside the folder before it is touched; nothing the renderer sends is a path.
  */
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { type Checkpoint, decodeCheckpoint } from '../src-engine/checkpoint/codec';
 import { atomicWrite } from '../src-engine/node/atomic-write';
 import { historyCsv } from './history-csv';
-import { readModelHeader } from './model-header';
+import { checkModelFile } from './model-header';
 import { checkModelName, MODEL_EXTENSION, modelNameProblem, nameOfModelFile, toModelName, uniqueModelName } from './model-names';
 import type { ModelList, ModelProblem, ModelSummary } from './models-contract';
 
@@ -61,7 +61,7 @@ export class CheckpointStore {
   private readonly remove: (file: string) => Promise<void>;
   private readonly isAlive: (pid: number) => boolean;
   /** The last check of each file, by file name. */
-  private readonly checked = new Map<string, { key: string } & ({ header: Awaited<ReturnType<typeof readModelHeader>> } | { error: string })>();
+  private readonly checked = new Map<string, { key: string } & ({ header: Awaited<ReturnType<typeof checkModelFile>> } | { error: string })>();
 
   constructor(dir: string, options: StoreOptions = {}) {
     this.dir = path.resolve(dir);
@@ -133,7 +133,7 @@ export class CheckpointStore {
           const key = `${info.size}:${info.mtimeMs}:${info.ino}`;
           let checked = this.checked.get(fileName);
           if (checked?.key !== key) {
-            checked = await readModelHeader(file, fileName).then(
+            checked = await checkModelFile(file, fileName).then(
               (header) => ({ key, header }),
               (e: unknown) => {
                 const message = e instanceof Error ? e.message : String(e);

@@ -20,16 +20,16 @@ const CHUNK_BYTES = 1 << 20;
  * @param path the file (already known to be inside the models folder)
  * @param fileName prefixes every error message
  */
-export async function readModelHeader(path: string, fileName: string): Promise<HeaderSummary> {
+export async function checkModelFile(path: string, fileName: string): Promise<HeaderSummary> {
   const file = await open(path, 'r');
   try {
-    return await checkModelFile(file, fileName);
+    return await checkOpenFile(file, fileName);
   } finally {
     await file.close();
   }
 }
 
-async function checkModelFile(file: FileHandle, fileName: string): Promise<HeaderSummary> {
+async function checkOpenFile(file: FileHandle, fileName: string): Promise<HeaderSummary> {
   try {
     const size = (await file.stat()).size;
     const headerLen = safetensorsHeaderLength(await readAt(file, 0, Math.min(size, HEADER_PREFIX_BYTES)), size);
