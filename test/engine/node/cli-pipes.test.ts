@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 const MODEL = 'test/fixtures/golden-784-4-10.safetensors';
@@ -53,5 +53,11 @@ describe('command line output through a pipe', () => {
     expect(stderr()).toBe(''); // no stack trace, no message: the reader chose to stop
     // 128 + SIGPIPE, as `seq 1 100000 | head -1` reports under `set -o pipefail`
     expect(code).toBe(141);
+  });
+
+  it('the engine worker started by hand says why in one line and exits 2 once it is written', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/worker.ts'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('the engine worker must be started by Scratchnet (as a utility or child process)\n');
+    expect(r.status).toBe(2);
   });
 });
