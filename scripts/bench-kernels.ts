@@ -167,5 +167,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`bench-kernels: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
+  process.exitCode = 1; // NOTE: not process.exit(), which can cut off the output on a pipe
 });

@@ -49,6 +49,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     buildIfStale({ force: process.argv.includes('--force') });
   } catch (error) {
     console.error(error.message);
-    process.exit(1);
+    process.exitCode = 1; // NOTE: not process.exit(), which can cut off the message on a pipe
   }
 }

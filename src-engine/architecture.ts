@@ -94,7 +94,8 @@ export function validateArchitecture(arch: unknown): asserts arch is Architectur
   }
   if (!Array.isArray(a.layers) || a.layers.length === 0) throw new Error('architecture has no layers');
   if (!LOSSES.includes(a.loss as LossName)) {
-    throw new Error(`unknown loss "${String(a.loss)}" (expected one of ${LOSSES.join(', ')})`);
+    const loss = typeof a.loss === 'string' ? `unknown loss "${a.loss}"` : a.loss === undefined ? 'no loss' : `unknown loss ${JSON.stringify(a.loss)}`;
+    throw new Error(`${loss} (expected one of ${LOSSES.join(', ')})`);
   }
   if (!Array.isArray(a.classes) || a.classes.length < 2 || !a.classes.every((c) => typeof c === 'string')) {
     throw new Error('architecture.classes must list at least two class names');
@@ -128,7 +129,11 @@ export function validateArchitecture(arch: unknown): asserts arch is Architectur
       case 'tanh':
         break;
       default:
-        throw new Error(`layer ${i} has unknown type "${String(l?.type)}" (expected linear, relu, leaky_relu, sigmoid or tanh)`);
+        throw new Error(
+          typeof l?.type === 'string'
+            ? `layer ${i} has unknown type "${l.type}" (expected linear, relu, leaky_relu, sigmoid or tanh)`
+            : `layer ${i} has no type (expected linear, relu, leaky_relu, sigmoid or tanh)`,
+        );
     }
   });
   if (linears === 0) throw new Error('architecture needs at least one linear layer');

@@ -6,6 +6,7 @@
 import { loadDataset } from './node/dataset-files';
 import { appVersion } from './node/app-version';
 import { kernelsControl, useBackend } from './node/backend';
+import { exitWhenFlushed } from './node/exit';
 import type { EngineCallName, RequestMessage, WorkerMessage } from './protocol';
 import { EngineService } from './service/engine-service';
 
@@ -63,9 +64,10 @@ if (parentPort) parentPort.on('message', (e) => receive(e.data));
 else if (process.send) process.on('message', receive);
 else {
   process.stderr.write('the engine worker must be started by Scratchnet (as a utility or child process)\n');
-  process.exit(2);
+  void exitWhenFlushed(2);
 }
-// A parent that goes away takes the worker with it.
+// A parent that goes away takes the worker with it. NOTE: a bare exit is right here: nobody is
+// left to read what the worker would still send.
 process.on('disconnect', () => process.exit(0));
 // NOTE: Ctrl+C in a terminal signals the whole process group, this worker with its host. The host
 // then stops the run and saves the step it reached before it ends the engine; dying here at once

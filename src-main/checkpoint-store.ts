@@ -1,7 +1,7 @@
 /**
  * The model library on disk: one `<name>.safetensors` file per model in the models folder
- * (Electron's userData/models; browser mode prints it at start). Lists models from their headers,
- * saves atomically, opens, renames, duplicates, deletes and imports (model-api.ts writes exports).
+ * (Electron's userData/models; browser mode prints it at start). Lists models (each file checked
+ * as opening it would check it, model-header.ts), saves atomically, opens, renames, duplicates, deletes and imports (model-api.ts writes exports).
  * Every name is checked (model-names.ts) and every path resolved and confirmed to be a file
  * directly inside the folder before it is touched; nothing the renderer sends is a path.
  */
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { type Checkpoint, decodeCheckpoint } from '../src-engine/checkpoint/codec';
 import { atomicWrite } from '../src-engine/node/atomic-write';
 import { historyCsv } from './history-csv';
-import { readModelHeader } from './model-header';
+import { checkModelFile } from './model-header';
 import { checkModelName, MODEL_EXTENSION, modelNameProblem, nameOfModelFile, toModelName, uniqueModelName } from './model-names';
 import type { ModelList, ModelProblem, ModelSummary } from './models-contract';
 
@@ -44,6 +44,11 @@ export function noSuchModel(name: string): Error {
   return new Error(`${name}${MODEL_EXTENSION}: there is no such model in the models folder (was it renamed or deleted?)`);
 }
 
+/** "<file>: is 1100 MB, larger than any model Scratchnet can open", or null when the size is fine. */
+function sizeProblem(fileName: string, bytes: number): string | null {
+  return bytes > MAX_MODEL_BYTES ? `${fileName}: is ${Math.round(bytes / 2 ** 20)} MB, larger than any model Scratchnet can open` : null;
+}
+
 /** The last path segment of a name a page or dialog gave, for messages only ("C:\\a\\b.st" -> "b.st"). */
 export function displayFileName(given: string): string {
   return given.split(/[/\\]/).pop() || 'the file';
@@ -55,6 +60,8 @@ export class CheckpointStore {
   readonly dir: string;
   private readonly remove: (file: string) => Promise<void>;
   private readonly isAlive: (pid: number) => boolean;
+  /** The last check of each file, by file name. */
+  private readonly checked = new Map<string, { key: string } & ({ header: Awaited<ReturnType<typeof checkModelFile>> } | { error: string })>();
 
   constructor(dir: string, options: StoreOptions = {}) {
     this.dir = path.resolve(dir);
@@ -116,12 +123,27 @@ export class CheckpointStore {
             problems.push({ fileName, error: `${fileName}: the file name cannot be a model name (${problem}) Rename the file in the models folder.`, modified, bytes: info.size });
             return;
           }
-          try {
-            const header = await readModelHeader(file, fileName);
-            models.push({ name, modified, bytes: info.size, training: training.has(name), ...header });
-          } catch (e) {
-            problems.push({ fileName, error: (e as Error).message, modified, bytes: info.size });
+          const tooLarge = sizeProblem(fileName, info.size);
+          if (tooLarge) {
+            problems.push({ fileName, error: tooLarge, modified, bytes: info.size });
+            return;
           }
+          // NOTE: the whole file is checked (as Open checks it), so a file unchanged since the last
+          // list is not read again: same size, time and inode (a save renames a new file in).
+          const key = `${info.size}:${info.mtimeMs}:${info.ino}`;
+          let checked = this.checked.get(fileName);
+          if (checked?.key !== key) {
+            checked = await checkModelFile(file, fileName).then(
+              (header) => ({ key, header }),
+              (e: unknown) => {
+                const message = e instanceof Error ? e.message : String(e);
+                return { key, error: message.startsWith(`${fileName}: `) ? message : `${fileName}: could not be checked (${message})` };
+              },
+            );
+            this.checked.set(fileName, checked);
+          }
+          if ('header' in checked) models.push({ name, modified, bytes: info.size, training: training.has(name), ...checked.header });
+          else problems.push({ fileName, error: checked.error, modified, bytes: info.size });
         }),
       );
     }
@@ -142,7 +164,8 @@ export class CheckpointStore {
     const info = await lstat(file).catch(() => null);
     if (!info) throw noSuchModel(name);
     if (!info.isFile()) throw new Error(`${fileName}: is not a regular file`);
-    if (info.size > MAX_MODEL_BYTES) throw new Error(`${fileName}: is ${Math.round(info.size / 2 ** 20)} MB, larger than any model Scratchnet can open`);
+    const tooLarge = sizeProblem(fileName, info.size);
+    if (tooLarge) throw new Error(tooLarge);
     return new Uint8Array(await readFile(file));
   }
 
@@ -171,9 +194,9 @@ export class CheckpointStore {
     return to;
   }
 
-  /** Copy a model under a free name ("name copy", "name copy 2", ...); returns that name. */
+  /** Copy a model under a free name ("name copy", "name copy 2", ...); returns that name. Refuses a broken file. */
   async duplicate(name: string): Promise<string> {
-    const bytes = await this.read(name);
+    const { bytes } = await this.load(name);
     const copy = uniqueModelName(toModelName(name), await this.names(), 'copy');
     this.save(copy, bytes);
     return copy;
@@ -194,7 +217,8 @@ export class CheckpointStore {
    */
   async importBytes(givenName: string, bytes: Uint8Array): Promise<string> {
     const shown = displayFileName(givenName);
-    if (bytes.length > MAX_MODEL_BYTES) throw new Error(`${shown}: is ${Math.round(bytes.length / 2 ** 20)} MB, larger than any model Scratchnet can open`);
+    const tooLarge = sizeProblem(shown, bytes.length);
+    if (tooLarge) throw new Error(tooLarge);
     decodeCheckpoint(bytes, shown);
     const name = uniqueModelName(toModelName(shown, 'imported model'), await this.names());
     this.save(name, bytes);
@@ -206,7 +230,8 @@ export class CheckpointStore {
     const shown = path.basename(file);
     const info = await lstat(file).catch(() => null);
     if (!info?.isFile()) throw new Error(`${shown}: is not a file that can be read`);
-    if (info.size > MAX_MODEL_BYTES) throw new Error(`${shown}: is ${Math.round(info.size / 2 ** 20)} MB, larger than any model Scratchnet can open`);
+    const tooLarge = sizeProblem(shown, info.size);
+    if (tooLarge) throw new Error(tooLarge);
     return this.importBytes(shown, new Uint8Array(await readFile(file)));
   }
 

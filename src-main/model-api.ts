@@ -67,7 +67,7 @@ export class ModelApi {
         return { shown: true };
       },
       'models:export': async ({ name }) => {
-        const bytes = await store.read(name);
+        const { bytes } = await store.load(name); // NOTE: decoded first: a broken file is refused, not copied
         return this.deliver(name + MODEL_EXTENSION, 'model', 'application/octet-stream', bytes);
       },
       'models:export-csv': async ({ name }) => {

@@ -11,6 +11,8 @@ import { ApiServer } from './api-server';
 import { modelsDir, userDataDir } from './app-paths';
 import { stopAndSave } from './autosave';
 import { CheckpointStore } from './checkpoint-store';
+import { UsageError } from '../src-engine/node/cli-args';
+import { exitWhenFlushed } from '../src-engine/node/exit';
 import { EngineHost } from './engine-host';
 import { whenLastPageCloses } from './last-page';
 import { childSpawner } from './spawn-child';
@@ -22,13 +24,13 @@ function portArgument(argv: string[]): number {
   if (i < 0) return 0;
   const port = Number(argv[i + 1]);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be a number from 0 to 65535 (got ${argv[i + 1]})`);
-    process.exit(2);
+    throw new UsageError(`--port must be a number from 0 to 65535 (got ${argv[i + 1]})`);
   }
   return port;
 }
 
 async function main(): Promise<void> {
+  const port = portArgument(process.argv);
   const models = modelsDir(userDataDir());
   await mkdir(models, { recursive: true });
   const store = new CheckpointStore(models);
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
   const web = await startWebHost({
     api,
     rendererDir: path.join(__dirname, '..', 'renderer'),
-    port: portArgument(process.argv),
+    port,
     // NOTE: the last page closing is browser mode's "quit": a run still going is stopped and saved
     // (the page also asks first, and stops it itself when it can). A reload is not a close.
     onConnections: whenLastPageCloses(async () => {
@@ -70,13 +72,15 @@ async function main(): Promise<void> {
     host.dispose();
     await web.close();
     await rm(uploadRoot, { recursive: true, force: true });
-    process.exit(0);
+    await exitWhenFlushed(0);
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {
-  console.error(`Scratchnet could not start browser mode: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  if (error instanceof UsageError) console.error(error.message);
+  else console.error(`Scratchnet could not start browser mode: ${error instanceof Error ? error.message : String(error)}`);
+  // NOTE: the engine host may already run: exit, but only once the message is out (never a bare exit).
+  void exitWhenFlushed(error instanceof UsageError ? 2 : 1);
 });

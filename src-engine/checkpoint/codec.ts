@@ -9,7 +9,15 @@ import { validateArchitecture, type Architecture, type LayerSpec } from '../arch
 import type { EpochMetrics, TrainConfig } from '../protocol';
 import { configProblems } from '../train/config';
 import type { DatasetMeta, TrainingState } from '../train/training-state';
-import { decodeSafetensors, encodeSafetensors, type TensorIn } from './safetensors';
+import {
+  encodeSafetensors,
+  HEADER_PREFIX_BYTES,
+  parseSafetensorsHeader,
+  safetensorsHeaderLength,
+  type SafetensorsHeader,
+  type TensorIn,
+  tensorValues,
+} from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'scratchnet.checkpoint/1';
 const FORMAT_VERSION = 1;
@@ -57,6 +65,8 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   try {
     validateArchitecture(c.architecture);
     checkTensors(c.architecture, c.params, c.optimizer);
+    for (const [name, t] of c.params) checkData(name, t);
+    for (const [name, t] of c.optimizer) checkData(OPTIM_PREFIX + name, t);
   } catch (e) {
     throw new Error(`cannot save checkpoint: ${(e as Error).message}`);
   }
@@ -75,6 +85,9 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   return encodeSafetensors(tensors, metadata);
 }
 
+/** What a checkpoint's header says once checked: everything but the tensor values. */
+export type CheckpointHeader = Omit<Checkpoint, 'params' | 'optimizer'>;
+
 /**
  * Decode and validate a checkpoint.
  * NOTE: a file without `format` metadata is accepted when it has `architecture` metadata: that
@@ -83,73 +96,68 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
  * @param fileName prefixes every error message
  */
 export function decodeCheckpoint(bytes: Uint8Array, fileName: string): Checkpoint {
-  const fail = (problem: string): never => {
-    throw new Error(`${fileName}: ${problem}`);
-  };
-  let file: ReturnType<typeof decodeSafetensors>;
   try {
-    file = decodeSafetensors(bytes);
+    const headerLen = safetensorsHeaderLength(bytes.subarray(0, HEADER_PREFIX_BYTES), bytes.length);
+    const header = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLen), bytes.length);
+    const checked = checkCheckpointHeader(header);
+    const values = new Map<string, TensorData>();
+    for (const e of header.entries) {
+      const data = tensorValues(e.dtype, bytes.subarray(header.dataStart + e.begin, header.dataStart + e.end));
+      checkTensorValues(e.name, data);
+      values.set(e.name, { shape: e.shape, data });
+    }
+    const params = new Map<string, TensorData>();
+    const optimizer = new Map<string, TensorData>();
+    for (const name of expectedParams(checked.architecture).keys()) params.set(name, values.get(name) as TensorData);
+    for (const [name, t] of values) if (name.startsWith(OPTIM_PREFIX)) optimizer.set(name.slice(OPTIM_PREFIX.length), t);
+    return { ...checked, params, optimizer };
   } catch (e) {
-    return fail((e as Error).message);
+    // NOTE: only our own errors (plain Error) describe the file; a TypeError or RangeError is a bug
+    // in this code and goes up as it is (the fuzz tests look for exactly that).
+    if (!(e instanceof Error) || e.constructor !== Error) throw e;
+    throw new Error(`${fileName}: ${e.message}`);
   }
-  const meta = file.metadata;
+}
 
+/**
+ * Check a safetensors header as a Scratchnet checkpoint: the format, the architecture, every
+ * tensor's name and shape, and the training, history and dataset metadata; the tensor values are
+ * left to checkTensorValues. Throws the first problem (no file name).
+ * NOTE: with checkTensorValues this is the one validator of model files: decodeCheckpoint (Open,
+ * Duplicate, Export, import) and the Models list (which reads the values a chunk at a time) both
+ * run it, so a file the list shows as good always opens.
+ */
+export function checkCheckpointHeader(header: SafetensorsHeader): CheckpointHeader {
+  const meta = header.metadata;
   if (meta.format !== undefined) {
     const m = /^scratchnet\.checkpoint\/(\d+)$/.exec(meta.format);
-    if (!m) fail(`unknown format "${meta.format}" (expected ${CHECKPOINT_FORMAT})`);
-    else if (Number(m[1]) > FORMAT_VERSION) fail(`was written by a newer Scratchnet (format ${meta.format})`);
-    else if (Number(m[1]) !== FORMAT_VERSION) fail(`unknown format "${meta.format}" (expected ${CHECKPOINT_FORMAT})`);
-    if (meta.architecture === undefined) fail('no architecture metadata');
+    if (!m) throw new Error(`unknown format "${meta.format}" (expected ${CHECKPOINT_FORMAT})`);
+    if (Number(m[1]) > FORMAT_VERSION) throw new Error(`was written by a newer Scratchnet (format ${meta.format})`);
+    if (Number(m[1]) !== FORMAT_VERSION) throw new Error(`unknown format "${meta.format}" (expected ${CHECKPOINT_FORMAT})`);
+    if (meta.architecture === undefined) throw new Error('no architecture metadata');
   } else if (meta.architecture === undefined) {
-    fail('not a Scratchnet model (no "architecture" metadata)');
+    throw new Error('not a Scratchnet model (no "architecture" metadata)');
   }
+  const a = parseJson(meta.architecture, 'architecture');
+  validateArchitecture(a);
+  const architecture: Architecture = a;
 
-  let architecture: Architecture;
-  try {
-    const a = parseJson(meta.architecture as string, 'architecture');
-    validateArchitecture(a);
-    architecture = a;
-  } catch (e) {
-    return fail((e as Error).message);
+  const params = new Map<string, { shape: number[] }>();
+  const optimizer = new Map<string, { shape: number[] }>();
+  for (const e of header.entries) {
+    if (e.name.startsWith(OPTIM_PREFIX)) optimizer.set(e.name.slice(OPTIM_PREFIX.length), e);
+    else params.set(e.name, e);
   }
+  checkTensors(architecture, params, optimizer);
 
-  const params = new Map<string, TensorData>();
-  const optimizer = new Map<string, TensorData>();
-  const expected = expectedParams(architecture);
-  for (const name of expected.keys()) {
-    const t = file.tensors.get(name);
-    if (t) params.set(name, { shape: t.shape, data: t.data });
-  }
-  for (const [name, t] of file.tensors) {
-    if (name.startsWith(OPTIM_PREFIX)) optimizer.set(name.slice(OPTIM_PREFIX.length), { shape: t.shape, data: t.data });
-    else if (!expected.has(name)) params.set(name, { shape: t.shape, data: t.data }); // reported by checkTensors
-  }
-  try {
-    checkTensors(architecture, params, optimizer);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
-
-  let training: TrainingState | null = null;
-  let history: EpochMetrics[] = [];
-  let dataset: DatasetMeta | null = null;
-  try {
-    const t = meta.training === undefined ? null : parseJson(meta.training, 'training');
-    if (t !== null) training = checkTraining(t);
-    const h = meta.history === undefined ? null : parseJson(meta.history, 'history');
-    if (h !== null) history = checkHistory(h);
-    const d = meta.dataset === undefined ? null : parseJson(meta.dataset, 'dataset');
-    if (d !== null) dataset = checkDataset(d);
-  } catch (e) {
-    return fail((e as Error).message);
-  }
+  const t = meta.training === undefined ? null : parseJson(meta.training, 'training');
+  const h = meta.history === undefined ? null : parseJson(meta.history, 'history');
+  const d = meta.dataset === undefined ? null : parseJson(meta.dataset, 'dataset');
   return {
     architecture,
-    params,
-    optimizer,
-    training,
-    history,
-    dataset,
+    training: t === null ? null : checkTraining(t),
+    history: h === null ? [] : checkHistory(h),
+    dataset: d === null ? null : checkDataset(d),
     created: meta.created ?? '',
     appVersion: meta.app_version ?? '',
   };
@@ -171,15 +179,16 @@ function sameShape(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-function checkFinite(name: string, data: Float64Array): void {
+/** Throws "tensor <name> contains NaN" (or Infinity) for a value a model cannot hold. @param data a tensor's values, or some of them */
+export function checkTensorValues(name: string, data: Float64Array): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (!Number.isFinite(v)) throw new Error(`tensor ${name} contains ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity'}`);
   }
 }
 
-/** Throws the first problem of params/optimizer against the architecture (no file name). */
-function checkTensors(arch: Architecture, params: Map<string, TensorData>, optimizer: Map<string, TensorData>): void {
+/** Throws the first problem of the tensor names and shapes against the architecture (no file name). */
+function checkTensors(arch: Architecture, params: Map<string, { shape: number[] }>, optimizer: Map<string, { shape: number[] }>): void {
   const expected = expectedParams(arch);
   for (const [name, shape] of expected) {
     const t = params.get(name);
@@ -188,8 +197,6 @@ function checkTensors(arch: Architecture, params: Map<string, TensorData>, optim
       const layer = arch.layers[Number(name.split('.')[0])] as Extract<LayerSpec, { type: 'linear' }>;
       throw new Error(`tensor ${name} has shape ${fmt(t.shape)} but architecture says linear ${layer.in}->${layer.out} (expected ${fmt(shape)})`);
     }
-    if (t.data.length !== shape.reduce((p, d) => p * d, 1)) throw new Error(`tensor ${name} has ${t.data.length} values for shape ${fmt(shape)}`);
-    checkFinite(name, t.data);
   }
   for (const name of params.keys()) if (!expected.has(name)) throw new Error(`unexpected tensor ${name}`);
   for (const [slot, t] of optimizer) {
@@ -200,9 +207,13 @@ function checkTensors(arch: Architecture, params: Map<string, TensorData>, optim
     if (!sameShape(t.shape, shape)) {
       throw new Error(`optimizer tensor ${full} has shape ${fmt(t.shape)} but parameter ${param} has shape ${fmt(shape)}`);
     }
-    if (t.data.length !== shape.reduce((p, d) => p * d, 1)) throw new Error(`tensor ${full} has ${t.data.length} values for shape ${fmt(shape)}`);
-    checkFinite(full, t.data);
   }
+}
+
+/** Throws when a tensor to save has the wrong number of values or a NaN/Infinity. */
+function checkData(name: string, t: TensorData): void {
+  if (t.data.length !== t.shape.reduce((p, d) => p * d, 1)) throw new Error(`tensor ${name} has ${t.data.length} values for shape ${fmt(t.shape)}`);
+  checkTensorValues(name, t.data);
 }
 
 // ---- metadata validation: each throws "<path> must be ..." on the first problem ----

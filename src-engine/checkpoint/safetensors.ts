@@ -79,28 +79,60 @@ export function encodeSafetensors(tensors: Map<string, TensorIn>, metadata: Reco
   return out;
 }
 
+/** One tensor's entry in the header. */
+export interface TensorEntry {
+  name: string;
+  dtype: 'F64' | 'F32';
+  shape: number[];
+  /** byte range in the data section (after the header) */
+  begin: number;
+  end: number;
+}
+
+/** A checked header: the tensors tile the data section exactly, in this order. */
+export interface SafetensorsHeader {
+  /** ascending data offsets */
+  entries: TensorEntry[];
+  metadata: Record<string, string>;
+  /** where the data section starts in the file: 8 + header length */
+  dataStart: number;
+}
+
+/** The bytes readSafetensorsHeader needs first: the 8-byte length and the header's first byte. */
+export const HEADER_PREFIX_BYTES = 9;
+
 /**
- * Decode a safetensors file, refusing anything malformed with one clear message.
- * NOTE: like the reference reader, tensors must tile the data section exactly (no gaps,
- * no overlap, nothing after the last one), which is how truncation is detected.
- * @param bytes the whole file
+ * The JSON header's length, from the start of a file.
+ * NOTE: this and parseSafetensorsHeader are the only safetensors parser: the engine decodes whole
+ * files with them, and the model library checks files on disk without reading them whole.
+ * @param head the file's first HEADER_PREFIX_BYTES bytes (fewer when the file is shorter)
+ * @param fileSize the whole file's size in bytes
  */
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
-  if (bytes.length < 8) throw new Error(`is not a safetensors file (only ${bytes.length} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const lo = view.getUint32(0, true);
-  const hi = view.getUint32(4, true);
-  const headerLen = hi * 0x100000000 + lo;
+export function safetensorsHeaderLength(head: Uint8Array, fileSize: number): number {
+  if (fileSize < 8) throw new Error(`is not a safetensors file (only ${fileSize} bytes)`);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const headerLen = view.getUint32(4, true) * 0x100000000 + view.getUint32(0, true);
   if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
     throw new Error(`is not a safetensors file (header length ${headerLen} is implausible)`);
   }
-  if (bytes.length > 8 && bytes[8] !== 0x7b) throw new Error('is not a safetensors file (no JSON header after the length)');
-  if (8 + headerLen > bytes.length) {
-    throw new Error(`truncated (the header should be ${headerLen} bytes, file has ${bytes.length - 8} after the length)`);
+  if (fileSize > 8 && head[8] !== 0x7b) throw new Error('is not a safetensors file (no JSON header after the length)');
+  if (8 + headerLen > fileSize) {
+    throw new Error(`truncated (the header should be ${headerLen} bytes, file has ${fileSize - 8} after the length)`);
   }
+  return headerLen;
+}
+
+/**
+ * Parse and check the JSON header, refusing anything malformed with one clear message.
+ * NOTE: like the reference reader, tensors must tile the data section exactly (no gaps,
+ * no overlap, nothing after the last one), which is how truncation is detected.
+ * @param json the header's bytes (safetensorsHeaderLength of them, after the first 8)
+ * @param fileSize the whole file's size in bytes
+ */
+export function parseSafetensorsHeader(json: Uint8Array, fileSize: number): SafetensorsHeader {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(json);
   } catch {
     throw new Error('is not a safetensors file (header is not UTF-8 text)');
   }
@@ -115,7 +147,7 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   }
 
   const metadata: Record<string, string> = {};
-  const entries: { name: string; dtype: string; shape: number[]; begin: number; end: number }[] = [];
+  const entries: TensorEntry[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (raw === null) continue;
@@ -150,8 +182,8 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   }
 
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
-  const dataStart = 8 + headerLen;
-  const available = bytes.length - dataStart;
+  const dataStart = 8 + json.length;
+  const available = fileSize - dataStart;
   let expectedEnd = 0;
   for (const e of entries) {
     if (e.begin < expectedEnd) throw new Error(`tensor ${e.name} overlaps the tensor before it (data_offsets [${e.begin}, ${e.end}])`);
@@ -160,22 +192,35 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   }
   if (expectedEnd > available) throw new Error(`truncated (header says ${expectedEnd} bytes of tensors, file has ${available})`);
   if (expectedEnd < available) throw new Error(`${available - expectedEnd} unexpected bytes after the last tensor`);
+  return { entries, metadata, dataStart };
+}
 
+/**
+ * A tensor's values from its stored bytes, always a fresh Float64Array (F32 is widened).
+ * @param bytes the tensor's bytes (any alignment), or a part of them that is whole values
+ */
+export function tensorValues(dtype: 'F64' | 'F32', bytes: Uint8Array): Float64Array {
+  if (!LITTLE_ENDIAN) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return dtype === 'F64'
+      ? Float64Array.from({ length: bytes.length / 8 }, (_, i) => view.getFloat64(8 * i, true))
+      : Float64Array.from({ length: bytes.length / 4 }, (_, i) => view.getFloat32(4 * i, true));
+  }
+  // NOTE: slice copies, so any offset alignment works
+  return dtype === 'F64' ? new Float64Array(bytes.slice().buffer) : Float64Array.from(new Float32Array(bytes.slice().buffer));
+}
+
+/**
+ * Decode a safetensors file, refusing anything malformed with one clear message.
+ * @param bytes the whole file
+ */
+export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+  const headerLen = safetensorsHeaderLength(bytes.subarray(0, HEADER_PREFIX_BYTES), bytes.length);
+  const { entries, metadata, dataStart } = parseSafetensorsHeader(bytes.subarray(8, 8 + headerLen), bytes.length);
   const tensors = new Map<string, TensorOut>();
   for (const e of entries) {
-    const at = dataStart + e.begin;
-    const nbytes = e.end - e.begin;
-    let data: Float64Array;
-    if (e.dtype === 'F64') {
-      data = LITTLE_ENDIAN
-        ? new Float64Array(bytes.slice(at, at + nbytes).buffer) // NOTE: slice copies, so any offset alignment works
-        : Float64Array.from({ length: nbytes / 8 }, (_, i) => view.getFloat64(at + 8 * i, true));
-    } else {
-      data = LITTLE_ENDIAN
-        ? Float64Array.from(new Float32Array(bytes.slice(at, at + nbytes).buffer))
-        : Float64Array.from({ length: nbytes / 4 }, (_, i) => view.getFloat32(at + 4 * i, true));
-    }
-    tensors.set(e.name, { dtype: e.dtype as 'F64' | 'F32', shape: e.shape, data });
+    const data = tensorValues(e.dtype, bytes.subarray(dataStart + e.begin, dataStart + e.end));
+    tensors.set(e.name, { dtype: e.dtype, shape: e.shape, data });
   }
   return { tensors, metadata };
 }

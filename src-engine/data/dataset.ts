@@ -32,6 +32,40 @@ export function labelRange(labels: Uint8Array): number {
   return max + 1;
 }
 
+/** Images per label value. @param labels [count] @returns [256] counts */
+export function labelCounts(labels: Uint8Array): Uint32Array {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
+  return counts;
+}
+
+/**
+ * Why these labels cannot number the classes, or null. The classes are 0..largest label and each
+ * needs an image (here or in `others`, e.g. the other split): else a stray label (200 among 0-9)
+ * would silently make a 201-class dataset and model.
+ * @param others [256] label counts of the other split (zeros when there is none)
+ * @param where where image i is, for the message ("line 12", "at index 11")
+ */
+export function strayLabelProblem(labels: Uint8Array, others: Uint32Array, where: (i: number) => string): string | null {
+  const own = labelCounts(labels);
+  const top = labelRange(labels) - 1;
+  const missing: string[] = [];
+  for (let l = 0; l < top; l++) {
+    if (own[l] + others[l] > 0) continue;
+    let end = l;
+    while (end + 1 < top && own[end + 1] + others[end + 1] === 0) end++;
+    missing.push(end === l ? String(l) : `${l}-${end}`);
+    l = end;
+  }
+  if (!missing.length) return null;
+  const gaps = missing.length === 1 && !missing[0].includes('-') ? `label ${missing[0]} has` : `labels ${missing.join(', ')} have`;
+  const counts = [...own.keys()].filter((l) => own[l] > 0).map((l) => `${l}: ${own[l]}`);
+  return (
+    `label ${top} (${where(labels.indexOf(top))}) would make ${top + 1} classes, but ${gaps} no images. ` +
+    `Labels must number the classes 0, 1, 2, … without gaps; fix or remove the stray label. Label counts: ${counts.join(', ')}.`
+  );
+}
+
 /** Number of classes of a dataset (its class names; at least largest label + 1). */
 export function classCount(ds: Dataset): number {
   return ds.classes.length;

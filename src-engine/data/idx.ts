@@ -22,13 +22,21 @@ const TYPE_NAMES: Record<number, string> = {
 
 const MAX_DIMS = 4;
 
+/** What an IDX header says: the dimensions, where the data starts and how many bytes it has. */
+export interface IdxHeader {
+  dims: number[];
+  /** 4 + 4 * dims.length */
+  headerSize: number;
+  /** product(dims) */
+  dataBytes: number;
+}
+
 /**
- * Parse an IDX file of unsigned bytes.
- * @param bytes the whole file (already gunzipped)
+ * Read and check an IDX header (the first 4 + 4 * dims bytes are enough; the data may be absent).
+ * @param bytes the start of the file (already gunzipped)
  * @param what name used in error messages, usually the file name
- * @returns dims and data; NOTE: `data` is a view into `bytes` (no copy)
  */
-export function parseIdx(bytes: Uint8Array, what: string): IdxData {
+export function parseIdxHeader(bytes: Uint8Array, what: string): IdxHeader {
   if (bytes.length < 4) {
     throw new Error(`${what}: not an IDX file (only ${bytes.length} byte${bytes.length === 1 ? '' : 's'})`);
   }
@@ -53,17 +61,28 @@ export function parseIdx(bytes: Uint8Array, what: string): IdxData {
     throw new Error(`${what}: truncated IDX header (${ndim} dimensions need ${headerSize} bytes, file has ${bytes.length})`);
   }
   const dims: number[] = [];
-  let expected = 1;
+  let dataBytes = 1;
   for (let i = 0; i < ndim; i++) {
     const o = 4 + 4 * i;
     const d = ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
     if (d === 0) throw new Error(`${what}: IDX dimension ${i} is 0`);
     dims.push(d);
-    expected *= d;
+    dataBytes *= d; // NOTE: at most 2^128, exact enough as a double to compare with any file size
   }
+  return { dims, headerSize, dataBytes };
+}
+
+/**
+ * Parse an IDX file of unsigned bytes.
+ * @param bytes the whole file (already gunzipped)
+ * @param what name used in error messages, usually the file name
+ * @returns dims and data; NOTE: `data` is a view into `bytes` (no copy)
+ */
+export function parseIdx(bytes: Uint8Array, what: string): IdxData {
+  const { dims, headerSize, dataBytes } = parseIdxHeader(bytes, what);
   const found = bytes.length - headerSize;
-  if (expected !== found) {
-    throw new Error(`${what}: IDX dimensions [${dims.join(', ')}]: expected ${expected} bytes of data, found ${found}`);
+  if (dataBytes !== found) {
+    throw new Error(`${what}: IDX dimensions [${dims.join(', ')}]: expected ${dataBytes} bytes of data, found ${found}`);
   }
   return { dims, data: bytes.subarray(headerSize) };
 }

@@ -9,7 +9,7 @@ import { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from '../checkpoi
 import { filterClasses } from '../data/dataset';
 import { checkAllOps, checkMlp, type GradcheckResult } from '../gradcheck';
 import type { Activation, LossName } from '../architecture';
-import { MAX_KERNEL_THREADS, type OptimizerName, type ScheduleName, type TrainConfig } from '../protocol';
+import { type DatasetSource, MAX_KERNEL_THREADS, type OptimizerName, type ScheduleName, type TrainConfig } from '../protocol';
 import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
@@ -19,6 +19,7 @@ import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';
 import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
 import { loadDataset, readIdxImages } from './dataset-files';
+import { endQuietlyWhenOutputCloses, exitWhenFlushed } from './exit';
 import { formatDuration, Progress } from './progress';
 import { useBackend } from './backend';
 
@@ -42,17 +43,41 @@ function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a';
 }
 
-const RESUME_FORBIDS = ['dataset', 'layers', 'activation', 'loss', 'optimizer', 'lr', 'momentum', 'nesterov', 'weight-decay', 'schedule', 'batch', 'seed', 'limit', 'validation', 'classes'] as const;
+const RESUME_FORBIDS = ['layers', 'activation', 'loss', 'optimizer', 'lr', 'momentum', 'nesterov', 'weight-decay', 'schedule', 'batch', 'seed', 'limit', 'validation', 'classes'] as const;
+
+/** A dataset as the --dataset flag writes it: mnist, idx:DIR, csv:FILE[,TEST]. */
+function datasetText(source: DatasetSource): string {
+  if (source.kind === 'idx') return `idx:${source.dir}`;
+  if (source.kind === 'csv') return `csv:${source.train}${source.test !== undefined ? `,${source.test}` : ''}`;
+  return source.kind;
+}
+
+/**
+ * The dataset for a model file: --dataset when given, else the bundled MNIST when the model was
+ * trained on it. NOTE: a path stored in a file is shown, never opened: the file may come from
+ * anyone (a model can name /etc/shadow), and only the person at the command line chooses paths.
+ * @param doing what the command does with the data, for the message ("evaluate")
+ */
+function datasetForModel(flags: Flags, modelPath: string, stored: DatasetSource | undefined, doing: string): DatasetSource {
+  if (flags.dataset !== undefined) return datasetFlag(flags);
+  if (!stored || stored.kind === 'mnist') return { kind: 'mnist' };
+  const text = datasetText(stored);
+  throw new UsageError(
+    `${modelPath} was trained on ${text}, a path stored inside the model file; the command line never opens a path it finds in a file. ` +
+      `To ${doing} on that data, give it yourself: --dataset ${text}`,
+  );
+}
 
 /** The training config from flags (or from the checkpoint when resuming). */
 function trainConfig(flags: Flags, resume: Checkpoint | null): TrainConfig {
   if (resume) {
     const given = RESUME_FORBIDS.filter((f) => flags[f] !== undefined);
-    if (given.length) throw new UsageError(`--${given[0]} cannot change when resuming: the run continues with its own settings (only --epochs, --out and --json apply)`);
+    if (given.length) throw new UsageError(`--${given[0]} cannot change when resuming: the run continues with its own settings (only --epochs, --dataset, --out and --json apply)`);
     if (!resume.training) throw new UsageError('this model has no training state (written by another tool?): it can be evaluated, not resumed');
     const more = numberFlag(flags, 'epochs', true) ?? 1;
     if (more < 1) throw new UsageError(`--epochs must be at least 1 (got ${more})`);
-    return { ...resume.training.config, epochs: resume.training.epoch + more };
+    const dataset = datasetForModel(flags, String(flags.resume), resume.training.config.dataset, 'continue training');
+    return { ...resume.training.config, dataset, epochs: resume.training.epoch + more };
   }
   const layers = listFlag(flags, 'layers');
   const config: TrainConfig = {
@@ -155,8 +180,7 @@ function evalCommand(positionals: string[], flags: Flags): void {
   const c = readCheckpoint(positionals[0]);
   const model = modelFromCheckpoint(c);
   const config = c.training?.config;
-  const source = flags.dataset !== undefined ? datasetFlag(flags) : (config?.dataset ?? { kind: 'mnist' as const });
-  const loaded = loadDataset(source);
+  const loaded = loadDataset(datasetForModel(flags, positionals[0], config?.dataset, 'evaluate'));
   let test = loaded.test;
   if (!test) throw new UsageError('the dataset has no test set (give a test CSV: --dataset csv:TRAIN,TEST)');
   if (config?.classes?.length) test = filterClasses(test, config.classes);
@@ -265,11 +289,13 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+endQuietlyWhenOutputCloses();
 main(process.argv.slice(2))
   .catch((e: unknown) => {
     const msg = e instanceof Error ? e.message : String(e);
     process.stderr.write(`\nerror: ${msg}\n`);
     process.exitCode = e instanceof UsageError ? 2 : 1;
   })
-  // NOTE: kernel worker threads never keep the process alive, but exit promptly all the same.
-  .finally(() => process.exit());
+  // NOTE: exit promptly (kernel threads or a stray timer must not keep us alive), but only once the
+  // output has reached its reader: a bare process.exit() cut piped output short (issue 19).
+  .finally(() => exitWhenFlushed(Number(process.exitCode ?? 0)));

@@ -39,7 +39,7 @@ function isNum(x: unknown): x is number {
  */
 export function configProblems(c: Partial<TrainConfig>): string[] {
   const p: string[] = [];
-  const got = (v: unknown) => `(got ${typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v)})`;
+  const got = (v: unknown) => (v === undefined ? '(it is missing)' : `(got ${typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v)})`);
   if (!Array.isArray(c.hidden)) p.push('hidden layer sizes must be a list (it may be empty)');
   else {
     if (c.hidden.length > MAX_HIDDEN_LAYERS) p.push(`at most ${MAX_HIDDEN_LAYERS} hidden layers (got ${c.hidden.length})`);

@@ -55,7 +55,7 @@ describe.skipIf(!numpy)(`examples/load_numpy.py (numpy ${numpy ?? 'not installed
   it('runs a 3-vs-7 tanh model with one bce output, given a data folder of .gz files', () => {
     const model = path.join(tmp.dir, 'three-seven.safetensors');
     cli('train', '--dataset', `idx:${FIXTURE}`, '--layers', '784,12,6,1', '--activation', 'tanh', '--loss', 'bce', '--classes', '3,7', '--epochs', '3', '--out', model);
-    const engine = cli('eval', model);
+    const engine = cli('eval', model, '--dataset', `idx:${FIXTURE}`); // the CLI never opens a path stored in the file
     const { result } = example(model, '--data', FIXTURE);
     expect(result.accuracy).toBe(engine.test_accuracy);
     expect(result.count).toBe(engine.count); // only the 3s and 7s of the test set

@@ -74,14 +74,24 @@ describe('checkpoint store: the library list', () => {
     for (const name of ['foreign', 'notes', 'truncated']) await expect(store.load(name)).rejects.toThrow(errors[`${name}.safetensors`]);
   });
 
-  it('reads only headers: a file whose tensors hold NaN lists fine, and opening it says what is wrong', async () => {
+  it('checks the values too: a file whose tensors hold NaN is listed as a problem, in the words opening it gives', async () => {
     const bad = new Uint8Array(model);
     const headerEnd = 8 + new DataView(bad.buffer).getUint32(0, true);
     new DataView(bad.buffer).setFloat64(headerEnd, NaN, true);
     writeFileSync(path.join(dir, 'poisoned.safetensors'), bad);
-    const { models } = await store.list();
-    expect(models.map((m) => m.name)).toEqual(['poisoned']);
+    const { models, problems } = await store.list();
+    expect(models).toEqual([]);
+    expect(problems.map((p) => p.error)).toEqual(['poisoned.safetensors: tensor 0.bias contains NaN']);
     await expect(store.load('poisoned')).rejects.toThrow(/^poisoned\.safetensors: tensor 0\.bias contains NaN$/);
+  });
+
+  it('checks a file again once it changes, and not before', async () => {
+    store.save('net', model);
+    expect((await store.list()).models.map((m) => m.name)).toEqual(['net']);
+    const bad = new Uint8Array(model);
+    new DataView(bad.buffer).setFloat64(8 + new DataView(bad.buffer).getUint32(0, true), Infinity, true);
+    store.save('net', bad);
+    expect((await store.list()).problems.map((p) => p.error)).toEqual(['net.safetensors: tensor 0.bias contains Infinity']);
   });
 });
 

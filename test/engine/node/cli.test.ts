@@ -34,13 +34,13 @@ describe('command line', () => {
   });
 
   it('resume trains more epochs from exactly where the file stopped', () => {
-    const r = cli('train', '--resume', model, '--epochs', '1', '--json');
+    const r = cli('train', '--resume', model, '--epochs', '1', '--dataset', FIXTURE, '--json');
     expect(r.code).toBe(0);
     expect(r.json().epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2, 3]);
   });
 
   it('resume refuses to change the recipe', () => {
-    expectOneLineError(cli('train', '--resume', model, '--lr', '0.5'), '--lr cannot change when resuming: the run continues with its own settings (only --epochs, --out and --json apply)');
+    expectOneLineError(cli('train', '--resume', model, '--lr', '0.5'), '--lr cannot change when resuming: the run continues with its own settings (only --epochs, --dataset, --out and --json apply)');
   });
 
   it('eval prints accuracy and the confusion matrix', () => {

@@ -64,9 +64,9 @@ describe('loadDataset idx', () => {
   });
 
   it('gives train and test the same classes', () => {
-    const dir = idxFolder({ testLabels: { name: 't10k-labels-idx1-ubyte', bytes: encodeIdx([3], Uint8Array.from([0, 4, 1])) } });
+    const dir = idxFolder({ testLabels: { name: 't10k-labels-idx1-ubyte', bytes: encodeIdx([3], Uint8Array.from([0, 3, 1])) } });
     const { train, test } = loadDataset({ kind: 'idx', dir });
-    expect(train.classes).toEqual(['0', '1', '2', '3', '4']);
+    expect(train.classes).toEqual(['0', '1', '2', '3']);
     expect(test?.classes).toEqual(train.classes);
   });
 
