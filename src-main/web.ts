@@ -3,8 +3,7 @@
  * the same engine host and API as the desktop app, served to a browser on 127.0.0.1.
  * Plain Node: this entry must never import electron.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { version } from '../package.json';
 import { ApiServer } from './api-server';
@@ -12,8 +11,10 @@ import { modelsDir, userDataDir } from './app-paths';
 import { stopAndSave } from './autosave';
 import { CheckpointStore } from './checkpoint-store';
 import { EngineHost } from './engine-host';
+import { shutDownOnFatalErrors } from './fatal-errors';
 import { whenLastPageCloses } from './last-page';
 import { childSpawner } from './spawn-child';
+import { createUploadFolder, removeStaleUploadFolders } from './upload-folders';
 import { webPlatform } from './web-platform';
 import { startWebHost } from './web-host';
 
@@ -33,7 +34,10 @@ async function main(): Promise<void> {
   await mkdir(models, { recursive: true });
   const store = new CheckpointStore(models);
   await store.init();
-  const uploadRoot = await mkdtemp(path.join(os.tmpdir(), 'scratchnet-uploads-'));
+  // NOTE: uploads go next to the models, not into the system temp folder (often RAM-backed).
+  const uploadsParent = path.join(userDataDir(), 'uploads');
+  await removeStaleUploadFolders(uploadsParent);
+  const uploadRoot = await createUploadFolder(uploadsParent);
   const host = new EngineHost(childSpawner(path.join(__dirname, 'engine-worker.js')));
   host.start();
   const api = new ApiServer(host, webPlatform({ version, modelsDir: models, uploadRoot }), { store, platform: {} });
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     api,
     rendererDir: path.join(__dirname, '..', 'renderer'),
     port: portArgument(process.argv),
+    uploads: { dir: uploadRoot },
     // NOTE: the last page closing is browser mode's "quit": a run still going is stopped and saved
     // (the page also asks first, and stops it itself when it can). A reload is not a close.
     onConnections: whenLastPageCloses(() => {
@@ -56,21 +61,25 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   let closing = false;
-  const shutdown = async () => {
+  const shutdown = async (code = 0) => {
     if (closing) return;
     closing = true;
-    // NOTE: a run still going is stopped and its checkpoint written before the engine goes.
-    if (api.autosave?.running) {
-      const saved = await stopAndSave(host, api.autosave);
-      if (saved) console.log(`Stopped the run and saved it as "${saved}" in ${models}.`);
+    try {
+      // NOTE: a run still going is stopped and its checkpoint written before the engine goes.
+      if (api.autosave?.running) {
+        const saved = await stopAndSave(host, api.autosave);
+        if (saved) console.log(`Stopped the run and saved it as "${saved}" in ${models}.`);
+      }
+      host.dispose();
+      await web.close();
+      await rm(uploadRoot, { recursive: true, force: true });
+    } finally {
+      process.exit(code);
     }
-    host.dispose();
-    await web.close();
-    await rm(uploadRoot, { recursive: true, force: true });
-    process.exit(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  shutDownOnFatalErrors(process, shutdown);
 }
 
 main().catch((error: unknown) => {
