@@ -44,10 +44,12 @@ export interface DatasetChoice {
   label: string;
 }
 
-/** A file sent by the browser for the host to store in a temporary folder. */
+/** A file the page has streamed to the host (POST /upload) for it to keep in a temporary folder. */
 export interface UploadedFile {
+  /** The name the person's file had (it never becomes a path). */
   name: string;
-  bytes: Uint8Array;
+  /** The id the upload was answered with. */
+  upload: string;
 }
 
 export interface AppInfo {
@@ -190,6 +192,8 @@ export interface ScratchnetApi {
   call<K extends ApiCallName>(name: K, args: ApiArgs<K>): Promise<ApiResult<K>>;
   /** Listen to every event; returns the function that stops listening. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Browser mode: stream a file to the host (POST /upload); resolves with its upload id. */
+  upload?(file: Blob): Promise<string>;
 }
 
 /** The IPC channel events travel on (main -> renderer). */

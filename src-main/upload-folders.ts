@@ -6,6 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { UPLOAD_ID } from './upload-limits';
+
+/** The file that the upload with this id went into (the id is checked; it never makes a path). */
+export function uploadFile(dir: string, id: string): string {
+  if (!UPLOAD_ID.test(id)) throw new Error('that upload id is not one the host gave out');
+  return path.join(dir, `incoming-${id}`);
+}
 
 /** Whether a process with this id is running (a zombie or another user's counts as running). */
 function alive(pid: number): boolean {

@@ -6,11 +6,17 @@
 /** Largest WebSocket message the host reads (a call with a model file in it). */
 export const MAX_SOCKET_MESSAGE_BYTES = 256 * 1024 * 1024;
 
+/** Largest model file the page sends inside a socket message (room left for the rest of the call). */
+export const MAX_MODEL_UPLOAD_BYTES = MAX_SOCKET_MESSAGE_BYTES - 1024 * 1024;
+
 /** Largest file the streaming upload (POST /upload) accepts: a dataset file. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
 /** Browser mode: where the page streams a file to; the reply is `{id, bytes}`. */
 export const UPLOAD_PATH = '/upload';
+
+/** An upload's id (22 base64url characters): what the page names the file by in dataset:upload. */
+export const UPLOAD_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** 262144 -> "256 KiB", 1.5 * 2 ** 30 -> "1.5 GiB" (one decimal at most). */
 export function byteSize(bytes: number): string {

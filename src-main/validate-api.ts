@@ -6,6 +6,7 @@ import { configProblems, MAX_EPOCHS } from '../src-engine/train/config';
 import { type DatasetSource, MAX_KERNEL_THREADS, type TrainConfig } from '../src-engine/protocol';
 import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
 import { checkModelName } from './model-names';
+import { UPLOAD_ID } from './upload-limits';
 
 const MAX_PATH_CHARS = 4096;
 const MAX_NAME_CHARS = 255;
@@ -149,9 +150,11 @@ const VALIDATORS: Validators = {
       throw new Error(`upload 1 to ${MAX_UPLOAD_FILES} files`);
     }
     o.files.forEach((f, i) => {
-      const file = object(f, `file ${i + 1}`, ['name', 'bytes']);
+      const file = object(f, `file ${i + 1}`, ['name', 'upload']);
       string(file.name, `file ${i + 1} name`, MAX_NAME_CHARS);
-      bytes(file.bytes, `file ${i + 1} bytes`);
+      if (typeof file.upload !== 'string' || !UPLOAD_ID.test(file.upload)) {
+        throw new Error(`file ${i + 1} upload must be the id the host gave the upload (got ${JSON.stringify(file.upload) ?? describe(file.upload)})`);
+      }
     });
   },
   'models:list': empty('models:list'),

@@ -20,6 +20,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH, type ApiEvent, type ApiReply, type SocketCall, type SocketMessage } from './api-contract';
 import { contentSecurityPolicy } from './csp';
+import { uploadFile } from './upload-folders';
 import { byteSize, MAX_SOCKET_MESSAGE_BYTES, MAX_UPLOAD_BYTES, UPLOAD_PATH } from './upload-limits';
 import { decodeFrame, encodeFrame } from './wire-codec';
 
@@ -86,15 +87,6 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
     if (k === name) return v.join('=');
   }
   return undefined;
-}
-
-/** An upload's id: what the page names it by in dataset:upload, and its file's name. */
-export const UPLOAD_ID = /^[A-Za-z0-9_-]{22}$/;
-
-/** The file an upload with this id was stored in (the id is checked, never a path). */
-export function uploadFile(dir: string, id: string): string {
-  if (!UPLOAD_ID.test(id)) throw new Error('that upload id is not one the host gave out');
-  return path.join(dir, `incoming-${id}`);
 }
 
 class UploadTooLarge extends Error {}
