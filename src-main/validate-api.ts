@@ -22,6 +22,18 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
+/** A value as a message shows it: JSON where it can be, at most 60 characters, never a throw. */
+function shown(v: unknown): string {
+  let text: string | undefined;
+  try {
+    text = typeof v === 'number' ? String(v) : JSON.stringify(v);
+  } catch {
+    text = undefined; // a BigInt or a cycle (Electron's IPC can carry both)
+  }
+  text ??= describe(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /** A plain object with exactly the allowed keys (required ones present). */
 function object(v: unknown, what: string, required: string[], optional: string[] = []): Shape {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
@@ -48,7 +60,7 @@ function bytes(v: unknown, what: string): Uint8Array {
 }
 
 function oneOf<T extends string>(v: unknown, what: string, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) throw new Error(`${what} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v) ?? describe(v)})`);
+  if (!allowed.includes(v as T)) throw new Error(`${what} must be one of ${allowed.join(', ')} (got ${shown(v)})`);
   return v as T;
 }
 
@@ -119,19 +131,19 @@ const VALIDATORS: Validators = {
   'dataset:sample': (v) => {
     const o = object(v, 'dataset:sample', ['which'], ['after']);
     if (o.after !== undefined && (typeof o.after !== 'number' || !Number.isInteger(o.after))) {
-      throw new Error(`after must be a test image index (got ${JSON.stringify(o.after) ?? describe(o.after)})`);
+      throw new Error(`after must be a test image index (got ${shown(o.after)})`);
     }
     const which = o.which;
     if (which === 'random' || which === 'misclassified') return;
     if (typeof which !== 'number' || !Number.isInteger(which) || which < 0) {
-      throw new Error(`sample must be "random", "misclassified" or an image index (got ${JSON.stringify(which)})`);
+      throw new Error(`sample must be "random", "misclassified" or an image index (got ${shown(which)})`);
     }
   },
   'engine:kernels': empty('engine:kernels'),
   'engine:set-threads': (v) => {
     const threads = object(v, 'engine:set-threads', ['threads']).threads;
     if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_KERNEL_THREADS) {
-      throw new Error(`threads must be a whole number from 1 to ${MAX_KERNEL_THREADS} (got ${typeof threads === 'number' ? String(threads) : (JSON.stringify(threads) ?? describe(threads))})`);
+      throw new Error(`threads must be a whole number from 1 to ${MAX_KERNEL_THREADS} (got ${shown(threads)})`);
     }
   },
   'app:info': empty('app:info'),
@@ -153,7 +165,7 @@ const VALIDATORS: Validators = {
       const file = object(f, `file ${i + 1}`, ['name', 'upload']);
       string(file.name, `file ${i + 1} name`, MAX_NAME_CHARS);
       if (typeof file.upload !== 'string' || !UPLOAD_ID.test(file.upload)) {
-        throw new Error(`file ${i + 1} upload must be the id the host gave the upload (got ${JSON.stringify(file.upload) ?? describe(file.upload)})`);
+        throw new Error(`file ${i + 1} upload must be the id the host gave the upload (got ${shown(file.upload)})`);
       }
     });
   },
@@ -163,7 +175,7 @@ const VALIDATORS: Validators = {
     const o = object(v, 'models:continue', ['name', 'epochs']);
     checkModelName(o.name);
     if (typeof o.epochs !== 'number' || !Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > MAX_EPOCHS) {
-      throw new Error(`epochs must be a whole number from 1 to ${MAX_EPOCHS} (got ${JSON.stringify(o.epochs) ?? describe(o.epochs)})`);
+      throw new Error(`epochs must be a whole number from 1 to ${MAX_EPOCHS} (got ${shown(o.epochs)})`);
     }
   },
   'models:rename': (v) => {
@@ -189,7 +201,7 @@ const VALIDATORS: Validators = {
  * have the wrong shape, types or values.
  */
 export function checkApiCall(name: unknown, args: unknown): { name: ApiCallName; args: ApiArgs<ApiCallName> } {
-  if (!isApiChannel(name)) throw new Error(`unknown call ${JSON.stringify(name) ?? describe(name)}`);
+  if (!isApiChannel(name)) throw new Error(`unknown call ${shown(name)}`);
   VALIDATORS[name](args);
   return { name, args: (args ?? {}) as ApiArgs<ApiCallName> };
 }
