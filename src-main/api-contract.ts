@@ -74,6 +74,8 @@ export interface AppCalls {
   'dataset:upload': { args: { kind: DatasetKind; files: UploadedFile[] }; result: DatasetChoice };
   /** Resume the run the engine crash ended, from its last checkpoint, into the model it was writing. */
   'training:recover': { args: Record<string, never>; result: EngineCalls['train:start']['result'] };
+  /** Give up on what the engine is busy with (a start that takes too long): the engine is restarted. */
+  'training:cancel': { args: Record<string, never>; result: { cancelled: true } };
 }
 
 export type ApiCalls = EngineApiCalls & AppCalls & ModelCalls;
@@ -88,6 +90,7 @@ const APP_CHANNELS: Record<keyof AppCalls, true> = {
   'dataset:open-path': true,
   'dataset:upload': true,
   'training:recover': true,
+  'training:cancel': true,
 };
 
 const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {

@@ -22,7 +22,7 @@ import type { EngineHost, HostEvent } from './engine-host';
 import { ModelApi, type ModelPlatform } from './model-api';
 import { checkApiCall } from './validate-api';
 
-type PlatformCalls = Omit<AppCalls, 'training:recover'>;
+type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:cancel'>;
 
 /** What differs between the desktop app and browser mode: dialogs, uploads, theme, paths. */
 export type PlatformHandlers = {
@@ -119,6 +119,11 @@ export class ApiServer {
     switch (name) {
       case 'training:recover':
         return this.recover();
+      case 'training:cancel':
+        // NOTE: the engine answers one message at a time, so what it is stuck in cannot be
+        // interrupted by another message: it is restarted (the run's saved epochs are kept).
+        if (!this.host.cancel()) throw new Error('The engine is not busy with anything to cancel.');
+        return { cancelled: true };
       case 'dataset:choose': {
         const choice = await this.platform['dataset:choose'](args as ApiArgs<'dataset:choose'>);
         return choice && this.approve(choice);

@@ -116,6 +116,7 @@ const VALIDATORS: Validators = {
   'training:resume': empty('training:resume'),
   'training:stop': empty('training:stop'),
   'training:recover': empty('training:recover'),
+  'training:cancel': empty('training:cancel'),
   'model:load': (v) => {
     const o = object(v, 'model:load', ['bytes', 'fileName']);
     bytes(o.bytes, 'model bytes');

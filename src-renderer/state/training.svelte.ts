@@ -66,6 +66,8 @@ export class TrainingSession {
   series = $state.raw(new Series());
 
   private lowestRunId = 1;
+  /** Stop was pressed while starting: the host is restarting the engine to cancel the start. */
+  private cancelling = false;
   private runId: number | null = null;
   private activeSince: number | null = null;
   private activeBefore = 0;
@@ -130,8 +132,9 @@ export class TrainingSession {
     return this.command('training:resume', 'paused');
   }
 
-  /** Stop a training or paused run. */
+  /** Stop a training or paused run; cancel a start the engine has not answered yet. */
   async stop(): Promise<void> {
+    if (this.state === 'starting') return this.cancelStart();
     if (this.state !== 'training' && this.state !== 'paused') return;
     await this.command('training:stop', this.state);
   }
@@ -240,7 +243,22 @@ export class TrainingSession {
     }
   }
 
+  /** Give up on a start the engine is stuck in (e.g. a network too large for memory): the host restarts it. */
+  private async cancelStart(): Promise<void> {
+    this.cancelling = true;
+    try {
+      await this.api.call('training:cancel', {});
+    } catch {
+      this.cancelling = false; // the start was answered meanwhile: nothing to cancel
+    }
+  }
+
   private fail(error: unknown): void {
+    if (this.cancelling) {
+      this.cancelling = false;
+      this.setState('stopped');
+      return;
+    }
     this.error = error instanceof Error ? error.message : String(error);
     this.setState('failed');
   }
@@ -329,7 +347,7 @@ export class TrainingSession {
         // NOTE: a fresh worker numbers its runs from 1 again.
         this.runId = null;
         this.lowestRunId = 1;
-        if (this.active) this.setState('failed');
+        if (this.active) this.setState(this.cancelling ? 'stopped' : 'failed');
         return;
       default:
         return;
