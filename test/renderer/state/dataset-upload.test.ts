@@ -52,3 +52,16 @@ describe('DatasetState.upload (browser mode)', () => {
     expect(dataset.error).toBe('The file is larger than 1 GiB, the most an upload may be. Type its path on this machine instead.');
   });
 });
+
+describe('ModelLibrary.upload (browser mode)', () => {
+  it('refuses a model file larger than a socket message can carry, before reading it', async () => {
+    const { ModelLibrary } = await import('../../../src-renderer/state/models.svelte');
+    const api = fakeApi({ 'models:list': { models: [], folder: '/m' } });
+    const library = new ModelLibrary(api);
+    const file = pickedFile('huge.safetensors', 300 * 2 ** 20);
+    file.arrayBuffer = () => Promise.reject(new Error('the file was read'));
+    await library.upload(file);
+    expect(library.error).toBe('huge.safetensors is 300 MiB; a model uploaded from the page can be at most 255 MiB. Copy it into the models folder on this machine instead.');
+    expect(api.calls.map((c) => c.name)).not.toContain('models:upload');
+  });
+});
