@@ -184,6 +184,7 @@ export class TrainingSession {
       this.showHistory(info);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
+      this.cancelling = false;
       this.setState('idle');
       throw error;
     }
