@@ -130,7 +130,7 @@ export function decodeFrame(frame: Uint8Array): unknown {
     return { Ctor, offset: offset as number, byteLength: byteLength as number };
   });
   // NOTE: entries that overlap could each pass the bounds check and decode the same bytes many times.
-  if (claimed > frame.length - start) throw new Error('malformed frame: its blobs claim more bytes than it holds');
+  if (claimed > Math.max(0, frame.length - start)) throw new Error('malformed frame: its blobs claim more bytes than it holds');
   const used = new Set<number>();
   const blob = (index: unknown): Typed => {
     const entry = typeof index === 'number' ? table[index] : undefined;

@@ -51,3 +51,13 @@ describe('wire codec: a frame decodes to no more than it carries', () => {
     expect(() => decodeFrame(f)).toThrow('malformed frame: bad number placeholder');
   });
 });
+
+describe('wire codec: frames without blobs', () => {
+  it('decodes a frame that ends right after its header (no padding, no blobs)', () => {
+    const header = new TextEncoder().encode(JSON.stringify({ v: { ok: true }, b: [] }));
+    const f = new Uint8Array(4 + header.length);
+    new DataView(f.buffer).setUint32(0, header.length, true);
+    f.set(header, 4);
+    expect(decodeFrame(f)).toEqual({ ok: true });
+  });
+});
