@@ -2,11 +2,11 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { contentSecurityPolicy } from './src-main/csp';
+import { contentSecurityPolicy, devServerPolicy } from './src-main/csp';
 
 const root = import.meta.dirname;
 
-/** Put the Content-Security-Policy meta tag into the built page (not the dev server's, whose HMR injects styles). */
+/** Put the Content-Security-Policy meta tag into the built page (the dev server sends its own policy as a header). */
 function cspMeta(): Plugin {
   return {
     name: 'scratchnet:csp-meta',
@@ -47,6 +47,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src-renderer'),
     plugins: [svelte(), cspMeta()],
+    server: { headers: { 'Content-Security-Policy': devServerPolicy() } },
     build: {
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'src-renderer/index.html') },

@@ -7,6 +7,7 @@ import { loadDataset } from './node/dataset-files';
 import { appVersion } from './node/app-version';
 import { kernelsControl, useBackend } from './node/backend';
 import { exitWhenFlushed } from './node/exit';
+import { freeMemory } from './node/free-memory';
 import type { EngineCallName, RequestMessage, WorkerMessage } from './protocol';
 import { EngineService } from './service/engine-service';
 
@@ -30,6 +31,7 @@ const service = new EngineService({
   emit: (event) => post({ kind: 'event', event }),
   appVersion: appVersion(),
   kernels: kernelsControl,
+  freeMemory: () => freeMemory(),
 });
 
 function isRequest(m: unknown): m is RequestMessage {

@@ -46,10 +46,12 @@ export interface DatasetChoice {
   label: string;
 }
 
-/** A file sent by the browser for the host to store in a temporary folder. */
+/** A file the page has streamed to the host (POST /upload) for it to keep in a temporary folder. */
 export interface UploadedFile {
+  /** The name the person's file had (it never becomes a path). */
   name: string;
-  bytes: Uint8Array;
+  /** The id the upload was answered with. */
+  upload: string;
 }
 
 export interface AppInfo {
@@ -76,6 +78,8 @@ export interface AppCalls {
   'training:recover': { args: Record<string, never>; result: EngineCalls['train:start']['result'] };
   /** The latest run, whole (a page that opens or reloads mid-run draws it); null when none ran yet. */
   'training:status': { args: Record<string, never>; result: RunStatus | null };
+  /** Give up on what the engine is busy with (a start that takes too long): the engine is restarted. */
+  'training:cancel': { args: Record<string, never>; result: { cancelled: true } };
 }
 
 /** The latest run as the host knows it: everything its dashboard draws. */
@@ -121,6 +125,7 @@ const APP_CHANNELS: Record<keyof AppCalls, true> = {
   'dataset:upload': true,
   'training:recover': true,
   'training:status': true,
+  'training:cancel': true,
 };
 
 const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {
@@ -225,6 +230,8 @@ export interface ScratchnetApi {
   call<K extends ApiCallName>(name: K, args: ApiArgs<K>): Promise<ApiResult<K>>;
   /** Listen to every event; returns the function that stops listening. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** Browser mode: stream a file to the host (POST /upload); resolves with its upload id. */
+  upload?(file: Blob): Promise<string>;
 }
 
 /** The IPC channel events travel on (main -> renderer). */

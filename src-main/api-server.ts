@@ -24,7 +24,7 @@ import { ModelApi, type ModelPlatform } from './model-api';
 import { RunRecord } from './run-record';
 import { checkApiCall } from './validate-api';
 
-type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status'>;
+type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status' | 'training:cancel'>;
 
 /** What differs between the desktop app and browser mode: dialogs, uploads, theme, paths. */
 export type PlatformHandlers = {
@@ -132,6 +132,11 @@ export class ApiServer {
         return this.recover();
       case 'training:status':
         return this.run.status();
+      case 'training:cancel':
+        // NOTE: the engine answers one message at a time, so what it is stuck in cannot be
+        // interrupted by another message: it is restarted (the run's saved epochs are kept).
+        if (!this.host.cancel()) throw new Error('The engine is not busy with anything to cancel.');
+        return { cancelled: true };
       case 'dataset:choose': {
         const choice = await this.platform['dataset:choose'](args as ApiArgs<'dataset:choose'>);
         return choice && this.approve(choice);

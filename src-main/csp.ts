@@ -21,3 +21,11 @@ export function contentSecurityPolicy(connect: string[] = [], header = false): s
     ...(header ? ["frame-ancestors 'none'"] : []),
   ].join('; ');
 }
+
+/**
+ * The policy of the dev server (`electron-vite dev`), sent as a header: the built page's, except
+ * that Vite's hot reload injects <style> elements and talks over its own WebSocket.
+ */
+export function devServerPolicy(): string {
+  return contentSecurityPolicy(['ws://localhost:*', 'ws://127.0.0.1:*'], true).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+}

@@ -1,11 +1,12 @@
 /**
  * Datasets given by path or by upload (browser mode): checks that the files are there, and
- * writes uploads under fixed, canonical names in a temporary folder. A name coming from the page
+ * moves uploads under fixed, canonical names into a temporary folder. A name coming from the page
  * only decides which canonical name a file gets; it is never joined into a path.
  */
-import { mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetChoice, DatasetKind, UploadedFile } from './api-contract';
+import { uploadFile } from './upload-folders';
 
 import { IDX_ROLES, idxRole } from '../src-engine/node/dataset-files';
 
@@ -48,11 +49,32 @@ export async function datasetFromPath(kind: DatasetKind, typed: string, testType
 }
 
 /**
- * Store uploaded files in a fresh folder under `root`: four IDX files (any MNIST-style names,
- * raw or .gz), or one CSV (training) or two (the one whose name contains "test" is for testing).
+ * Move uploaded files (streamed into `root` by the web host) into a fresh folder under `root`:
+ * four IDX files (any MNIST-style names, raw or .gz), or one CSV (training) or two (the one
+ * whose name contains "test" is for testing). Each upload can be used once.
  */
 export async function datasetFromUpload(root: string, kind: DatasetKind, files: UploadedFile[]): Promise<DatasetChoice> {
+  const stored = files.map((f) => uploadFile(root, f.upload));
+  for (const [i, f] of files.entries()) {
+    if ((await kindOf(stored[i])) !== 'file') throw new Error(`"${f.name}" is no longer on the host (each upload is used once): upload it again.`);
+  }
+  if (new Set(stored).size !== stored.length) throw new Error('the same upload was named twice.');
   const dir = await mkdtemp(path.join(root, 'upload-'));
+  const keep = (f: UploadedFile, as: string) => rename(uploadFile(root, f.upload), path.join(dir, as));
+  try {
+    return await placeUploads(dir, kind, files, keep);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function placeUploads(
+  dir: string,
+  kind: DatasetKind,
+  files: UploadedFile[],
+  keep: (f: UploadedFile, as: string) => Promise<void>,
+): Promise<DatasetChoice> {
   if (kind === 'idx') {
     const seen = new Map<string, UploadedFile & { gz: boolean }>();
     for (const f of files) {
@@ -63,14 +85,14 @@ export async function datasetFromUpload(root: string, kind: DatasetKind, files: 
     }
     const missing = IDX_ROLES.filter((r) => !seen.has(r));
     if (missing.length) throw new Error(`missing ${missing.join(', ')} (an IDX dataset is four files).`);
-    for (const [role, f] of seen) await writeFile(path.join(dir, role + (f.gz ? '.gz' : '')), f.bytes);
+    for (const [role, f] of seen) await keep(f, role + (f.gz ? '.gz' : ''));
     return { source: { kind: 'idx', dir }, label: 'uploaded IDX files' };
   }
   const { train, test } = pairCsvFiles(files, (f) => f.name);
   const trainPath = path.join(dir, 'train.csv');
-  await writeFile(trainPath, train.bytes);
+  await keep(train, 'train.csv');
   if (!test) return { source: { kind: 'csv', train: trainPath }, label: train.name };
   const testPath = path.join(dir, 'test.csv');
-  await writeFile(testPath, test.bytes);
+  await keep(test, 'test.csv');
   return { source: { kind: 'csv', train: trainPath, test: testPath }, label: `${train.name} + ${test.name}` };
 }

@@ -3,11 +3,16 @@
  * (Electron's utilityProcess in the app, child_process.fork in browser mode and tests).
  * Calls carry ids and time out; events are passed on; when the worker dies unexpectedly the
  * pending calls are rejected with a plain message, listeners are told, and a fresh worker starts.
+ * A worker that does not answer a call in time, or whose work the person cancels, is ended and
+ * replaced the same way.
  */
 import type { EngineCallName, EngineCalls, EngineEvent, RequestMessage } from '../src-engine/protocol';
 import { parseWorkerMessage } from './worker-message';
 
-/** How a worker ended: an exit code, a signal, or a reason the platform knows (e.g. 'oom'). */
+/**
+ * How a worker ended: an exit code, a signal, or a reason: one the platform knows (e.g. 'oom'),
+ * or the host's own when it ended the worker ('unresponsive', 'cancelled').
+ */
 export interface WorkerExit {
   code: number | null;
   signal: string | null;
@@ -58,6 +63,8 @@ interface Pending {
 /** "killed by signal SIGKILL", "out of memory", "exit code 3" */
 export function describeExit(exit: WorkerExit): string {
   if (exit.reason === 'oom') return 'out of memory';
+  if (exit.reason === 'unresponsive') return 'it stopped answering';
+  if (exit.reason === 'cancelled') return 'cancelled';
   if (exit.signal) return `killed by signal ${exit.signal}`;
   if (exit.reason === 'killed') return 'killed by another program or the system';
   if (exit.reason === 'crashed') return 'it crashed';
@@ -134,7 +141,10 @@ export class EngineHost {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new Error(`The engine did not answer ${name} within ${Math.round(limit / 1000)} s.`));
+        reject(new Error(`The engine did not answer ${name} within ${Math.round(limit / 1000)} s, so it was restarted.`));
+        // NOTE: the worker handles one message at a time; one that misses its deadline is stuck
+        // (e.g. allocating far more memory than the machine has) and would answer nothing else.
+        this.replace('unresponsive');
       }, limit);
       this.pending.set(id, { call: name, resolve: resolve as (r: unknown) => void, reject, timer });
       try {
@@ -151,6 +161,25 @@ export class EngineHost {
   onEvent(listener: (event: HostEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * End the worker while it is busy with calls (the person cancelled them) and start a fresh one;
+   * the calls are rejected as cancelled. False when no call is waiting.
+   */
+  cancel(): boolean {
+    if (this.pending.size === 0 || !this.worker) return false;
+    this.replace('cancelled');
+    return true;
+  }
+
+  /** End the running worker on the host's own account; it then counts as exited with `reason`. */
+  private replace(reason: 'unresponsive' | 'cancelled'): void {
+    const worker = this.worker;
+    if (!worker || this.disposed) return;
+    this.generation++; // its late messages and exit are ignored from now on
+    worker.kill();
+    this.exited({ code: null, signal: null, reason });
   }
 
   /** Stop the worker for good and reject whatever is pending. */
@@ -184,6 +213,16 @@ export class EngineHost {
   private exited(exit: WorkerExit): void {
     this.worker = null;
     const what = describeExit(exit);
+    if (exit.reason === 'cancelled') {
+      this.rejectAll((call) => `Cancelled: the engine was restarted before it answered ${call}.`);
+      try {
+        this.start();
+      } catch (error) {
+        this.options.log(`could not start a fresh engine: ${(error as Error).message}`);
+      }
+      this.emit({ type: 'worker:crashed', message: 'The engine was restarted to cancel what it was doing. Your last saved epoch is safe.', exit, restarted: this.worker !== null });
+      return;
+    }
     this.rejectAll((call) => `The engine stopped unexpectedly (${what}) before it answered ${call}.`);
     const now = Date.now();
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < this.options.crashWindowMs), now];

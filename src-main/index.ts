@@ -13,7 +13,7 @@ import { desktopModelPlatform, trashFile } from './desktop-model-platform';
 import { desktopPlatform } from './desktop-platform';
 import { EngineHost } from './engine-host';
 import { registerIpc, sendEvent } from './ipc';
-import { createMainWindow, isOwnPage } from './main-window';
+import { createMainWindow, isOwnPage, rendererDevUrl } from './main-window';
 import { installMenu } from './menu';
 import { guardClose } from './quit-guard';
 import { utilitySpawner } from './spawn-utility';
@@ -35,7 +35,7 @@ function run(): void {
     mkdirSync(models, { recursive: true });
     const store = new CheckpointStore(models, { remove: trashFile });
     await store.init();
-    const page = { indexHtml: path.join(__dirname, '..', 'renderer', 'index.html'), devUrl: process.env.ELECTRON_RENDERER_URL };
+    const page = { indexHtml: path.join(__dirname, '..', 'renderer', 'index.html'), devUrl: rendererDevUrl(process.env, app.isPackaged) };
 
     host.start();
     const api = new ApiServer(host, desktopPlatform({ version: app.getVersion(), modelsDir: models, window: () => win }), {

@@ -5,6 +5,7 @@
  */
 import { BrowserWindow, nativeTheme, screen, session } from 'electron';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_BOUNDS, MIN_SIZE, fitToDisplays, loadBounds, saveBounds } from './window-state';
 
 export interface MainWindowOptions {
@@ -19,15 +20,36 @@ export interface MainWindowOptions {
 /** Background colours of the two themes (match the page's --bg). */
 export const BACKGROUNDS = { dark: '#0f1217', light: '#f6f7f9' };
 
+/** An OS's path rules: its path module, and whether a file URL reads as a Windows path. */
+export interface PathRules {
+  path: typeof path.posix;
+  windows: boolean;
+}
+
+export const NATIVE_PATHS: PathRules = { path, windows: process.platform === 'win32' };
+export const WINDOWS_PATHS: PathRules = { path: path.win32, windows: true };
+
 /** Whether a URL is our own page (the built file or the dev server). */
-export function isOwnPage(url: string, options: Pick<MainWindowOptions, 'indexHtml' | 'devUrl'>): boolean {
+export function isOwnPage(url: string, options: Pick<MainWindowOptions, 'indexHtml' | 'devUrl'>, rules: PathRules = NATIVE_PATHS): boolean {
   try {
     const u = new URL(url);
     if (options.devUrl && u.origin === new URL(options.devUrl).origin) return true;
-    return u.protocol === 'file:' && path.resolve(decodeURIComponent(u.pathname)) === path.resolve(options.indexHtml);
+    if (u.protocol !== 'file:') return false;
+    // NOTE: fileURLToPath, never the URL's pathname: on Windows that is "/C:/...", which names no file of ours.
+    const file = rules.path.resolve(fileURLToPath(u, { windows: rules.windows }));
+    const own = rules.path.resolve(options.indexHtml);
+    return rules.windows ? file.toLowerCase() === own.toLowerCase() : file === own;
   } catch {
     return false;
   }
+}
+
+/**
+ * The dev server's address (`electron-vite dev` sets ELECTRON_RENDERER_URL), honoured only in an
+ * unpackaged app: an installed app always loads its own built page, whatever the environment says.
+ */
+export function rendererDevUrl(env: NodeJS.ProcessEnv, isPackaged: boolean): string | undefined {
+  return isPackaged ? undefined : env.ELECTRON_RENDERER_URL || undefined;
 }
 
 /** Create and load the main window. */

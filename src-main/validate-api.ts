@@ -6,6 +6,7 @@ import { configProblems, MAX_EPOCHS } from '../src-engine/train/config';
 import { type DatasetSource, MAX_KERNEL_THREADS, type TrainConfig } from '../src-engine/protocol';
 import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
 import { checkModelName } from './model-names';
+import { UPLOAD_ID } from './upload-limits';
 
 const MAX_PATH_CHARS = 4096;
 const MAX_NAME_CHARS = 255;
@@ -19,6 +20,18 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (ArrayBuffer.isView(v)) return v.constructor.name;
   return typeof v;
+}
+
+/** A value as a message shows it: JSON where it can be, at most 60 characters, never a throw. */
+function shown(v: unknown): string {
+  let text: string | undefined;
+  try {
+    text = typeof v === 'number' ? String(v) : JSON.stringify(v);
+  } catch {
+    text = undefined; // a BigInt or a cycle (Electron's IPC can carry both)
+  }
+  text ??= describe(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** A plain object with exactly the allowed keys (required ones present). */
@@ -47,7 +60,7 @@ function bytes(v: unknown, what: string): Uint8Array {
 }
 
 function oneOf<T extends string>(v: unknown, what: string, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) throw new Error(`${what} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v) ?? describe(v)})`);
+  if (!allowed.includes(v as T)) throw new Error(`${what} must be one of ${allowed.join(', ')} (got ${shown(v)})`);
   return v as T;
 }
 
@@ -103,6 +116,7 @@ const VALIDATORS: Validators = {
   'training:resume': empty('training:resume'),
   'training:stop': empty('training:stop'),
   'training:recover': empty('training:recover'),
+  'training:cancel': empty('training:cancel'),
   'model:load': (v) => {
     const o = object(v, 'model:load', ['bytes', 'fileName']);
     bytes(o.bytes, 'model bytes');
@@ -118,19 +132,19 @@ const VALIDATORS: Validators = {
   'dataset:sample': (v) => {
     const o = object(v, 'dataset:sample', ['which'], ['after']);
     if (o.after !== undefined && (typeof o.after !== 'number' || !Number.isInteger(o.after))) {
-      throw new Error(`after must be a test image index (got ${JSON.stringify(o.after) ?? describe(o.after)})`);
+      throw new Error(`after must be a test image index (got ${shown(o.after)})`);
     }
     const which = o.which;
     if (which === 'random' || which === 'misclassified') return;
     if (typeof which !== 'number' || !Number.isInteger(which) || which < 0) {
-      throw new Error(`sample must be "random", "misclassified" or an image index (got ${JSON.stringify(which)})`);
+      throw new Error(`sample must be "random", "misclassified" or an image index (got ${shown(which)})`);
     }
   },
   'engine:kernels': empty('engine:kernels'),
   'engine:set-threads': (v) => {
     const threads = object(v, 'engine:set-threads', ['threads']).threads;
     if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_KERNEL_THREADS) {
-      throw new Error(`threads must be a whole number from 1 to ${MAX_KERNEL_THREADS} (got ${typeof threads === 'number' ? String(threads) : (JSON.stringify(threads) ?? describe(threads))})`);
+      throw new Error(`threads must be a whole number from 1 to ${MAX_KERNEL_THREADS} (got ${shown(threads)})`);
     }
   },
   'app:info': empty('app:info'),
@@ -150,9 +164,11 @@ const VALIDATORS: Validators = {
       throw new Error(`upload 1 to ${MAX_UPLOAD_FILES} files`);
     }
     o.files.forEach((f, i) => {
-      const file = object(f, `file ${i + 1}`, ['name', 'bytes']);
+      const file = object(f, `file ${i + 1}`, ['name', 'upload']);
       string(file.name, `file ${i + 1} name`, MAX_NAME_CHARS);
-      bytes(file.bytes, `file ${i + 1} bytes`);
+      if (typeof file.upload !== 'string' || !UPLOAD_ID.test(file.upload)) {
+        throw new Error(`file ${i + 1} upload must be the id the host gave the upload (got ${shown(file.upload)})`);
+      }
     });
   },
   'models:list': empty('models:list'),
@@ -161,7 +177,7 @@ const VALIDATORS: Validators = {
     const o = object(v, 'models:continue', ['name', 'epochs']);
     checkModelName(o.name);
     if (typeof o.epochs !== 'number' || !Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > MAX_EPOCHS) {
-      throw new Error(`epochs must be a whole number from 1 to ${MAX_EPOCHS} (got ${JSON.stringify(o.epochs) ?? describe(o.epochs)})`);
+      throw new Error(`epochs must be a whole number from 1 to ${MAX_EPOCHS} (got ${shown(o.epochs)})`);
     }
   },
   'models:rename': (v) => {
@@ -187,7 +203,7 @@ const VALIDATORS: Validators = {
  * have the wrong shape, types or values.
  */
 export function checkApiCall(name: unknown, args: unknown): { name: ApiCallName; args: ApiArgs<ApiCallName> } {
-  if (!isApiChannel(name)) throw new Error(`unknown call ${JSON.stringify(name) ?? describe(name)}`);
+  if (!isApiChannel(name)) throw new Error(`unknown call ${shown(name)}`);
   VALIDATORS[name](args);
   return { name, args: (args ?? {}) as ApiArgs<ApiCallName> };
 }

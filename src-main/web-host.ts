@@ -3,20 +3,25 @@
  * bound to 127.0.0.1 on a random port. A page needs the per-launch token in its URL; its assets
  * need the token or the cookie the page load sets, and the socket needs the token itself. Every
  * request must come with our own Origin when it has one; anything else is refused with 403
- * before it is read.
+ * before it is read. Large files come over a streaming upload (POST /upload) into a folder with
+ * a size cap, not inside a socket message. Nothing a client sends may take the host down: a
+ * broken request, socket or frame is answered or closed, and the host serves on.
  * NOTE: the cookie carries a second secret, never the token: cookies are not scoped by port, so
  * every other server on 127.0.0.1 gets them, and the cookie only opens the static files.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { pipeline, type Duplex } from 'node:stream';
+import { pipeline, Transform, type Duplex } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH, type ApiEvent, type ApiReply, type SocketCall, type SocketMessage } from './api-contract';
 import { contentSecurityPolicy } from './csp';
+import { uploadFile } from './upload-folders';
+import { byteSize, MAX_SOCKET_MESSAGE_BYTES, MAX_UPLOAD_BYTES, UPLOAD_PATH } from './upload-limits';
 import { decodeFrame, encodeFrame } from './wire-codec';
 
 /** The part of ApiServer the web host needs. */
@@ -33,8 +38,15 @@ export interface WebHostOptions {
   port?: number;
   /** Defaults to 32 random bytes, base64url. */
   token?: string;
-  /** Largest WebSocket message accepted (uploads), bytes. */
+  /** Largest WebSocket message accepted, bytes (default MAX_SOCKET_MESSAGE_BYTES). */
   maxMessageBytes?: number;
+  /**
+   * Where POST /upload streams files (as `incoming-<id>`), and the most bytes one may have
+   * (default MAX_UPLOAD_BYTES). Without it, uploads are refused.
+   */
+  uploads?: { dir: string; maxBytes?: number };
+  /** Told of trouble the host survived: a broken socket, a failed request (default console.warn). */
+  log?: (line: string) => void;
   /** Told the number of open pages (WebSockets) whenever one connects or goes away. */
   onConnections?: (count: number) => void;
 }
@@ -77,13 +89,16 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+class UploadTooLarge extends Error {}
+
 /** Start the browser-mode host; resolves once it listens. */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const assetSecret = randomBytes(32).toString('base64url');
   const root = path.resolve(options.rendererDir);
   const server = http.createServer();
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 256 * 1024 * 1024 });
+  const log = options.log ?? ((line: string) => console.warn(`[web-host] ${line}`));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_SOCKET_MESSAGE_BYTES });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, LOOPBACK, () => resolve());
@@ -109,10 +124,63 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     res.end(`Forbidden (${why}). Open the address Scratchnet printed when it started; it carries the access token.\n`);
   };
 
-  server.on('request', async (req, res) => {
-    const url = new URL(req.url ?? '/', origin);
-    const why = refusal(req, url, true);
+  const answer = (res: http.ServerResponse, status: number, text: string, headers: http.OutgoingHttpHeaders = {}) => {
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+    res.end(text);
+  };
+
+  /** The request's target as a URL, or null when it is not a valid one (e.g. `http://a:99999/`). */
+  const target = (req: http.IncomingMessage): URL | null => {
+    try {
+      return new URL(req.url ?? '/', origin);
+    } catch {
+      return null;
+    }
+  };
+
+  /** Stream the request body into the uploads folder; at most maxBytes, nothing kept on failure. */
+  const receiveUpload = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!options.uploads) return answer(res, 404, 'This host takes no uploads.\n');
+    const limit = options.uploads.maxBytes ?? MAX_UPLOAD_BYTES;
+    const tooLarge = `The file is larger than ${byteSize(limit)}, the most an upload may be. Type its path on this machine instead.\n`;
+    // NOTE: a declared length over the cap is refused before a byte is read or written.
+    if (Number(req.headers['content-length']) > limit) return answer(res, 413, tooLarge, { Connection: 'close' });
+    const id = randomBytes(16).toString('base64url');
+    const file = uploadFile(options.uploads.dir, id);
+    let bytes = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(bytes > limit ? new UploadTooLarge() : null, chunk);
+      },
+    });
+    try {
+      await pipelineAsync(req, count, createWriteStream(file, { flags: 'wx' }));
+    } catch (error) {
+      await rm(file, { force: true });
+      if (error instanceof UploadTooLarge) return answer(res, 413, tooLarge, { Connection: 'close' });
+      if (!req.complete) return void res.destroy(); // the page went away mid-upload
+      log(`an upload could not be stored: ${(error as Error).message}`);
+      return answer(res, 500, `The upload could not be stored (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).\n`);
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ id, bytes }));
+  };
+
+  server.on('request', (req, res) => {
+    serveRequest(req, res).catch((error: unknown) => {
+      log(`a request failed: ${error instanceof Error ? error.message : String(error)}`);
+      answer(res, 500, 'Internal error; the host carries on.\n');
+    });
+  });
+
+  const serveRequest = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = target(req);
+    if (!url) return answer(res, 400, 'Bad request (the address is not a valid URL).\n', { Connection: 'close' });
+    const why = refusal(req, url, req.method !== 'POST');
     if (why) return refuse(res, why);
+    if (req.method === 'POST' && url.pathname === UPLOAD_PATH) return receiveUpload(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' });
       return res.end();
@@ -159,10 +227,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(200, headers);
       pipeline(stream, res, () => undefined);
     });
-  });
+  };
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', origin);
+    socket.on('error', (error) => log(`a socket failed before it opened: ${error.message}`));
+    const url = target(req);
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nBad request (the address is not a valid URL)\n');
+      return;
+    }
     const why = url.pathname !== SOCKET_PATH ? 'unknown socket path' : refusal(req, url, false);
     if (why) {
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nForbidden (${why})\n`);
@@ -172,12 +245,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const send = (ws: WebSocket, message: SocketMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+    if (ws.readyState !== ws.OPEN) return;
+    let frame: Uint8Array;
+    try {
+      frame = encodeFrame(message);
+    } catch (error) {
+      // NOTE: a reply that cannot be encoded still answers its call, with the reason.
+      log(`could not encode a ${message.kind}: ${(error as Error).message}`);
+      if (message.kind !== 'reply') return;
+      frame = encodeFrame({ kind: 'reply', id: message.id, ok: false, error: `the host could not send the answer: ${(error as Error).message}` });
+    }
+    ws.send(frame);
   };
 
   const serve = (ws: WebSocket) => {
     const stop = options.api.onEvent((event) => send(ws, { kind: 'event', event }));
     options.onConnections?.(sockets.clients.size);
+    // NOTE: ws closes the socket itself after an error (1002 for a broken frame, 1009 for one
+    // over maxPayload); without a listener the error would be thrown and end the process.
+    ws.on('error', (error) => log(`a page's socket failed: ${error.message}`));
     ws.on('close', () => {
       stop();
       options.onConnections?.(sockets.clients.size);

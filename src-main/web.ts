@@ -3,8 +3,7 @@
  * the same engine host and API as the desktop app, served to a browser on 127.0.0.1.
  * Plain Node: this entry must never import electron.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { version } from '../package.json';
 import { ApiServer } from './api-server';
@@ -14,8 +13,10 @@ import { CheckpointStore } from './checkpoint-store';
 import { UsageError } from '../src-engine/node/cli-args';
 import { exitWhenFlushed } from '../src-engine/node/exit';
 import { EngineHost } from './engine-host';
+import { shutDownOnFatalErrors } from './fatal-errors';
 import { whenLastPageCloses } from './last-page';
 import { childSpawner } from './spawn-child';
+import { createUploadFolder, removeStaleUploadFolders } from './upload-folders';
 import { webPlatform } from './web-platform';
 import { startWebHost } from './web-host';
 
@@ -35,7 +36,10 @@ async function main(): Promise<void> {
   await mkdir(models, { recursive: true });
   const store = new CheckpointStore(models);
   await store.init();
-  const uploadRoot = await mkdtemp(path.join(os.tmpdir(), 'scratchnet-uploads-'));
+  // NOTE: uploads go next to the models, not into the system temp folder (often RAM-backed).
+  const uploadsParent = path.join(userDataDir(), 'uploads');
+  await removeStaleUploadFolders(uploadsParent);
+  const uploadRoot = await createUploadFolder(uploadsParent);
   const host = new EngineHost(childSpawner(path.join(__dirname, 'engine-worker.js')));
   host.start();
   const api = new ApiServer(host, webPlatform({ version, modelsDir: models, uploadRoot }), { store, platform: {} });
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
     api,
     rendererDir: path.join(__dirname, '..', 'renderer'),
     port,
+    uploads: { dir: uploadRoot },
     // NOTE: the last page closing is browser mode's "quit": a run still going is stopped and saved
     // (the page also asks first, and stops it itself when it can). A reload is not a close.
     onConnections: whenLastPageCloses(async () => {
@@ -60,22 +65,26 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
   let closing = false;
-  const shutdown = async () => {
+  const shutdown = async (code = 0) => {
     if (closing) return;
     closing = true;
-    // NOTE: a run still going is stopped and its checkpoint written before the engine goes.
-    if (api.autosave?.running) {
-      const saved = await stopAndSave(host, api.autosave);
-      if (saved) console.log(`Stopped the run at epoch ${saved.epoch}, step ${saved.step} and saved it as "${saved.name}" in ${models}.`);
-      else console.log(`Could not save the run where it stopped; its last completed epoch is in ${models}.`);
+    try {
+      // NOTE: a run still going is stopped and its checkpoint written before the engine goes.
+      if (api.autosave?.running) {
+        const saved = await stopAndSave(host, api.autosave);
+        if (saved) console.log(`Stopped the run at epoch ${saved.epoch}, step ${saved.step} and saved it as "${saved.name}" in ${models}.`);
+        else console.log(`Could not save the run where it stopped; its last completed epoch is in ${models}.`);
+      }
+      host.dispose();
+      await web.close();
+      await rm(uploadRoot, { recursive: true, force: true });
+    } finally {
+      await exitWhenFlushed(code);
     }
-    host.dispose();
-    await web.close();
-    await rm(uploadRoot, { recursive: true, force: true });
-    await exitWhenFlushed(0);
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+  shutDownOnFatalErrors(process, shutdown);
 }
 
 main().catch((error: unknown) => {

@@ -25,7 +25,8 @@ import { noGrad, Tensor } from '../tensor';
 import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline';
 import { validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
-import { DivergenceError, modelFromCheckpoint, prepareData, type RunData, Trainer } from '../train/trainer';
+import { memoryProblem } from '../train/memory';
+import { architectureFor, DivergenceError, modelFromCheckpoint, prepareData, type RunData, Trainer } from '../train/trainer';
 
 /** What the service needs from its surroundings (Node in the worker, anything in tests). */
 export interface ServiceDeps {
@@ -40,6 +41,8 @@ export interface ServiceDeps {
   appVersion: string;
   /** Switches the kernels' thread count (the worker's threaded backends); absent: one thread only. */
   kernels?: KernelsControl;
+  /** Bytes of memory the engine may still take; absent: runs start without a memory check. */
+  freeMemory?(): number;
 }
 
 /** What the process that hosts the service can do with its kernels. */
@@ -154,6 +157,9 @@ export class EngineService {
     const checkpoint = resume ? this.decode(resume, 'the model to resume') : undefined;
     const loaded = this.data(config.dataset);
     const data: RunData = prepareData(config, loaded.train, loaded.test);
+    // NOTE: before a buffer is allocated: a network too large for memory would otherwise hang here.
+    const tooLarge = memoryProblem(checkpoint?.architecture ?? architectureFor(config, data.train), config, this.deps.freeMemory?.());
+    if (tooLarge) throw new Error(tooLarge);
     const trainer = new Trainer(config, data, this.deps.clock, checkpoint);
     if (trainer.finished) throw new Error(`the model has already trained ${trainer.state.epoch} epochs; set more epochs to continue`);
     this.trainer = trainer;

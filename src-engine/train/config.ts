@@ -33,13 +33,25 @@ function isNum(x: unknown): x is number {
   return typeof x === 'number' && Number.isFinite(x);
 }
 
+/** A value for a message: JSON (a BigInt or a cycle named by its type), at most 60 characters. */
+function shortJson(v: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    text = typeof v;
+  }
+  text ??= String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /**
  * Problems with a training config, each a specific sentence a learner can act on; empty when
  * the config is sound. Shared by the form, the host and the engine so all refuse alike.
  */
 export function configProblems(c: Partial<TrainConfig>): string[] {
   const p: string[] = [];
-  const got = (v: unknown) => (v === undefined ? '(it is missing)' : `(got ${typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v)})`);
+  const got = (v: unknown) => (v === undefined ? '(it is missing)' : `(got ${typeof v === 'number' || typeof v === 'boolean' ? v : shortJson(v)})`);
   if (!Array.isArray(c.hidden)) p.push('hidden layer sizes must be a list (it may be empty)');
   else {
     if (c.hidden.length > MAX_HIDDEN_LAYERS) p.push(`at most ${MAX_HIDDEN_LAYERS} hidden layers (got ${c.hidden.length})`);

@@ -11,6 +11,7 @@ import {
   type SocketCall,
   type SocketMessage,
 } from '../../src-main/api-contract';
+import { UPLOAD_PATH } from '../../src-main/upload-limits';
 import { decodeFrame, encodeFrame } from '../../src-main/wire-codec';
 
 declare global {
@@ -66,6 +67,14 @@ export function socketApi(location: Pick<Location, 'host' | 'search'>, WebSocket
     onEvent(listener) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
+    },
+    async upload(file) {
+      if (lost) throw new Error(lost);
+      // NOTE: a File body is streamed from disk by the browser, never read into memory whole.
+      const reply = await fetch(`http://${location.host}${UPLOAD_PATH}?token=${encodeURIComponent(token)}`, { method: 'POST', body: file });
+      const text = await reply.text();
+      if (!reply.ok) throw new Error(text.trim() || `The upload failed (HTTP ${reply.status}).`);
+      return (JSON.parse(text) as { id: string }).id;
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { DatasetInfo, DatasetSource } from '../../src-engine/protocol';
 import type { DatasetChoice, DatasetKind, ScratchnetApi, UploadedFile } from '../../src-main/api-contract';
+import { byteSize, MAX_UPLOAD_BYTES } from '../../src-main/upload-limits';
 
 export class DatasetState {
   source = $state.raw<DatasetSource>({ kind: 'mnist' });
@@ -56,13 +57,18 @@ export class DatasetState {
     await this.guard(async () => this.use(await this.api.call('dataset:open-path', { kind, path, testPath: testPath || undefined })));
   }
 
-  /** Browser mode: files picked in the page. */
+  /** Browser mode: files picked in the page, streamed to the host one by one after a size check. */
   async upload(kind: DatasetKind, files: File[]): Promise<void> {
     await this.guard(async () => {
+      const tooLarge = files.find((f) => f.size > MAX_UPLOAD_BYTES);
+      if (tooLarge) {
+        throw new Error(`${tooLarge.name} is ${byteSize(tooLarge.size)}; an upload can be at most ${byteSize(MAX_UPLOAD_BYTES)}. Type its path on this machine instead.`);
+      }
+      const upload = this.api.upload?.bind(this.api);
+      if (!upload) throw new Error('Uploading files works in browser mode only.');
       this.loading = true;
-      const uploaded: UploadedFile[] = await Promise.all(
-        files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
-      );
+      const uploaded: UploadedFile[] = [];
+      for (const f of files) uploaded.push({ name: f.name, upload: await upload(f) });
       await this.use(await this.api.call('dataset:upload', { kind, files: uploaded }));
     });
   }

@@ -8,6 +8,7 @@ import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
 import { modelNameProblem } from '../../src-main/model-names';
 import type { ExportResult, ModelCallName, ModelCalls, ModelList, ModelSummary } from '../../src-main/models-contract';
 import { downloadFile, readPickedFile } from '../lib/download';
+import { byteSize, MAX_MODEL_UPLOAD_BYTES } from '../../src-main/upload-limits';
 
 /** The part of the app API the library uses (ScratchnetApi, or a fake in tests). */
 export interface LibraryApi extends Pick<ScratchnetApi, 'mode' | 'onEvent'> {
@@ -179,6 +180,9 @@ export class ModelLibrary {
   /** Browser mode: add an uploaded file to the library. */
   upload(file: File): Promise<void> {
     return this.act(async () => {
+      if (file.size > MAX_MODEL_UPLOAD_BYTES) {
+        throw new Error(`${file.name} is ${byteSize(file.size)}; a model uploaded from the page can be at most ${byteSize(MAX_MODEL_UPLOAD_BYTES)}. Copy it into the models folder on this machine instead.`);
+      }
       const added = await this.api.call('models:upload', await readPickedFile(file));
       this.selectedName = added.name;
       return `Imported ${file.name} as "${added.name}".`;

@@ -71,6 +71,8 @@ export class TrainingSession {
   series = $state.raw(new Series());
 
   private lowestRunId = 1;
+  /** Stop was pressed while starting: the host is restarting the engine to cancel the start. */
+  private cancelling = false;
   private runId: number | null = null;
   /** Whether this page's own start (or continue, recover) is waiting for the engine's reply. */
   private starting = false;
@@ -148,8 +150,9 @@ export class TrainingSession {
     return this.command('training:resume', 'paused');
   }
 
-  /** Stop a training or paused run: "Stopping…" at once, then the state the engine confirms. */
+  /** Stop a training or paused run ("Stopping…" at once, then what the engine confirms); cancel a start the engine has not answered yet. */
   async stop(): Promise<void> {
+    if (this.state === 'starting') return this.cancelStart();
     const from = this.state;
     if (from !== 'training' && from !== 'paused') return;
     this.setState('stopping');
@@ -277,6 +280,7 @@ export class TrainingSession {
       this.showHistory(info);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
+      this.cancelling = false;
       this.setState('idle');
       throw error;
     } finally {
@@ -338,7 +342,22 @@ export class TrainingSession {
     }
   }
 
+  /** Give up on a start the engine is stuck in (e.g. a network too large for memory): the host restarts it. */
+  private async cancelStart(): Promise<void> {
+    this.cancelling = true;
+    try {
+      await this.api.call('training:cancel', {});
+    } catch {
+      this.cancelling = false; // the start was answered meanwhile: nothing to cancel
+    }
+  }
+
   private fail(error: unknown): void {
+    if (this.cancelling) {
+      this.cancelling = false;
+      this.setState('stopped');
+      return;
+    }
     this.error = error instanceof Error ? error.message : String(error);
     this.setState('failed');
   }
@@ -437,7 +456,7 @@ export class TrainingSession {
         this.recoverable = event.recoverable;
         this.runId = null;
         this.lowestRunId = 1;
-        if (this.active) this.setState('failed');
+        if (this.active) this.setState(this.cancelling ? 'stopped' : 'failed');
         return;
       default:
         return;

@@ -26,11 +26,11 @@ export interface RunningHost {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Start browser mode on a data folder; resolves with the address it prints. */
-export function startHost(dataDir: string): Promise<RunningHost> {
+/** Start browser mode on a data folder (`env` adds to its environment); resolves with the address it prints. */
+export function startHost(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'web.js')], {
     cwd: ROOT,
-    env: { ...process.env, SCRATCHNET_DATA_DIR: dataDir },
+    env: { ...process.env, ...env, SCRATCHNET_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -54,6 +54,24 @@ describe('ApiServer', () => {
     expect(await reply).toEqual({ ok: true, result: { state: 'paused' } });
   });
 
+  it('training:cancel restarts an engine stuck in a start, which then fails as cancelled; with nothing waiting it says so', async () => {
+    const { server, workers, events } = setup();
+    expect(await server.handle('training:cancel', {})).toEqual({ ok: false, error: 'The engine is not busy with anything to cancel.' });
+    const start = server.handle('training:start', { config: { ...config, hidden: [4096, 4096, 4096, 4096, 4096, 4096, 4096, 4096] } });
+    await Promise.resolve();
+    expect(workers[0].sent[0].call).toBe('train:start');
+    expect(await server.handle('training:cancel', {})).toEqual({ ok: true, result: { cancelled: true } });
+    expect(await start).toEqual({ ok: false, error: 'Cancelled: the engine was restarted before it answered train:start.' });
+    expect(workers[0].killed).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(events.at(-1)).toEqual({
+      type: 'engine:stopped',
+      message: 'The engine was restarted to cancel what it was doing. Your last saved epoch is safe.',
+      restarted: true,
+      recoverable: false,
+    });
+  });
+
   it('lets the engine read only datasets chosen in this session', async () => {
     const { server, workers, answer } = setup();
     const refused = await server.handle('dataset:info', { source: { kind: 'idx', dir: '/etc' } });

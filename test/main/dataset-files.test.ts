@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,12 @@ import { datasetFromPath, datasetFromUpload } from '../../src-main/dataset-files
 const root = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-datasets-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const file = (name: string, text = name) => ({ name, bytes: new TextEncoder().encode(text) });
+/** A file as the web host's streaming upload leaves it in `root`, named by its id. */
+const file = (name: string, text = name) => {
+  const upload = randomBytes(16).toString('base64url');
+  writeFileSync(path.join(root, `incoming-${upload}`), text);
+  return { name, upload };
+};
 
 describe('datasets by path and upload', () => {
   it('recognises MNIST-style IDX names, Kaggle dots and .gz included', () => {
@@ -39,6 +45,16 @@ describe('datasets by path and upload', () => {
     expect(readFileSync(source.train, 'utf8')).toBe('5,0,0');
     expect(readFileSync(source.test, 'utf8')).toBe('7,0,0');
     await expect(datasetFromUpload(root, 'csv', [file('a.csv'), file('b.csv')])).rejects.toThrow('Of two CSV files, name the test one (and only that one) with "test" in it.');
+  });
+
+  it('uses each upload once and refuses ids the host did not give out', async () => {
+    const once = file('digits.csv', '1,0');
+    await datasetFromUpload(root, 'csv', [once]);
+    await expect(datasetFromUpload(root, 'csv', [once])).rejects.toThrow('"digits.csv" is no longer on the host (each upload is used once): upload it again.');
+    await expect(datasetFromUpload(root, 'csv', [{ name: 'x.csv', upload: '../../etc/passwd' }])).rejects.toThrow('that upload id is not one the host gave out');
+    const before = readdirSync(root).filter((n) => n.startsWith('upload-')).length;
+    await expect(datasetFromUpload(root, 'idx', [file('nope')])).rejects.toThrow('"nope" is not an MNIST-layout IDX file name');
+    expect(readdirSync(root).filter((n) => n.startsWith('upload-')).length).toBe(before);
   });
 
   it('checks typed paths exist and are of the right kind', async () => {

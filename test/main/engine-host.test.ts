@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EngineHost, describeExit } from '../../src-main/engine-host';
+import { EngineHost, describeExit, type HostEvent } from '../../src-main/engine-host';
 import { fakeSpawner } from './fake-spawner';
 
 const quiet = { log: () => {} };
@@ -25,12 +25,60 @@ describe('EngineHost with a fake worker', () => {
       const { spawn } = fakeSpawner();
       const host = new EngineHost(spawn, { ...quiet, timeoutMs: 5000 });
       const call = host.call('dataset:info', { source: { kind: 'mnist' } });
-      const seen = expect(call).rejects.toThrow('The engine did not answer dataset:info within 5 s.');
+      const seen = expect(call).rejects.toThrow('The engine did not answer dataset:info within 5 s, so it was restarted.');
       vi.advanceTimersByTime(5001);
       await seen;
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('restarts a worker that does not answer in time, through the crash path', async () => {
+    vi.useFakeTimers();
+    try {
+      const { spawn, workers } = fakeSpawner();
+      const host = new EngineHost(spawn, { ...quiet, timeoutMs: 120_000 });
+      const crashes: { message: string; restarted: boolean }[] = [];
+      host.onEvent((e) => e.type === 'worker:crashed' && crashes.push({ message: e.message, restarted: e.restarted }));
+      const start = host.call('train:start', {} as never);
+      const pause = host.call('train:pause', {}, 200_000);
+      const seenStart = expect(start).rejects.toThrow('The engine did not answer train:start within 120 s, so it was restarted.');
+      const seenPause = expect(pause).rejects.toThrow('The engine stopped unexpectedly (it stopped answering) before it answered train:pause.');
+      vi.advanceTimersByTime(120_001);
+      await seenStart;
+      await seenPause;
+      expect(workers[0].killed).toBe(true);
+      expect(workers).toHaveLength(2);
+      expect(crashes).toEqual([
+        { message: 'The engine stopped unexpectedly (it stopped answering). Your last saved epoch is safe; a fresh engine has been started.', restarted: true },
+      ]);
+      // the old worker's late exit and messages change nothing
+      workers[0].die({ code: null, signal: 'SIGTERM' });
+      expect(crashes).toHaveLength(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('cancel: restarts a busy worker on request, rejects what it was doing as cancelled, and is not counted as a crash', async () => {
+    const { spawn, workers } = fakeSpawner();
+    const host = new EngineHost(spawn, { ...quiet, maxCrashes: 0 });
+    const events: HostEvent[] = [];
+    host.onEvent((e) => events.push(e));
+    expect(host.cancel()).toBe(false);
+    const start = host.call('train:start', {} as never);
+    expect(host.cancel()).toBe(true);
+    await expect(start).rejects.toThrow('Cancelled: the engine was restarted before it answered train:start.');
+    expect(workers[0].killed).toBe(true);
+    expect(events).toEqual([
+      {
+        type: 'worker:crashed',
+        message: 'The engine was restarted to cancel what it was doing. Your last saved epoch is safe.',
+        exit: { code: null, signal: null, reason: 'cancelled' },
+        restarted: true,
+      },
+    ]);
+    expect(host.running).toBe(true);
   });
 
   it('refuses malformed messages from the worker and passes sound events on', () => {

@@ -36,7 +36,7 @@ vi.mock('electron', () => {
   };
 });
 
-const { createMainWindow, isOwnPage, BACKGROUNDS } = await import('../../src-main/main-window');
+const { createMainWindow, isOwnPage, rendererDevUrl, BACKGROUNDS, WINDOWS_PATHS } = await import('../../src-main/main-window');
 
 describe('the main window', () => {
   it('is locked down: isolated, sandboxed, no Node, no navigation, no new windows, no permissions', () => {
@@ -63,5 +63,21 @@ describe('the main window', () => {
     expect(isOwnPage('https://example.com/', page)).toBe(false);
     expect(isOwnPage('http://localhost:5173/', { ...page, devUrl: 'http://localhost:5173' })).toBe(true);
     expect(isOwnPage('not a url', page)).toBe(false);
+  });
+
+  it('knows its own page by Windows path rules (a file URL is /C:/..., the page C:\\...)', () => {
+    const page = { indexHtml: 'C:\\Program Files\\Scratchnet\\resources\\app.asar\\out\\renderer\\index.html' };
+    const url = 'file:///C:/Program%20Files/Scratchnet/resources/app.asar/out/renderer/index.html';
+    expect(isOwnPage(url, page, WINDOWS_PATHS)).toBe(true);
+    expect(isOwnPage('file:///c:/program%20files/scratchnet/resources/app.asar/out/renderer/index.html', page, WINDOWS_PATHS)).toBe(true);
+    expect(isOwnPage('file:///C:/Windows/win.ini', page, WINDOWS_PATHS)).toBe(false);
+    expect(isOwnPage('file://server/share/out/renderer/index.html', page, WINDOWS_PATHS)).toBe(false);
+    expect(isOwnPage('file:///C:/Program%20Files/Scratchnet/resources/app.asar/out/renderer/index.html%00', page, WINDOWS_PATHS)).toBe(false);
+  });
+
+  it('uses the dev server only in an unpackaged app', () => {
+    expect(rendererDevUrl({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, false)).toBe('http://localhost:5173');
+    expect(rendererDevUrl({ ELECTRON_RENDERER_URL: 'https://evil.example' }, true)).toBeUndefined();
+    expect(rendererDevUrl({}, false)).toBeUndefined();
   });
 });

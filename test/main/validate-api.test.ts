@@ -77,7 +77,8 @@ describe('checkApiCall', () => {
     expect(refusal('app:set-theme', { source: 'neon' })).toBe('theme must be one of system, light, dark (got "neon")');
     expect(refusal('dataset:open-path', { kind: 'idx', path: '/data\0/x' })).toBe('path contains a NUL character');
     expect(refusal('dataset:upload', { kind: 'csv', files: [] })).toBe('upload 1 to 4 files');
-    expect(refusal('dataset:upload', { kind: 'csv', files: [{ name: 'a.csv', bytes: 'x' }] })).toBe('file 1 bytes must be bytes (Uint8Array), got string');
+    expect(refusal('dataset:upload', { kind: 'csv', files: [{ name: 'a.csv', bytes: new Uint8Array(1) }] })).toBe('file 1 has an unknown field "bytes"');
+    expect(refusal('dataset:upload', { kind: 'csv', files: [{ name: 'a.csv', upload: '../x' }] })).toBe('file 1 upload must be the id the host gave the upload (got "../x")');
     expect(refusal('engine:kernels', {})).toBeNull();
     expect(refusal('engine:set-threads', { threads: 2 })).toBeNull();
     expect(refusal('engine:set-threads', { threads: 0 })).toBe('threads must be a whole number from 1 to 16 (got 0)');
