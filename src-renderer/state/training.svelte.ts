@@ -129,6 +129,7 @@ export class TrainingSession {
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
       this.starting = false;
+      if (this.cancelling) return this.fail(error); // this page's own Stop cancelled the start
       // NOTE: another window started a run a moment before: this page shows that run, and says why
       const status = await this.api.call('training:status', {}).catch(() => null);
       if (status && (status.state === 'training' || status.state === 'paused') && status.runId !== null) {
