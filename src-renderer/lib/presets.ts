@@ -15,6 +15,11 @@ export interface Preset {
   /** What it recreates and what to expect, one or two sentences. */
   summary: string;
   recipe: Recipe;
+  /**
+   * Test accuracy per epoch, measured with the CLI (`npm run cli -- train …` with this recipe,
+   * seed 1, the full dataset); the summary quotes it and a test trains the recipe again to check it.
+   */
+  measured?: number[];
 }
 
 /** The presets, in the order the picker shows them. */
@@ -53,10 +58,13 @@ export const PRESETS: Preset[] = [
   {
     id: '3-vs-7',
     name: '3 vs 7',
-    summary: 'A binary classifier: only the digits 3 and 7, one sigmoid output and binary cross-entropy. Above 99% in one epoch.',
+    summary:
+      'A binary classifier: only the digits 3 and 7, one sigmoid output and binary cross-entropy. ' +
+      'Measured with seed 1: 98.1% test accuracy after one epoch, 98.6% after three.',
     recipe: {
       hidden: [32], activation: 'relu', loss: 'bce', optimizer: 'adam', lr: 0.001, momentum: 0,
       nesterov: false, weightDecay: 0, schedule: 'constant', batch: 64, epochs: 3, classes: [3, 7],
     },
+    measured: [0.9814, 0.9833, 0.9863],
   },
 ];
