@@ -64,6 +64,8 @@ export class TrainingSession {
   /** Ticks whenever `series` changes. */
   revision = $state(0);
   series = $state.raw(new Series());
+  /** The model the run continues (Models › Continue training), or null for a new run. */
+  continuing = $state<string | null>(null);
 
   private lowestRunId = 1;
   private runId: number | null = null;
@@ -106,6 +108,7 @@ export class TrainingSession {
     this.note = null;
     this.savedEpoch = null;
     this.config = config;
+    this.continuing = null;
     this.progress = { ...EMPTY_PROGRESS, epochs: config.epochs };
     this.activeBefore = 0;
     this.elapsed = 0;
@@ -178,6 +181,7 @@ export class TrainingSession {
     try {
       const { runId, info } = await this.api.call('models:continue', { name, epochs });
       this.runId = runId;
+      this.continuing = name;
       this.showHistory(info);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {

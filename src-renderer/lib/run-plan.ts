@@ -1,0 +1,58 @@
+/**
+ * What Start will do, in one sentence beside it: begin a new run (on which data, with which
+ * network and trainer), or nothing, and why. While a run goes: whether it is new or continues a
+ * saved model.
+ */
+import type { LossName } from '../../src-engine/architecture';
+import type { TrainConfig } from '../../src-engine/protocol';
+
+export const LOSS_NAMES: Record<LossName, string> = { cross_entropy: 'cross-entropy', mse: 'mean squared error', bce: 'binary cross-entropy' };
+export const OPTIMIZER_NAMES: Record<TrainConfig['optimizer'], string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' };
+
+export interface PlanFacts {
+  /** The form's problems (a missing dataset first); Start refuses while there are any. */
+  problems: string[];
+  /** The settings as typed. */
+  config: Partial<TrainConfig>;
+  /** Layer sizes [in, hidden..., out] as the dataset and the form make them. */
+  sizes: number[];
+  /** The dataset as the picker names it, e.g. "MNIST (bundled)". */
+  datasetLabel: string;
+  /** The model whose settings the form shows (TrainForm.loadedFrom). */
+  loadedFrom: { name: string; recorded: boolean } | null;
+  /** The run going now, if any: the model it continues (null for a new run) and its last epoch. */
+  running: { continuing: string | null; epochs: number } | null;
+}
+
+export type Plan = { kind: 'refused' | 'new' | 'continuing' | 'running'; text: string };
+
+/** "784-128-10 relu, cross-entropy, SGD at learning rate 0.05 (cosine), batch 64, 5 epochs, on MNIST (bundled)" */
+export function recipeText(c: Partial<TrainConfig>, sizes: number[], datasetLabel: string): string {
+  const parts = [
+    `${sizes.join('-')} ${c.activation}`,
+    LOSS_NAMES[c.loss as LossName] ?? String(c.loss),
+    `${OPTIMIZER_NAMES[c.optimizer as TrainConfig['optimizer']] ?? c.optimizer} at learning rate ${c.lr} (${c.schedule})`,
+    `batch ${c.batch}`,
+    `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}`,
+  ];
+  let data = `on ${datasetLabel}`;
+  if (c.classes?.length) data += `, classes ${c.classes.join(', ')} only`;
+  if (c.limit !== undefined) data += `, its first ${c.limit.toLocaleString('en-US')} training images`;
+  return `${parts.join(', ')}, ${data}`;
+}
+
+/** What Start does now (or what the going run is). */
+export function runPlan(f: PlanFacts): Plan {
+  if (f.running) {
+    return f.running.continuing
+      ? { kind: 'continuing', text: `Continuing “${f.running.continuing}” to epoch ${f.running.epochs}; every epoch is saved into it.` }
+      : { kind: 'running', text: 'A new run; it saves itself as a new model at every epoch end.' };
+  }
+  if (f.problems.length) return { kind: 'refused', text: `Start is refused: ${f.problems[0]}.` };
+  let text = `Start begins a new run: ${recipeText(f.config, f.sizes, f.datasetLabel)}.`;
+  if (f.loadedFrom) {
+    text += ` These are the settings of “${f.loadedFrom.name}”, which stays as it is (Models › Continue training trains it further).`;
+    if (!f.loadedFrom.recorded) text += ' Its file does not record how it was trained: only the network is its own.';
+  }
+  return { kind: 'new', text };
+}
