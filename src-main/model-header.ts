@@ -8,6 +8,8 @@
 import { open } from 'node:fs/promises';
 import { describeArchitecture, layerSizes, parameterCount, validateArchitecture, type Architecture } from '../src-engine/architecture';
 import { CHECKPOINT_FORMAT, expectedParams } from '../src-engine/checkpoint/codec';
+import type { TrainConfig } from '../src-engine/protocol';
+import { configProblems } from '../src-engine/train/config';
 import { MAX_HEADER_BYTES } from '../src-engine/checkpoint/safetensors';
 import type { ModelSummary } from './models-contract';
 
@@ -120,6 +122,10 @@ function summarize(text: Buffer, dataBytes: number, fail: (problem: string) => n
     resumable: training !== null,
     plannedEpochs: typeof config?.epochs === 'number' ? config.epochs : null,
     schedule: typeof config?.schedule === 'string' ? config.schedule : null,
+    loss: arch.loss,
+    // NOTE: a recipe is shown only when it is a sound config; the full decode says what is wrong with one that is not.
+    recipe: config && configProblems(config as Partial<TrainConfig>).length === 0 ? (config as unknown as TrainConfig) : null,
+    datasetSize: typeof dataset?.train === 'number' && typeof dataset.test === 'number' ? { train: dataset.train, test: dataset.test } : null,
   };
 }
 
