@@ -85,8 +85,10 @@ export interface ModelCalls {
   /**
    * Train on from exactly where the file stopped, until `epochs` epochs in all, autosaving into
    * the same file. With the run's planned epochs this finishes an interrupted run bit-identically.
+   * `keepSchedule` (for fewer epochs than planned): the learning-rate schedule keeps spanning the
+   * planned epochs and the run stops after `epochs`, instead of the schedule being squeezed into them.
    */
-  'models:continue': { args: { name: string; epochs: number }; result: { runId: number; info: ModelInfo } };
+  'models:continue': { args: { name: string; epochs: number; keepSchedule?: boolean }; result: { runId: number; info: ModelInfo } };
   'models:rename': { args: { name: string; to: string }; result: { name: string } };
   'models:duplicate': { args: { name: string }; result: { name: string } };
   'models:delete': { args: { name: string }; result: { name: string } };

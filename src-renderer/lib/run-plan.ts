@@ -20,8 +20,8 @@ export interface PlanFacts {
   datasetLabel: string;
   /** The model whose settings the form shows (TrainForm.loadedFrom). */
   loadedFrom: { name: string; recorded: boolean } | null;
-  /** The run going now, if any: the model it continues (null for a new run) and its last epoch. */
-  running: { continuing: string | null; epochs: number } | null;
+  /** The run going now, if any: the model it continues and the epoch it stops after (null for a new run), and the epochs its schedule spans. */
+  running: { continuing: { name: string; to: number } | null; epochs: number } | null;
 }
 
 export type Plan = { kind: 'refused' | 'new' | 'continuing' | 'running'; text: string };
@@ -44,9 +44,10 @@ export function recipeText(c: Partial<TrainConfig>, sizes: number[], datasetLabe
 /** What Start does now (or what the going run is). */
 export function runPlan(f: PlanFacts): Plan {
   if (f.running) {
-    return f.running.continuing
-      ? { kind: 'continuing', text: `Continuing “${f.running.continuing}” to epoch ${f.running.epochs}; every epoch is saved into it.` }
-      : { kind: 'running', text: 'A new run; it saves itself as a new model at every epoch end.' };
+    const c = f.running.continuing;
+    if (!c) return { kind: 'running', text: 'A new run; it saves itself as a new model at every epoch end.' };
+    const plan = c.to < f.running.epochs ? ` (its learning-rate schedule keeps its plan of ${f.running.epochs} epochs)` : '';
+    return { kind: 'continuing', text: `Continuing “${c.name}” to epoch ${c.to}${plan}; every epoch is saved into it.` };
   }
   if (f.problems.length) return { kind: 'refused', text: `Start is refused: ${f.problems[0]}.` };
   let text = `Start begins a new run: ${recipeText(f.config, f.sizes, f.datasetLabel)}.`;

@@ -64,8 +64,8 @@ export class TrainingSession {
   /** Ticks whenever `series` changes. */
   revision = $state(0);
   series = $state.raw(new Series());
-  /** The model the run continues (Models › Continue training), or null for a new run. */
-  continuing = $state<string | null>(null);
+  /** The model the run continues (Models › Continue training) and the epoch it stops after; null for a new run. */
+  continuing = $state.raw<{ name: string; to: number } | null>(null);
 
   private lowestRunId = 1;
   private runId: number | null = null;
@@ -167,8 +167,9 @@ export class TrainingSession {
    * Continue a saved model (Models view): its past epochs stay on the charts and the new ones
    * follow. Throws the host's message when it cannot start (the session is then left idle).
    * @param epochs epochs in all to train to
+   * @param keepSchedule fewer than planned: the schedule keeps its planned length and the run stops after `epochs`
    */
-  async continueModel(name: string, epochs: number): Promise<void> {
+  async continueModel(name: string, epochs: number, keepSchedule = false): Promise<void> {
     if (this.active) throw new Error('A run is going; stop it first.');
     this.lowestRunId = (this.runId ?? this.lowestRunId - 1) + 1;
     this.runId = null;
@@ -179,9 +180,9 @@ export class TrainingSession {
     this.elapsed = 0;
     this.state = 'starting';
     try {
-      const { runId, info } = await this.api.call('models:continue', { name, epochs });
+      const { runId, info } = await this.api.call('models:continue', { name, epochs, ...(keepSchedule ? { keepSchedule } : {}) });
       this.runId = runId;
-      this.continuing = name;
+      this.continuing = { name, to: epochs };
       this.showHistory(info);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {

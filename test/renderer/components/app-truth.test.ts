@@ -31,7 +31,7 @@ const lecun: ModelInfo = {
   datasetName: 'MNIST',
   parameters: 238_510,
 };
-const list: ModelList = { dir: '/home/ada/models', models: [summary({ name: LECUN, architecture: '784-300-10 tanh', plannedEpochs: 20, epochs: 20 })], problems: [] };
+const list: ModelList = { dir: '/home/ada/models', models: [summary({ name: LECUN, architecture: '784-300-10 tanh', plannedEpochs: 20, epochs: 20, schedule: 'step', loss: 'mse', recipe: lecunConfig })], problems: [] };
 const weights: WeightsSnapshot = {
   epoch: 20,
   step: 37500,
@@ -51,7 +51,7 @@ async function app(answers: Partial<Record<ApiCallName, unknown>> = {}) {
     'dataset:open-path': new Error('/home/ada/nope.csv is not a file on this machine.'),
     'models:list': list,
     'models:open': lecun,
-    'models:continue': { runId: 4, info: { ...lecun, config: { ...lecunConfig, epochs: 25 } } },
+    'models:continue': { runId: 4, info: { ...lecun, config: { ...lecunConfig, epochs: 30 } } },
     'model:weights': weights,
     'training:start': { runId: 1, info: lecun },
     ...answers,
@@ -134,9 +134,9 @@ describe('the form shows the settings of the model on the dashboard', () => {
     await fireEvent.click(screen.getByRole('tab', { name: 'Models' }));
     await fireEvent.click(await screen.findByRole('button', { name: 'Continue training' }));
     await screen.findByTestId('run-plan');
-    expect(plan()).toBe(`Continuing “${LECUN}” to epoch 25; every epoch is saved into it.`);
+    expect(plan()).toBe(`Continuing “${LECUN}” to epoch 30; every epoch is saved into it.`);
     expect(value('Hidden layer 1 size')).toBe('300');
-    expect(value('Epochs')).toBe('25');
+    expect(value('Epochs')).toBe('30');
   });
 });
 
