@@ -14,6 +14,13 @@ function rate(x: number): string {
   return x === 0 ? '0' : String(Number(x.toPrecision(2)));
 }
 
+/** "goes from 0.043 to 0.04", or "stays 0.05" when the two are the same */
+function goes(from: number, to: number, down = false): string {
+  const a = rate(from);
+  const b = rate(to);
+  return a === b ? `stays ${a}` : `goes from ${a}${down ? ' down' : ''} to ${b}`;
+}
+
 export interface ScheduleOnContinue {
   /** Whether the schedule can keep its plan (fewer epochs than planned, schedule not constant). */
   canKeep: boolean;
@@ -34,21 +41,21 @@ export function scheduleOnContinue(recipe: Pick<TrainConfig, 'lr' | 'schedule' |
   const name = SCHEDULE_NAMES[schedule];
   const canKeep = to < planned;
   if (to === planned) {
-    return { canKeep, text: `Its ${name} schedule carries on as planned: the rate goes from ${rate(at(done, planned))} down to ${rate(at(to, planned))} by epoch ${to}, exactly as if the run had never stopped.` };
+    return { canKeep, text: `Its ${name} schedule carries on as planned: the rate ${goes(at(done, planned), at(to, planned), true)} by epoch ${to}, exactly as if the run had never stopped.` };
   }
   if (keep && canKeep) {
     return {
       canKeep,
       text:
-        `Its ${name} schedule keeps its plan of ${planned} epochs: the rate goes from ${rate(at(done, planned))} to ${rate(at(to, planned))} by epoch ${to}, ` +
+        `Its ${name} schedule keeps its plan of ${planned} epochs: the rate ${goes(at(done, planned), at(to, planned))} through epoch ${to}, ` +
         `where the run stops; continuing later for ${planned - to} more finishes it exactly as if it had never stopped.`,
     };
   }
   const now = rate(at(done, planned));
   const then = rate(at(done, to));
-  const start = now === then ? `stays at ${now}` : `goes at once from ${now} to ${then}`;
+  const start = now === then ? `starts at ${now}` : `changes at once from ${now} to ${then}`;
   return {
     canKeep,
-    text: `Its ${name} schedule is laid over ${to} epochs instead of ${planned}: the rate ${start}, and down to ${rate(at(to, to))} by epoch ${to}.`,
+    text: `Its ${name} schedule is laid over ${to} epochs instead of ${planned}: the rate ${start} and falls to ${rate(at(to, to))} by epoch ${to}.`,
   };
 }

@@ -36,10 +36,10 @@ describe('Continue training: the schedule', () => {
     const keep = screen.getByRole('radio', { name: /Keep the schedule planned for 20 epochs \(stop after epoch 6\)/ }) as HTMLInputElement;
     expect(keep.checked).toBe(true);
     expect(said()).toBe(
-      'Its cosine schedule keeps its plan of 20 epochs: the rate goes from 0.043 to 0.04 by epoch 6, where the run stops; continuing later for 14 more finishes it exactly as if it had never stopped.',
+      'Its cosine schedule keeps its plan of 20 epochs: the rate goes from 0.043 to 0.04 through epoch 6, where the run stops; continuing later for 14 more finishes it exactly as if it had never stopped.',
     );
     await fireEvent.click(screen.getByRole('radio', { name: 'Lay the schedule over 6 epochs' }));
-    expect(said()).toBe('Its cosine schedule is laid over 6 epochs instead of 20: the rate goes at once from 0.043 to 0.0033, and down to 0 by epoch 6.');
+    expect(said()).toBe('Its cosine schedule is laid over 6 epochs instead of 20: the rate changes at once from 0.043 to 0.0033 and falls to 0 by epoch 6.');
     await fireEvent.click(screen.getByRole('radio', { name: /Keep the schedule/ }));
     await fireEvent.click(screen.getByRole('button', { name: 'Continue training' }));
     await waitFor(() => expect(api.calls.find((c) => c.name === 'models:continue')?.args).toEqual({ name: 'long run', epochs: 6, keepSchedule: true }));
@@ -48,8 +48,12 @@ describe('Continue training: the schedule', () => {
   it('a finished run: the schedule is laid over the longer run, and the rate rises again (said with numbers)', () => {
     expect(scheduleOnContinue({ ...recipe, epochs: 5 }, 5, 5, true)).toEqual({
       canKeep: false,
-      text: 'Its cosine schedule is laid over 10 epochs instead of 5: the rate goes at once from 0 to 0.025, and down to 0 by epoch 10.',
+      text: 'Its cosine schedule is laid over 10 epochs instead of 5: the rate changes at once from 0 to 0.025 and falls to 0 by epoch 10.',
     });
     expect(scheduleOnContinue({ ...recipe, schedule: 'constant' }, 5, 1, true).text).toBe('The learning rate stays 0.05 (constant).');
+    expect(scheduleOnContinue({ ...recipe, schedule: 'step' }, 2, 3, true).text).toMatch(/^Its step-decay schedule keeps its plan of 20 epochs: the rate stays 0\.05 through epoch 5,/);
+    expect(scheduleOnContinue({ ...recipe, schedule: 'step' }, 2, 3, false).text).toBe(
+      'Its step-decay schedule is laid over 5 epochs instead of 20: the rate starts at 0.05 and falls to 0.0005 by epoch 5.',
+    );
   });
 });
