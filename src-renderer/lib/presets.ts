@@ -37,7 +37,7 @@ export const PRESETS: Preset[] = [
     id: 'lecun-1998',
     name: 'LeCun 1998',
     summary:
-      'LeCun et al. (1998), "2-layer NN, 300 hidden units, mean square error": 4.7% test error. ' +
+      'LeCun et al. (1998), "2-layer NN, 300 hidden units, mean square error": the paper reports 4.7% test error. ' +
       'Tanh units and MSE as in the paper; SGD with momentum stands in for their stochastic diagonal Levenberg-Marquardt.',
     recipe: {
       hidden: [300], activation: 'tanh', loss: 'mse', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
@@ -48,7 +48,7 @@ export const PRESETS: Preset[] = [
     id: 'simard-2003',
     name: 'Simard 2003',
     summary:
-      'Simard, Steinkraus & Platt (2003): 784-800-10 trained with cross-entropy, 1.6% test error without distortions. ' +
+      'Simard, Steinkraus & Platt (2003): 784-800-10 trained with cross-entropy; the paper reports 1.6% test error without distortions. ' +
       'SGD with momentum and a cosine schedule.',
     recipe: {
       hidden: [800], activation: 'tanh', loss: 'cross_entropy', optimizer: 'sgd', lr: 0.05, momentum: 0.9,

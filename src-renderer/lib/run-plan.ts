@@ -9,6 +9,9 @@ import type { TrainConfig } from '../../src-engine/protocol';
 export const LOSS_NAMES: Record<LossName, string> = { cross_entropy: 'cross-entropy', mse: 'mean squared error', bce: 'binary cross-entropy' };
 export const OPTIMIZER_NAMES: Record<TrainConfig['optimizer'], string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' };
 
+/** Where a run came from: started here, a saved model continued (to the epoch it stops after), or recovered after a crash. */
+export type RunOrigin = { kind: 'new' } | { kind: 'continue'; name: string; to: number } | { kind: 'recovered' };
+
 export interface PlanFacts {
   /** The form's problems (a missing dataset first); Start refuses while there are any. */
   problems: string[];
@@ -20,11 +23,11 @@ export interface PlanFacts {
   datasetLabel: string;
   /** The model whose settings the form shows (TrainForm.loadedFrom). */
   loadedFrom: { name: string; recorded: boolean } | null;
-  /** The run going now, if any: the model it continues and the epoch it stops after (null for a new run), and the epochs its schedule spans. */
-  running: { continuing: { name: string; to: number } | null; epochs: number } | null;
+  /** The run going now, if any: where it came from (null: not started from this page) and the epochs its schedule spans. */
+  running: { origin: RunOrigin | null; epochs: number } | null;
 }
 
-export type Plan = { kind: 'refused' | 'new' | 'continuing' | 'running'; text: string };
+export type Plan = { kind: 'refused' | 'new' | 'running'; text: string };
 
 /** "784-128-10 relu, cross-entropy, SGD at learning rate 0.05 (cosine), batch 64, 5 epochs, on MNIST (bundled)" */
 export function recipeText(c: Partial<TrainConfig>, sizes: number[], datasetLabel: string): string {
@@ -44,10 +47,13 @@ export function recipeText(c: Partial<TrainConfig>, sizes: number[], datasetLabe
 /** What Start does now (or what the going run is). */
 export function runPlan(f: PlanFacts): Plan {
   if (f.running) {
-    const c = f.running.continuing;
-    if (!c) return { kind: 'running', text: 'A new run; it saves itself as a new model at every epoch end.' };
-    const plan = c.to < f.running.epochs ? ` (its learning-rate schedule keeps its plan of ${f.running.epochs} epochs)` : '';
-    return { kind: 'continuing', text: `Continuing “${c.name}” to epoch ${c.to}${plan}; every epoch is saved into it.` };
+    const o = f.running.origin;
+    const say = (text: string): Plan => ({ kind: 'running', text });
+    if (!o) return say('A run is going; it saves itself into the models folder at every epoch end.');
+    if (o.kind === 'new') return say('A new run; it saves itself as a new model at every epoch end.');
+    if (o.kind === 'recovered') return say('Resumed from its last saved epoch after the engine stopped; it keeps saving into the same model.');
+    const plan = o.to < f.running.epochs ? ` (its learning-rate schedule keeps its plan of ${f.running.epochs} epochs)` : '';
+    return say(`Continuing “${o.name}” to epoch ${o.to}${plan}; every epoch is saved into it.`);
   }
   if (f.problems.length) return { kind: 'refused', text: `Start is refused: ${f.problems[0]}.` };
   let text = `Start begins a new run: ${recipeText(f.config, f.sizes, f.datasetLabel)}.`;

@@ -6,6 +6,7 @@
 import type { EpochMetrics, ModelInfo, RunState, TrainConfig } from '../../src-engine/protocol';
 import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
 import { Ema } from '../lib/ema';
+import type { RunOrigin } from '../lib/run-plan';
 
 /** One chart point. */
 export interface Point {
@@ -64,8 +65,11 @@ export class TrainingSession {
   /** Ticks whenever `series` changes. */
   revision = $state(0);
   series = $state.raw(new Series());
-  /** The model the run continues (Models › Continue training) and the epoch it stops after; null for a new run. */
-  continuing = $state.raw<{ name: string; to: number } | null>(null);
+  /**
+   * Where the going (or last) run came from: a new run started here, a saved model continued (to
+   * the epoch it stops after), a run recovered after a crash; null when this page did not start it.
+   */
+  origin = $state.raw<RunOrigin | null>(null);
 
   private lowestRunId = 1;
   private runId: number | null = null;
@@ -108,7 +112,7 @@ export class TrainingSession {
     this.note = null;
     this.savedEpoch = null;
     this.config = config;
-    this.continuing = null;
+    this.origin = { kind: 'new' };
     this.progress = { ...EMPTY_PROGRESS, epochs: config.epochs };
     this.activeBefore = 0;
     this.elapsed = 0;
@@ -153,6 +157,7 @@ export class TrainingSession {
     try {
       const { runId, info } = await this.api.call('training:recover', {});
       this.runId = runId;
+      this.origin = { kind: 'recovered' };
       // NOTE: the crashed run got further than its checkpoint; what it drew after it is dropped,
       // so the recovered run's steps carry on from the checkpoint instead of running backwards.
       this.showHistory(info, this.series);
@@ -182,7 +187,7 @@ export class TrainingSession {
     try {
       const { runId, info } = await this.api.call('models:continue', { name, epochs, ...(keepSchedule ? { keepSchedule } : {}) });
       this.runId = runId;
-      this.continuing = { name, to: epochs };
+      this.origin = { kind: 'continue', name, to: epochs };
       this.showHistory(info);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {

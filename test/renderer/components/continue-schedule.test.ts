@@ -45,6 +45,14 @@ describe('Continue training: the schedule', () => {
     await waitFor(() => expect(api.calls.find((c) => c.name === 'models:continue')?.args).toEqual({ name: 'long run', epochs: 6, keepSchedule: true }));
   });
 
+  it('a refused number of more epochs is said, and nothing about the schedule', async () => {
+    await view();
+    await fireEvent.input(screen.getByLabelText('More epochs'), { target: { value: '1000000000' } });
+    expect(screen.getByRole('alert').textContent).toBe('Enter a whole number of epochs from 1 to 995: a run has at most 1000 epochs in all.');
+    expect(screen.queryByTestId('schedule-on-continue')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Continue training' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
   it('a finished run: the schedule is laid over the longer run, and the rate rises again (said with numbers)', () => {
     expect(scheduleOnContinue({ ...recipe, epochs: 5 }, 5, 5, true)).toEqual({
       canKeep: false,

@@ -46,6 +46,7 @@ describe('Digit pad: what the outputs are', () => {
     expect(answer).toMatch(/^7 score 0\.93 · answered in/);
     expect(answer).not.toMatch(/sure/);
     expect(screen.getByTestId('output-note').textContent).toContain('scores, not probabilities');
+    expect(screen.getByTestId('pad-model').textContent!.replace(/\s+/g, ' ').trim()).toBe('of the current run (not saved yet) · 784-300-10 tanh');
     const bars = screen.getByRole('list', { name: 'Score of each class' });
     expect(bars.textContent).toContain('0.93');
     expect(bars.textContent).not.toContain('%');

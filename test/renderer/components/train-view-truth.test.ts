@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatasetInfo } from '../../../src-engine/protocol';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
 import { axisNumber } from '../../../src-renderer/lib/format';
+import { runPlan } from '../../../src-renderer/lib/run-plan';
 import { DatasetState } from '../../../src-renderer/state/dataset.svelte';
 import { EngineSettings } from '../../../src-renderer/state/engine.svelte';
 import { TrainForm } from '../../../src-renderer/state/train-form.svelte';
@@ -52,11 +53,47 @@ describe('Train view: refused values stay out of what it shows', () => {
     expect(axisNumber(1e9)).toBe('1e+9');
   });
 
+  it('refused classes give no output size and no parameter count', async () => {
+    await view();
+    await fireEvent.input(screen.getByLabelText('Classes'), { target: { value: '3' } });
+    expect(screen.getByText('pick at least two classes to tell apart')).toBeTruthy();
+    expect(screen.getByText('out').previousElementSibling?.textContent).toBe('–');
+    expect(screen.getByText('parameters').querySelector('b')?.textContent).toBe('–');
+    await fireEvent.input(screen.getByLabelText('Classes'), { target: { value: '3, 7' } });
+    expect(screen.getByText('out').previousElementSibling?.textContent).toBe('2');
+  });
+
+  it('the dataset kinds follow the ARIA radio pattern: arrows pick, one tab stop', async () => {
+    const { dataset } = await view();
+    const radio = (name: string) => screen.getByRole('radio', { name }) as HTMLButtonElement;
+    expect([radio('MNIST (bundled)').tabIndex, radio('IDX folder').tabIndex]).toEqual([0, -1]);
+    await fireEvent.keyDown(radio('MNIST (bundled)'), { key: 'ArrowRight' });
+    expect(dataset.kind).toBe('idx');
+    expect(document.activeElement).toBe(radio('IDX folder'));
+    await fireEvent.keyDown(radio('IDX folder'), { key: 'ArrowLeft' });
+    await fireEvent.keyDown(radio('MNIST (bundled)'), { key: 'ArrowLeft' });
+    expect(radio('CSV file').getAttribute('aria-checked')).toBe('true');
+  });
+
   it('a refused layer size has no parameter count', async () => {
     await view();
     expect(screen.getByText('101,770')).toBeTruthy();
     await fireEvent.input(screen.getByLabelText('Hidden layer 1 size'), { target: { value: '5000' } });
     expect(screen.queryByText('3,979,010')).toBeNull();
     expect(screen.getByText('parameters').querySelector('b')?.textContent).toBe('–');
+  });
+});
+
+describe('what the going run is', () => {
+  const facts = { problems: [], config: {}, sizes: [], datasetLabel: '', loadedFrom: null };
+  it('says where it came from, and claims nothing it does not know', () => {
+    expect(runPlan({ ...facts, running: { origin: { kind: 'new' }, epochs: 5 } }).text).toBe('A new run; it saves itself as a new model at every epoch end.');
+    expect(runPlan({ ...facts, running: { origin: { kind: 'recovered' }, epochs: 5 } }).text).toBe(
+      'Resumed from its last saved epoch after the engine stopped; it keeps saving into the same model.',
+    );
+    expect(runPlan({ ...facts, running: { origin: { kind: 'continue', name: 'net', to: 6 }, epochs: 20 } }).text).toBe(
+      'Continuing “net” to epoch 6 (its learning-rate schedule keeps its plan of 20 epochs); every epoch is saved into it.',
+    );
+    expect(runPlan({ ...facts, running: { origin: null, epochs: 5 } }).text).toBe('A run is going; it saves itself into the models folder at every epoch end.');
   });
 });
