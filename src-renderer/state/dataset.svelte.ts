@@ -30,9 +30,9 @@ export class DatasetState {
    * the picked kind has none open yet, it is loading, or it could not be read.
    */
   get problem(): string | null {
-    const wanted = KIND_NAMES[this.kind].replace(' (bundled)', '');
-    if (this.error) return `the ${wanted} could not be used: ${this.error.replace(/\.$/, '')}`;
-    if (this.kind !== this.source.kind) return `no ${wanted} is open yet: open one, or pick MNIST (bundled)`;
+    const wanted = this.kind === 'mnist' ? 'the bundled MNIST' : `the ${KIND_NAMES[this.kind]}`;
+    if (this.error) return `${wanted} could not be used: ${this.error.replace(/\.$/, '')}`;
+    if (this.kind !== this.source.kind) return `no ${KIND_NAMES[this.kind]} is open yet: open one, or pick MNIST (bundled)`;
     if (this.loading || !this.info) return `the dataset ${this.label} is still being read`;
     return null;
   }
