@@ -5,15 +5,16 @@
  * (#15); opening a saved LeCun-style model puts its settings in the form and names it on the
  * Weights view (#3, #16); the digit pad calls its MSE outputs scores (#4); the Models view shows
  * the recipe (#13) and what continuing does to the schedule (#11); the view tabs answer the arrow
- * keys (#16); a refused epoch count stays out of the charts (#14).
+ * keys (#16); a refused epoch count stays out of the charts (#14); continuing for fewer epochs than
+ * planned keeps the schedule through the real host and engine (#11).
  * Screenshots of each view at 1024x640 and 1920x1080, light and dark: out/e2e/truth-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCheckpoint } from '../../src-engine/checkpoint/codec';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src-engine/checkpoint/codec';
 import { loadDataset } from '../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
@@ -139,6 +140,19 @@ describe('the app shows the truth (issue 14)', () => {
     await page.getByText(/^score -?\d\.\d\d · answered in/).waitFor();
     expect(await page.getByTestId('output-note').innerText()).toContain('scores, not probabilities');
     await shoot(page, 'digit-pad');
+  });
+
+  it('continuing for fewer epochs than planned keeps the schedule: the run stops after them, the plan stays 20 epochs', async () => {
+    await page.getByRole('tab', { name: 'Models' }).click();
+    const details = page.getByRole('region', { name: 'Model details' });
+    await details.getByLabel('More epochs').fill('1');
+    expect(await details.getByRole('radio', { name: /Keep the schedule planned for 20 epochs \(stop after epoch 3\)/ }).isChecked()).toBe(true);
+    await details.getByRole('button', { name: 'Continue training' }).click();
+    await expect.poll(() => page.getByTestId('run-state').innerText(), { timeout: 120_000, interval: 250 }).toBe('Stopped');
+    const saved = decodeCheckpoint(new Uint8Array(readFileSync(path.join(dataDir, 'models', `${LECUN}.safetensors`))), LECUN);
+    expect(saved.training!.epoch).toBe(3);
+    expect(saved.training!.config.epochs).toBe(20);
+    expect(saved.history.map((m) => m.lr)).toEqual([0.05, 0.05, 0.05]);
     expect(problems).toEqual([]);
   });
 });
