@@ -17,7 +17,8 @@ export interface Preset {
   recipe: Recipe;
   /**
    * Test accuracy per epoch, measured with the CLI (`npm run cli -- train …` with this recipe,
-   * seed 1, the full dataset); the summary quotes it and a test trains the recipe again to check it.
+   * seed 1, the full dataset); the summary quotes it. A test trains the quick recipes (3 vs 7)
+   * again to check; LeCun's 20 epochs took 700 s on the 2-core development machine.
    */
   measured?: number[];
 }
@@ -38,11 +39,15 @@ export const PRESETS: Preset[] = [
     name: 'LeCun 1998',
     summary:
       'LeCun et al. (1998), "2-layer NN, 300 hidden units, mean square error": the paper reports 4.7% test error. ' +
-      'Tanh units and MSE as in the paper; SGD with momentum stands in for their stochastic diagonal Levenberg-Marquardt.',
+      'Tanh units and MSE as in the paper; SGD with momentum stands in for their stochastic diagonal Levenberg-Marquardt. ' +
+      'Measured with seed 1: 96.7% test accuracy (3.3% error) after 20 epochs.',
     recipe: {
       hidden: [300], activation: 'tanh', loss: 'mse', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
       nesterov: false, weightDecay: 0, schedule: 'step', batch: 32, epochs: 20, classes: [],
     },
+    measured: [
+      0.9364, 0.9479, 0.9519, 0.9567, 0.958, 0.959, 0.9624, 0.962, 0.9642, 0.9646, 0.9663, 0.967, 0.9668, 0.9663, 0.9671, 0.9667, 0.9666, 0.9671, 0.9667, 0.9666,
+    ],
   },
   {
     id: 'simard-2003',

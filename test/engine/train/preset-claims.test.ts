@@ -25,3 +25,12 @@ describe('preset claims', () => {
     expect(preset.summary).not.toMatch(/above 99%/i);
   });
 });
+
+describe('preset summaries quote their measured figures', () => {
+  it('every preset with measurements quotes its last epoch to one decimal', () => {
+    for (const p of PRESETS.filter((x) => x.measured)) {
+      expect(p.measured).toHaveLength(p.recipe.epochs);
+      expect(p.summary).toContain(`${(p.measured!.at(-1)! * 100).toFixed(1)}%`);
+    }
+  });
+});
