@@ -3,6 +3,7 @@
  * parameter count.
  */
 import { fireEvent, render, screen } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { DatasetInfo } from '../../../src-engine/protocol';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
@@ -73,6 +74,14 @@ describe('Train view: refused values stay out of what it shows', () => {
     await fireEvent.keyDown(radio('IDX folder'), { key: 'ArrowLeft' });
     await fireEvent.keyDown(radio('MNIST (bundled)'), { key: 'ArrowLeft' });
     expect(radio('CSV file').getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('the baseline shown is of the data the charts are about: none while no dataset of the picked kind is open', async () => {
+    const { dataset } = await view();
+    expect(screen.getByText(/baseline 82\.0%/)).toBeTruthy();
+    dataset.pick('csv');
+    await tick();
+    expect(screen.queryByText(/baseline 82\.0%/)).toBeNull();
   });
 
   it('a refused layer size has no parameter count', async () => {
