@@ -58,7 +58,7 @@ export function runPlan(f: PlanFacts): Plan {
   if (f.problems.length) return { kind: 'refused', text: `Start is refused: ${f.problems[0]}.` };
   let text = `Start begins a new run: ${recipeText(f.config, f.sizes, f.datasetLabel)}.`;
   if (f.loadedFrom) {
-    text += ` These are the settings of “${f.loadedFrom.name}”, which stays as it is (Models › Continue training trains it further).`;
+    text += ` These are the settings of “${f.loadedFrom.name}”; that model stays as it is.`;
     if (!f.loadedFrom.recorded) text += ' Its file does not record how it was trained: only the network is its own.';
   }
   return { kind: 'new', text };

@@ -128,7 +128,7 @@ describe('the app shows the truth (issue 14)', () => {
     expect(await page.getByLabel('Hidden layer 1 size').inputValue()).toBe('300');
     expect(await page.getByLabel('Activation', { exact: true }).inputValue()).toBe('tanh');
     expect(await page.getByLabel('Loss', { exact: true }).inputValue()).toBe('mse');
-    expect(await plan(page)).toContain(`These are the settings of “${LECUN}”, which stays as it is`);
+    expect(await plan(page)).toContain(`These are the settings of “${LECUN}”; that model stays as it is.`);
     await shoot(page, 'train-opened');
 
     await page.getByRole('tab', { name: 'Weights' }).click();

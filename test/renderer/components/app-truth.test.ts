@@ -125,7 +125,7 @@ describe('the form shows the settings of the model on the dashboard', () => {
     expect(screen.getByRole('button', { name: 'LeCun 1998' }).getAttribute('aria-pressed')).toBe('true');
     expect(plan()).toBe(
       'Start begins a new run: 784-300-10 tanh, mean squared error, SGD at learning rate 0.05 (step), batch 32, 20 epochs, on MNIST (bundled). ' +
-        `These are the settings of “${LECUN}”, which stays as it is (Models › Continue training trains it further).`,
+        `These are the settings of “${LECUN}”; that model stays as it is.`,
     );
   });
 
