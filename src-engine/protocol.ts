@@ -131,7 +131,11 @@ export interface KernelsInfo {
 
 /** Requests the host sends, each with the reply type it gets. */
 export interface EngineCalls {
-  'train:start': { args: { config: TrainConfig; resume?: Uint8Array }; result: { runId: number; info: ModelInfo } };
+  /**
+   * `stopAfter`: stop (saved) once this many epochs are done, before config.epochs; the
+   * learning-rate schedule still spans config.epochs, so a later resume finishes the run exactly.
+   */
+  'train:start': { args: { config: TrainConfig; resume?: Uint8Array; stopAfter?: number }; result: { runId: number; info: ModelInfo } };
   'train:pause': { args: Record<string, never>; result: { state: RunState } };
   'train:resume': { args: Record<string, never>; result: { state: RunState } };
   'train:stop': { args: Record<string, never>; result: { state: RunState } };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { DatasetChoice, DatasetKind, UploadedFile } from './api-contract';
 import { uploadFile } from './upload-folders';
 
-import { IDX_ROLES, idxRole } from '../src-engine/node/dataset-files';
+import { expandHome, IDX_ROLES, idxRole } from '../src-engine/node/dataset-files';
 
 /**
  * Which chosen CSV file trains and which tests (uploads and the desktop dialog alike): one file
@@ -34,16 +34,16 @@ async function kindOf(p: string): Promise<'file' | 'dir' | null> {
   }
 }
 
-/** A dataset from a typed path: an IDX folder, or a CSV file (and optional test CSV). */
+/** A dataset from a typed path (`~/` is the home folder): an IDX folder, or a CSV file (and optional test CSV). */
 export async function datasetFromPath(kind: DatasetKind, typed: string, testTyped?: string): Promise<DatasetChoice> {
-  const p = path.resolve(typed);
+  const p = path.resolve(expandHome(typed));
   if (kind === 'idx') {
     if ((await kindOf(p)) !== 'dir') throw new Error(`${p} is not a folder on this machine.`);
     return { source: { kind: 'idx', dir: p }, label: path.basename(p) };
   }
   if ((await kindOf(p)) !== 'file') throw new Error(`${p} is not a file on this machine.`);
   if (testTyped === undefined) return { source: { kind: 'csv', train: p }, label: path.basename(p) };
-  const t = path.resolve(testTyped);
+  const t = path.resolve(expandHome(testTyped));
   if ((await kindOf(t)) !== 'file') throw new Error(`${t} is not a file on this machine.`);
   return { source: { kind: 'csv', train: p, test: t }, label: `${path.basename(p)} + ${path.basename(t)}` };
 }

@@ -47,7 +47,7 @@ export class ModelApi {
     this.handlers = {
       'models:list': () => store.list(new Set(autosave.activeName ? [autosave.activeName] : [])),
       'models:open': async ({ name }) => engine.call('model:load', { bytes: await store.read(name), fileName: name + MODEL_EXTENSION }),
-      'models:continue': ({ name, epochs }) => this.continue(name, epochs),
+      'models:continue': ({ name, epochs, keepSchedule }) => this.continue(name, epochs, keepSchedule === true),
       'models:rename': async ({ name, to }) => {
         this.refuseWhileTraining(name, 'renamed');
         const renamed = await store.rename(name, to);
@@ -94,15 +94,23 @@ export class ModelApi {
     }
   }
 
-  /** Resume a model file in the engine until `epochs` epochs in all; its checkpoints go back into the same file. */
-  private async continue(name: string, epochs: number): Promise<ModelCalls['models:continue']['result']> {
+  /**
+   * Resume a model file in the engine until `epochs` epochs in all; its checkpoints go back into the same file.
+   * @param keepSchedule stop after `epochs` with the schedule still spanning the planned epochs (fewer than planned only)
+   */
+  private async continue(name: string, epochs: number, keepSchedule = false): Promise<ModelCalls['models:continue']['result']> {
     const { store, autosave, engine, checkDataset } = this.o;
     const { bytes, checkpoint } = await store.load(name);
     const training = checkpoint.training;
     if (!training) throw new Error(`${name}${MODEL_EXTENSION}: has no training state (another tool wrote it), so it can be opened but not trained further.`);
     if (epochs <= training.epoch) throw new Error(`"${name}" has already trained ${training.epoch} epochs; continue to at least epoch ${training.epoch + 1}.`);
     checkDataset(training.config.dataset);
-    return autosave.startRun(name, () => engine.call('train:start', { config: { ...training.config, epochs }, resume: bytes }));
+    const planned = training.config.epochs;
+    if (keepSchedule && epochs > planned) {
+      throw new Error(`"${name}" has a learning-rate schedule planned for ${planned} epochs; to train to epoch ${epochs}, let the schedule stretch over them.`);
+    }
+    const args = keepSchedule && epochs < planned ? { config: training.config, resume: bytes, stopAfter: epochs } : { config: { ...training.config, epochs }, resume: bytes };
+    return autosave.startRun(name, () => engine.call('train:start', args));
   }
 
   /** Desktop: the Save As dialog, then an atomic write; browser: the bytes for a download. */

@@ -58,6 +58,9 @@ async function checkOpenFile(file: FileHandle, fileName: string): Promise<Header
       resumable: training !== null,
       plannedEpochs: training?.config.epochs ?? null,
       schedule: training?.config.schedule ?? null,
+      loss: architecture.loss,
+      recipe: training?.config ?? null,
+      datasetSize: dataset ? { train: dataset.train, test: dataset.test } : null,
     };
   } catch (e) {
     // the same rule as decodeCheckpoint: our own errors describe the file, anything else is a bug

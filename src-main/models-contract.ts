@@ -2,7 +2,8 @@
  * The model library's types, shared by main, the browser-mode host and the renderer: what the
  * Models view lists and what its calls take and return. Types only; no runtime dependencies.
  */
-import type { ModelInfo } from '../src-engine/protocol';
+import type { LossName } from '../src-engine/architecture';
+import type { ModelInfo, TrainConfig } from '../src-engine/protocol';
 
 /** One model file in the library, as read from its header (tensor bytes are not read). */
 export interface ModelSummary {
@@ -35,6 +36,12 @@ export interface ModelSummary {
   schedule: string | null;
   /** Whether a run is writing this file right now (rename and delete wait until it ends). */
   training: boolean;
+  /** The loss it was trained with (from its architecture). */
+  loss: LossName;
+  /** How it was trained: the run's settings as the file records them (null when it does not, e.g. another tool wrote it). */
+  recipe: TrainConfig | null;
+  /** Images it was trained and tested on (null when the file does not say). */
+  datasetSize: { train: number; test: number } | null;
 }
 
 /** A file in the models folder that cannot be read as a model, with the reason. */
@@ -78,8 +85,10 @@ export interface ModelCalls {
   /**
    * Train on from exactly where the file stopped, until `epochs` epochs in all, autosaving into
    * the same file. With the run's planned epochs this finishes an interrupted run bit-identically.
+   * `keepSchedule` (for fewer epochs than planned): the learning-rate schedule keeps spanning the
+   * planned epochs and the run stops after `epochs`, instead of the schedule being squeezed into them.
    */
-  'models:continue': { args: { name: string; epochs: number }; result: { runId: number; info: ModelInfo } };
+  'models:continue': { args: { name: string; epochs: number; keepSchedule?: boolean }; result: { runId: number; info: ModelInfo } };
   'models:rename': { args: { name: string; to: string }; result: { name: string } };
   'models:duplicate': { args: { name: string }; result: { name: string } };
   'models:delete': { args: { name: string }; result: { name: string } };

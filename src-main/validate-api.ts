@@ -174,8 +174,9 @@ const VALIDATORS: Validators = {
   'models:list': empty('models:list'),
   'models:open': named('models:open'),
   'models:continue': (v) => {
-    const o = object(v, 'models:continue', ['name', 'epochs']);
+    const o = object(v, 'models:continue', ['name', 'epochs'], ['keepSchedule']);
     checkModelName(o.name);
+    if (o.keepSchedule !== undefined && typeof o.keepSchedule !== 'boolean') throw new Error('keepSchedule must be true or false');
     if (typeof o.epochs !== 'number' || !Number.isInteger(o.epochs) || o.epochs < 1 || o.epochs > MAX_EPOCHS) {
       throw new Error(`epochs must be a whole number from 1 to ${MAX_EPOCHS} (got ${shown(o.epochs)})`);
     }

@@ -5,7 +5,8 @@
  */
 import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, join, sep } from 'node:path';
 import { constants as zlib, gunzipSync } from 'node:zlib';
 import type { DatasetSource } from '../protocol';
 import { CsvReader, type CsvDataset } from '../data/csv';
@@ -35,6 +36,17 @@ export interface IdxImages {
 let mnistCache: LoadedDataset | null = null;
 
 /**
+ * A path with a leading `~` meaning the home folder, as a shell would read it: "~/data/x.csv" ->
+ * "/home/ada/data/x.csv". Other paths (and "~ada/x") are returned as they are.
+ * NOTE: a shell expands `~` only at the start of a word, so `--dataset csv:~/x.csv` arrives unexpanded.
+ */
+export function expandHome(path: string, home: string = homedir()): string {
+  if (path === '~') return home;
+  if (path.startsWith('~/') || (sep === '\\' && path.startsWith('~\\'))) return join(home, path.slice(2));
+  return path;
+}
+
+/**
  * Load a dataset (train and, when there is one, test).
  * NOTE: the bundled MNIST is read once per process and the same objects are returned every
  * time: treat datasets as read-only (the helpers in data/dataset.ts never modify their input).
@@ -44,10 +56,12 @@ export function loadDataset(source: DatasetSource): LoadedDataset {
     case 'mnist':
       mnistCache ??= loadIdxFolder(mnistDataDir(), 'MNIST');
       return mnistCache;
-    case 'idx':
-      return loadIdxFolder(source.dir, basename(source.dir.replace(/[\\/]+$/, '')) || source.dir);
+    case 'idx': {
+      const dir = expandHome(source.dir);
+      return loadIdxFolder(dir, basename(dir.replace(/[\\/]+$/, '')) || dir);
+    }
     case 'csv':
-      return loadCsv(source.train, source.test);
+      return loadCsv(expandHome(source.train), source.test === undefined ? undefined : expandHome(source.test));
     default:
       throw new Error(`unknown dataset kind "${(source as { kind: unknown }).kind}"`);
   }
@@ -58,7 +72,7 @@ export function loadDataset(source: DatasetSource): LoadedDataset {
  * @param path e.g. digits.idx3-ubyte.gz
  */
 export function readIdxImages(path: string): IdxImages {
-  const idx = readIdxFile(path);
+  const idx = readIdxFile(expandHome(path));
   if (idx.dims.length !== 3) {
     throw new Error(`${path}: expected images with 3 dimensions [count, rows, cols], found [${idx.dims.join(', ')}]`);
   }

@@ -88,6 +88,8 @@ export class EngineService {
   private pending: number[] = [];
   private firstPendingStep = 0;
   private lastBatchEvent = 0;
+  /** The epoch the run stops after, before its schedule's end (train:start's stopAfter), or null. */
+  private stopAfter: number | null = null;
   private stepsPerSecond = 0;
   private lastAccuracy = 0;
   private readonly random = new Random(12345);
@@ -98,7 +100,7 @@ export class EngineService {
 
   /** One handler per call; arguments come off the wire, so each checks its own. */
   private readonly handlers: { [K in EngineCallName]: (a: Record<string, unknown>) => EngineCalls[K]['result'] } = {
-    'train:start': (a) => this.start(a.config, a.resume),
+    'train:start': (a) => this.start(a.config, a.resume, a.stopAfter),
     'train:pause': () => this.pause(),
     'train:resume': () => this.resume(),
     'train:stop': () => this.stop(),
@@ -150,7 +152,7 @@ export class EngineService {
     return this.state === 'training' || this.state === 'paused';
   }
 
-  private start(config: unknown, resume: unknown): EngineCalls['train:start']['result'] {
+  private start(config: unknown, resume: unknown, stopAfter: unknown): EngineCalls['train:start']['result'] {
     if (this.busy()) throw new Error('a run is already going; stop it first');
     if (typeof config !== 'object' || config === null) throw new Error('no training settings given');
     validateConfig(config);
@@ -162,6 +164,10 @@ export class EngineService {
     if (tooLarge) throw new Error(tooLarge);
     const trainer = new Trainer(config, data, this.deps.clock, checkpoint);
     if (trainer.finished) throw new Error(`the model has already trained ${trainer.state.epoch} epochs; set more epochs to continue`);
+    if (stopAfter !== undefined && (!Number.isInteger(stopAfter) || (stopAfter as number) <= trainer.state.epoch || (stopAfter as number) >= config.epochs)) {
+      throw new Error(`stop after must be an epoch after ${trainer.state.epoch} and before ${config.epochs} (got ${String(stopAfter)})`);
+    }
+    this.stopAfter = (stopAfter as number | undefined) ?? null;
     this.trainer = trainer;
     this.keptStep = null;
     this.runId++;
@@ -255,6 +261,10 @@ export class EngineService {
             this.finish('done');
             return;
           }
+          if (this.stopAfter !== null && t.state.epoch >= this.stopAfter) {
+            this.finish('stopped');
+            return;
+          }
           break; // give the host a moment after an epoch's heavy events
         }
       } while (this.deps.clock() < sliceEnd);
@@ -280,7 +290,7 @@ export class EngineService {
     if (!t || this.pending.length === 0) return;
     if (!force && now - this.lastBatchEvent < 1000 / MAX_EVENTS_PER_SECOND) return;
     this.lastBatchEvent = now;
-    const remaining = t.totalSteps - t.state.step;
+    const remaining = (this.stopAfter ?? t.config.epochs) * t.stepsPerEpoch - t.state.step;
     this.deps.emit({
       type: 'batch',
       runId: this.runId,

@@ -27,6 +27,15 @@ export function compact(n: number | null | undefined): string {
   return `${Math.round(n)}`;
 }
 
+/** An axis tick: 0.0123 -> "0.0123", 1500 -> "1.5k", 2.5e6 -> "2.5M", 1e9 -> "1e+9" (never "1000000k"). */
+export function axisNumber(n: number): string {
+  const a = Math.abs(n);
+  if (a < 1000) return String(Math.round(n * 1e4) / 1e4);
+  if (a < 1e6) return `${Number((n / 1e3).toPrecision(3))}k`;
+  if (a < 1e9) return `${Number((n / 1e6).toPrecision(3))}M`;
+  return n.toExponential(1).replace('.0e', 'e');
+}
+
 /** A loss value: 4 significant digits, "NaN"/"∞" shown as such. */
 export function loss(x: number | null | undefined): string {
   if (x === null || x === undefined) return '–';

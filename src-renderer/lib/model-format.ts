@@ -1,5 +1,6 @@
 /** How the Models view words a model's facts. */
 import type { ModelSummary } from '../../src-main/models-contract';
+import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
 
 /** 1536 -> "1.5 KB", 3.2e6 -> "3.1 MB" */
 export function fileSize(bytes: number): string {
@@ -27,4 +28,29 @@ export function epochsText(m: Pick<ModelSummary, 'epochs' | 'plannedEpochs'>): s
 export function suggestedMoreEpochs(m: Pick<ModelSummary, 'epochs' | 'plannedEpochs'>): number {
   if (m.plannedEpochs !== null && m.epochs < m.plannedEpochs) return m.plannedEpochs - m.epochs;
   return Math.max(1, Math.min(m.epochs, 10));
+}
+
+/** The recipe a model was trained with, as label and value rows (the loss alone when the file records no recipe). */
+export function recipeRows(m: Pick<ModelSummary, 'loss' | 'recipe' | 'dataset' | 'datasetSize'>): [string, string][] {
+  const rows: [string, string][] = [['Loss', LOSS_NAMES[m.loss] ?? m.loss]];
+  const r = m.recipe;
+  if (!r) return rows;
+  let optimizer = OPTIMIZER_NAMES[r.optimizer];
+  if (r.optimizer === 'sgd') optimizer += r.momentum > 0 ? `, momentum ${r.momentum}${r.nesterov ? ' (Nesterov)' : ''}` : ', no momentum';
+  const schedule = r.schedule === 'constant' ? 'constant' : `${r.schedule === 'step' ? 'step decay' : 'cosine'} schedule over ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}`;
+  rows.push(['Optimizer', optimizer], ['Learning rate', `${r.lr}, ${schedule}`], ['Batch size', String(r.batch)], ['Weight decay', String(r.weightDecay)], ['Seed', String(r.seed)]);
+  return rows;
+}
+
+/** "MNIST (bundled) · 60,000 train / 10,000 test images · classes 3, 7 only", or the name the file gives. */
+export function datasetText(m: Pick<ModelSummary, 'recipe' | 'dataset' | 'datasetSize'>): string {
+  const d = m.recipe?.dataset;
+  const parts = [
+    !d ? (m.dataset ?? 'not recorded') : d.kind === 'mnist' ? 'MNIST (bundled)' : d.kind === 'idx' ? `IDX folder ${d.dir}` : `CSV ${d.train}${d.test ? ` + ${d.test}` : ''}`,
+  ];
+  if (m.datasetSize) parts.push(`${m.datasetSize.train.toLocaleString('en-US')} train / ${m.datasetSize.test.toLocaleString('en-US')} test images`);
+  if (m.recipe?.classes?.length) parts.push(`classes ${m.recipe.classes.join(', ')} only`);
+  if (m.recipe?.limit !== undefined) parts.push(`the first ${m.recipe.limit.toLocaleString('en-US')} training images`);
+  if (m.recipe?.validation) parts.push(`${Math.round(m.recipe.validation * 100)}% held out for validation`);
+  return parts.join(' · ');
 }

@@ -15,6 +15,12 @@ export interface Preset {
   /** What it recreates and what to expect, one or two sentences. */
   summary: string;
   recipe: Recipe;
+  /**
+   * Test accuracy per epoch, measured with the CLI (`npm run cli -- train …` with this recipe,
+   * seed 1, the full dataset); the summary quotes it. A test trains the quick recipes (3 vs 7)
+   * again to check; LeCun's 20 epochs took 700 s on the 2-core development machine.
+   */
+  measured?: number[];
 }
 
 /** The presets, in the order the picker shows them. */
@@ -32,18 +38,22 @@ export const PRESETS: Preset[] = [
     id: 'lecun-1998',
     name: 'LeCun 1998',
     summary:
-      'LeCun et al. (1998), "2-layer NN, 300 hidden units, mean square error": 4.7% test error. ' +
-      'Tanh units and MSE as in the paper; SGD with momentum stands in for their stochastic diagonal Levenberg-Marquardt.',
+      'LeCun et al. (1998), "2-layer NN, 300 hidden units, mean square error": the paper reports 4.7% test error. ' +
+      'Tanh units and MSE as in the paper; SGD with momentum stands in for their stochastic diagonal Levenberg-Marquardt. ' +
+      'Measured with seed 1: 96.7% test accuracy (3.3% error) after 20 epochs.',
     recipe: {
       hidden: [300], activation: 'tanh', loss: 'mse', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
       nesterov: false, weightDecay: 0, schedule: 'step', batch: 32, epochs: 20, classes: [],
     },
+    measured: [
+      0.9364, 0.9479, 0.9519, 0.9567, 0.958, 0.959, 0.9624, 0.962, 0.9642, 0.9646, 0.9663, 0.967, 0.9668, 0.9663, 0.9671, 0.9667, 0.9666, 0.9671, 0.9667, 0.9666,
+    ],
   },
   {
     id: 'simard-2003',
     name: 'Simard 2003',
     summary:
-      'Simard, Steinkraus & Platt (2003): 784-800-10 trained with cross-entropy, 1.6% test error without distortions. ' +
+      'Simard, Steinkraus & Platt (2003): 784-800-10 trained with cross-entropy; the paper reports 1.6% test error without distortions. ' +
       'SGD with momentum and a cosine schedule.',
     recipe: {
       hidden: [800], activation: 'tanh', loss: 'cross_entropy', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
@@ -53,10 +63,13 @@ export const PRESETS: Preset[] = [
   {
     id: '3-vs-7',
     name: '3 vs 7',
-    summary: 'A binary classifier: only the digits 3 and 7, one sigmoid output and binary cross-entropy. Above 99% in one epoch.',
+    summary:
+      'A binary classifier: only the digits 3 and 7, one sigmoid output and binary cross-entropy. ' +
+      'Measured with seed 1: 98.1% test accuracy after one epoch, 98.6% after three.',
     recipe: {
       hidden: [32], activation: 'relu', loss: 'bce', optimizer: 'adam', lr: 0.001, momentum: 0,
       nesterov: false, weightDecay: 0, schedule: 'constant', batch: 64, epochs: 3, classes: [3, 7],
     },
+    measured: [0.9814, 0.9833, 0.9863],
   },
 ];

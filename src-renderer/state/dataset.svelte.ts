@@ -2,11 +2,16 @@
  * The dataset the Train view uses: which one is chosen and what the engine says about it
  * (sizes, classes, the mean-image baseline), loaded with `dataset:info`.
  */
-import type { DatasetInfo, DatasetSource } from '../../src-engine/protocol';
+import type { DatasetInfo, DatasetSource, ModelInfo } from '../../src-engine/protocol';
 import type { DatasetChoice, DatasetKind, ScratchnetApi, UploadedFile } from '../../src-main/api-contract';
 import { byteSize, MAX_UPLOAD_BYTES } from '../../src-main/upload-limits';
 
+/** What each kind is called where the person reads it. */
+const KIND_NAMES: Record<DatasetSource['kind'], string> = { mnist: 'MNIST (bundled)', idx: 'IDX folder', csv: 'CSV file' };
+
 export class DatasetState {
+  /** The kind picked in the Dataset section; until a dataset of that kind is open, there is none to train on. */
+  kind = $state<DatasetSource['kind']>('mnist');
   source = $state.raw<DatasetSource>({ kind: 'mnist' });
   label = $state('MNIST (bundled)');
   info = $state.raw<DatasetInfo | null>(null);
@@ -21,8 +26,28 @@ export class DatasetState {
     return this.info ? this.info.rows * this.info.cols : 784;
   }
 
+  /**
+   * Why there is no dataset to train on now (Start refuses with it), or null when there is one:
+   * the picked kind has none open yet, it is loading, or it could not be read.
+   */
+  get problem(): string | null {
+    const wanted = this.kind === 'mnist' ? 'the bundled MNIST' : `the ${KIND_NAMES[this.kind]}`;
+    if (this.error) return `${wanted} could not be used: ${this.error.replace(/\.$/, '')}`;
+    if (this.kind !== this.source.kind) return `no ${KIND_NAMES[this.kind]} is open yet: open one, or pick MNIST (bundled)`;
+    if (this.loading || !this.info) return `the dataset ${this.label} is still being read`;
+    return null;
+  }
+
+  /** Pick a kind in the Dataset section (MNIST is ready at once; the others wait for a file or folder). */
+  pick(kind: DatasetSource['kind']): void {
+    this.kind = kind;
+    this.error = null;
+    if (kind === 'mnist' && this.source.kind !== 'mnist') void this.useMnist();
+  }
+
   /** Use a dataset and load its info. */
   async use(choice: DatasetChoice): Promise<void> {
+    this.kind = choice.source.kind;
     this.source = choice.source;
     this.label = choice.label;
     const request = ++this.request;
@@ -37,6 +62,13 @@ export class DatasetState {
     } finally {
       if (request === this.request) this.loading = false;
     }
+  }
+
+  /** Use the dataset a model was trained on (opened or continued in Models), when its file says. */
+  async useModelData(info: ModelInfo): Promise<void> {
+    const source = info.config?.dataset;
+    if (!source || (JSON.stringify(source) === JSON.stringify(this.source) && this.info && !this.error)) return;
+    await this.use({ source, label: source.kind === 'mnist' ? KIND_NAMES.mnist : info.datasetName });
   }
 
   /** The bundled MNIST. */

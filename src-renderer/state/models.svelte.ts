@@ -20,7 +20,7 @@ export interface LibraryHooks {
   /** The engine now holds this model: show its history on the dashboard. */
   opened?(info: ModelInfo, name: string): void;
   /** Continue the model until `epochs` epochs in all and follow the run on the dashboard (default: just the call). */
-  continue?(name: string, epochs: number): Promise<void>;
+  continue?(name: string, epochs: number, keepSchedule: boolean): Promise<void>;
   /** Offer bytes as a download (browser mode); replaceable in tests. */
   download?(file: NonNullable<ExportResult['download']>): void;
 }
@@ -89,20 +89,21 @@ export class ModelLibrary {
     return this.act(async () => {
       const info = await this.api.call('models:open', { name });
       this.hooks.opened?.(info, name);
-      return `Opened "${name}". The Weights view and the Digit pad now use it, and the Train dashboard shows its history.`;
+      return `Opened "${name}". The Weights view and the Digit pad now use it, and the Train view shows its history and the settings it was trained with.`;
     });
   }
 
   /**
    * Train on from where the file stopped.
    * @param more epochs to add to those completed (an interrupted run finishes with planned − done)
+   * @param keepSchedule for fewer than the planned epochs: keep the schedule planned and stop after them
    */
-  continueTraining(model: ModelSummary, more: number): Promise<void> {
+  continueTraining(model: ModelSummary, more: number, keepSchedule = false): Promise<void> {
     return this.act(async () => {
       if (!Number.isInteger(more) || more < 1) throw new Error('Train at least 1 more epoch.');
       const epochs = model.epochs + more;
-      if (this.hooks.continue) await this.hooks.continue(model.name, epochs);
-      else await this.api.call('models:continue', { name: model.name, epochs });
+      if (this.hooks.continue) await this.hooks.continue(model.name, epochs, keepSchedule);
+      else await this.api.call('models:continue', { name: model.name, epochs, ...(keepSchedule ? { keepSchedule } : {}) });
       return `Training "${model.name}" to epoch ${model.epochs + more}; every epoch is saved into it.`;
     }, false);
   }

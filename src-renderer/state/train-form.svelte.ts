@@ -2,8 +2,8 @@
  * The Train view's settings: every field of a TrainConfig as the person types it, the presets,
  * and the problems the engine's own rules find, grouped under the fields that cause them.
  */
-import type { Activation, LossName } from '../../src-engine/architecture';
-import type { DatasetSource, OptimizerName, ScheduleName, TrainConfig } from '../../src-engine/protocol';
+import { hiddenActivation, layerSizes, type Activation, type LossName } from '../../src-engine/architecture';
+import type { DatasetSource, ModelInfo, OptimizerName, ScheduleName, TrainConfig } from '../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 import { problemsByField, type ConfigField } from '../lib/config-fields';
 import { PRESETS, type Preset, type Recipe } from '../lib/presets';
@@ -47,9 +47,20 @@ export class TrainForm {
   presetId = $state<string | null>(null);
   /** Set when Start was pressed with problems: the form then lists them. */
   refused = $state(false);
+  /**
+   * The model whose settings the form shows (opened or continued in Models), and whether its file
+   * records how it was trained; null for settings of the person's own.
+   */
+  loadedFrom = $state.raw<{ name: string; recorded: boolean } | null>(null);
 
-  /** @param dataset the chosen dataset (kept by DatasetState) */
-  constructor(private readonly dataset: () => DatasetSource = () => DEFAULT_CONFIG.dataset) {}
+  /**
+   * @param dataset the chosen dataset (kept by DatasetState)
+   * @param datasetProblem why there is no dataset to train on now (DatasetState.problem), or null
+   */
+  constructor(
+    private readonly dataset: () => DatasetSource = () => DEFAULT_CONFIG.dataset,
+    private readonly datasetProblem: () => string | null = () => null,
+  ) {}
 
   /** The config as typed (possibly unsound). */
   readonly draft: Partial<TrainConfig> = $derived.by(() => {
@@ -86,6 +97,12 @@ export class TrainForm {
         all.splice(0, all.length, ...all.filter((p) => !mine.includes(p)), message);
       }
     }
+    // NOTE: without a dataset there is nothing to train on, whatever else is typed: that comes first.
+    const dataset = this.datasetProblem();
+    if (dataset) {
+      byField.dataset = [dataset, ...(byField.dataset ?? [])];
+      all.unshift(dataset);
+    }
     return { all, byField };
   });
 
@@ -107,6 +124,36 @@ export class TrainForm {
     return config;
   }
 
+  /**
+   * Show the settings a model was trained with (its network from the architecture, the rest from
+   * the file's training config when it has one). Start then begins a new run with them.
+   * @param name the model's name in the library
+   */
+  load(info: ModelInfo, name: string): void {
+    const arch = info.architecture;
+    this.hidden = layerSizes(arch).slice(1, -1);
+    this.activation = hiddenActivation(arch) ?? this.activation;
+    this.loss = arch.loss;
+    const c = info.config;
+    if (c) {
+      this.optimizer = c.optimizer;
+      this.lr = c.lr;
+      this.momentum = c.momentum;
+      this.nesterov = c.nesterov;
+      this.weightDecay = c.weightDecay;
+      this.schedule = c.schedule;
+      this.batch = c.batch;
+      this.epochs = c.epochs;
+      this.seed = c.seed;
+      this.limit = c.limit ?? null;
+      this.validation = c.validation ?? null;
+      this.classesText = (c.classes ?? []).join(', ');
+    }
+    this.presetId = PRESETS.find((p) => this.matches(p))?.id ?? null;
+    this.loadedFrom = { name, recorded: c !== null };
+    this.refused = false;
+  }
+
   /** Set the network and trainer of a preset (dataset, seed, limit and validation stay). */
   applyPreset(preset: Preset): void {
     const r = preset.recipe;
@@ -123,6 +170,7 @@ export class TrainForm {
     this.epochs = r.epochs;
     this.classesText = (r.classes ?? []).join(', ');
     this.presetId = preset.id;
+    this.loadedFrom = null;
   }
 
   /** The network and trainer as typed, in a preset's terms. */
@@ -137,11 +185,14 @@ export class TrainForm {
   /** The preset the fields still match, if any. */
   readonly matchingPreset: Preset | null = $derived.by(() => {
     const p = PRESETS.find((x) => x.id === this.presetId);
-    if (!p) return null;
-    const now = this.recipe();
-    const same = (Object.keys(now) as (keyof Recipe)[]).every((k) => JSON.stringify(now[k]) === JSON.stringify(p.recipe[k] ?? []));
-    return same ? p : null;
+    return p && this.matches(p) ? p : null;
   });
+
+  /** Whether the network and trainer as typed are a preset's recipe. */
+  private matches(p: Preset): boolean {
+    const now = this.recipe();
+    return (Object.keys(now) as (keyof Recipe)[]).every((k) => JSON.stringify(now[k]) === JSON.stringify(p.recipe[k] ?? []));
+  }
 
   /** Add a hidden layer after the last one (as wide as it, or 64). */
   addLayer(): void {

@@ -6,6 +6,7 @@
 import type { EpochMetrics, ModelInfo, RunState, TrainConfig } from '../../src-engine/protocol';
 import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/api-contract';
 import { Ema } from '../lib/ema';
+import type { RunOrigin } from '../lib/run-plan';
 
 /** One chart point. */
 export interface Point {
@@ -62,6 +63,8 @@ export class TrainingSession {
   progress = $state.raw<Progress>(EMPTY_PROGRESS);
   /** Epoch of the last checkpoint the host keeps. */
   savedEpoch = $state<number | null>(null);
+  /** The model file the run the host reported is saved in (restore), null before its first save. */
+  restoredName = $state<string | null>(null);
   /** The engine stopped unexpectedly mid-run and the run can resume from its last checkpoint. */
   recoverable = $state(false);
   /** Seconds spent training (pauses excluded). */
@@ -69,6 +72,11 @@ export class TrainingSession {
   /** Ticks whenever `series` changes. */
   revision = $state(0);
   series = $state.raw(new Series());
+  /**
+   * Where the going (or last) run came from: a new run started here, a saved model continued (to
+   * the epoch it stops after), a run recovered after a crash; null when this page did not start it.
+   */
+  origin = $state.raw<RunOrigin | null>(null);
 
   private lowestRunId = 1;
   /** Stop was pressed while starting: the host is restarting the engine to cancel the start. */
@@ -116,6 +124,7 @@ export class TrainingSession {
     this.note = null;
     this.savedEpoch = null;
     this.config = config;
+    this.origin = { kind: 'new' };
     this.progress = { ...EMPTY_PROGRESS, epochs: config.epochs };
     this.activeBefore = 0;
     this.elapsed = 0;
@@ -208,6 +217,7 @@ export class TrainingSession {
     this.config = status.info?.config ?? null;
     this.history = status.history;
     this.savedEpoch = status.savedEpoch;
+    this.restoredName = status.savedName;
     const epochs = Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0);
     const p = status.progress;
     const at = p ? p.epoch - 1 + p.stepInEpoch / p.stepsPerEpoch : (status.info?.epoch ?? 0);
@@ -246,6 +256,7 @@ export class TrainingSession {
     try {
       const { runId, info } = await this.api.call('training:recover', {});
       this.runId = runId;
+      this.origin = { kind: 'recovered' };
       // NOTE: the crashed run got further than its checkpoint; what it drew after it is dropped,
       // so the recovered run's steps carry on from the checkpoint instead of running backwards.
       this.showHistory(info, this.series);
@@ -262,8 +273,9 @@ export class TrainingSession {
    * Continue a saved model (Models view): its past epochs stay on the charts and the new ones
    * follow. Throws the host's message when it cannot start (the session is then left idle).
    * @param epochs epochs in all to train to
+   * @param keepSchedule fewer than planned: the schedule keeps its planned length and the run stops after `epochs`
    */
-  async continueModel(name: string, epochs: number): Promise<void> {
+  async continueModel(name: string, epochs: number, keepSchedule = false): Promise<void> {
     if (this.active) throw new Error('A run is going; stop it first.');
     this.lowestRunId = (this.runId ?? this.lowestRunId - 1) + 1;
     this.runId = null;
@@ -276,8 +288,9 @@ export class TrainingSession {
     this.starting = true;
     this.recoverable = false;
     try {
-      const { runId, info } = await this.api.call('models:continue', { name, epochs });
+      const { runId, info } = await this.api.call('models:continue', { name, epochs, ...(keepSchedule ? { keepSchedule } : {}) });
       this.runId = runId;
+      this.origin = { kind: 'continue', name, to: epochs };
       this.showHistory(info);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {

@@ -39,6 +39,8 @@ export class WeightsState {
   /** Units ringed in the grid: the ones that fired most for the digit pad's drawing. */
   marked = $state.raw<number[]>([]);
   model = $state.raw<ModelInfo | null>(null);
+  /** The model file these weights are of: the opened model, or the one the run saves into (null until its first save). */
+  modelName = $state<string | null>(null);
   dataset = $state.raw<DatasetInfo | null>(null);
   error = $state<string | null>(null);
   loading = $state(false);
@@ -132,6 +134,9 @@ export class WeightsState {
       }
       case 'checkpoint':
         if (event.runId === this.runId) void this.useModel(event.info);
+        return;
+      case 'models:saved':
+        this.modelName = event.name;
         return;
       case 'engine:stopped':
         this.runId = null;

@@ -2,6 +2,7 @@
 import type { ApiEvent } from '../../src-main/api-contract';
 import type { ModelCallName, ModelCalls, ModelSummary } from '../../src-main/models-contract';
 import type { LibraryApi } from '../../src-renderer/state/models.svelte';
+import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 
 export interface FakeLibraryApi extends LibraryApi {
   calls: { name: ModelCallName; args: unknown }[];
@@ -50,6 +51,9 @@ export function summary(over: Partial<ModelSummary> = {}): ModelSummary {
     plannedEpochs: 3,
     schedule: 'cosine',
     training: false,
+    loss: 'cross_entropy',
+    recipe: { ...DEFAULT_CONFIG, epochs: 3 },
+    datasetSize: { train: 60000, test: 10000 },
     ...over,
   };
 }

@@ -102,6 +102,6 @@ describe('Train view', () => {
     await fireEvent.click(screen.getByRole('button', { name: '3 vs 7' }));
     expect((screen.getByLabelText('Classes') as HTMLInputElement).value).toBe('3, 7');
     expect((screen.getByLabelText('Loss') as HTMLSelectElement).value).toBe('bce');
-    expect(screen.getByText(/binary cross-entropy/)).toBeTruthy();
+    expect(screen.getByText(/one sigmoid output and binary cross-entropy/)).toBeTruthy();
   });
 });

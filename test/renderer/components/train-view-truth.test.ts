@@ -1,0 +1,108 @@
+/**
+ * The Train view shows only what is true: a refused value never reaches the charts or the
+ * parameter count.
+ */
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { tick } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import type { DatasetInfo } from '../../../src-engine/protocol';
+import TrainView from '../../../src-renderer/views/TrainView.svelte';
+import { axisNumber } from '../../../src-renderer/lib/format';
+import { runPlan } from '../../../src-renderer/lib/run-plan';
+import { DatasetState } from '../../../src-renderer/state/dataset.svelte';
+import { EngineSettings } from '../../../src-renderer/state/engine.svelte';
+import { TrainForm } from '../../../src-renderer/state/train-form.svelte';
+import { TrainingSession } from '../../../src-renderer/state/training.svelte';
+import { fakeApi } from '../fake-api';
+
+export const mnist: DatasetInfo = {
+  name: 'MNIST', train: 60000, test: 10000, rows: 28, cols: 28, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  meanImages: new Uint8Array(7840), baselineAccuracy: 0.8203,
+};
+
+async function view(answers: Parameters<typeof fakeApi>[0] = {}) {
+  const api = fakeApi({ 'dataset:info': mnist, 'engine:kernels': { name: 'wasm-simd', threads: 1, maxThreads: 1 }, ...answers });
+  const session = new TrainingSession(api, () => 0);
+  const dataset = new DatasetState(api);
+  await dataset.useMnist();
+  const form = new TrainForm(() => dataset.source);
+  const engine = new EngineSettings(api, null);
+  await engine.load();
+  render(TrainView, { props: { session, form, dataset, engine, mode: 'browser', dark: false, mac: false, onStart: () => form.submit() } });
+  return { api, session, form, dataset };
+}
+
+const axis = (chart: string) => screen.getByRole('figure', { name: chart }).getAttribute('aria-describedby')!;
+const axisText = (chart: string) => document.getElementById(axis(chart))!.textContent;
+
+describe('Train view: refused values stay out of what it shows', () => {
+  it('an epoch count the form refuses (1e9) never becomes the accuracy axis', async () => {
+    await view();
+    expect(axisText('Accuracy')).toBe('epoch axis from 0 to 5');
+    await fireEvent.input(screen.getByLabelText('Epochs'), { target: { value: '1000000000' } });
+    expect(screen.getByText('epochs must be a whole number from 1 to 1000 (got 1000000000)')).toBeTruthy();
+    expect(axisText('Accuracy')).toBe('epoch axis');
+    await fireEvent.input(screen.getByLabelText('Epochs'), { target: { value: '12' } });
+    expect(axisText('Accuracy')).toBe('epoch axis from 0 to 12');
+  });
+
+  it('large axis numbers read as 1.5k, 2.5M, 1e+9, never 1000000k', () => {
+    expect(axisNumber(0.0123)).toBe('0.0123');
+    expect(axisNumber(940)).toBe('940');
+    expect(axisNumber(1500)).toBe('1.5k');
+    expect(axisNumber(2.5e6)).toBe('2.5M');
+    expect(axisNumber(1e9)).toBe('1e+9');
+  });
+
+  it('refused classes give no output size and no parameter count', async () => {
+    await view();
+    await fireEvent.input(screen.getByLabelText('Classes'), { target: { value: '3' } });
+    expect(screen.getByText('pick at least two classes to tell apart')).toBeTruthy();
+    expect(screen.getByText('out').previousElementSibling?.textContent).toBe('–');
+    expect(screen.getByText('parameters').querySelector('b')?.textContent).toBe('–');
+    await fireEvent.input(screen.getByLabelText('Classes'), { target: { value: '3, 7' } });
+    expect(screen.getByText('out').previousElementSibling?.textContent).toBe('2');
+  });
+
+  it('the dataset kinds follow the ARIA radio pattern: arrows pick, one tab stop', async () => {
+    const { dataset } = await view();
+    const radio = (name: string) => screen.getByRole('radio', { name }) as HTMLButtonElement;
+    expect([radio('MNIST (bundled)').tabIndex, radio('IDX folder').tabIndex]).toEqual([0, -1]);
+    await fireEvent.keyDown(radio('MNIST (bundled)'), { key: 'ArrowRight' });
+    expect(dataset.kind).toBe('idx');
+    expect(document.activeElement).toBe(radio('IDX folder'));
+    await fireEvent.keyDown(radio('IDX folder'), { key: 'ArrowLeft' });
+    await fireEvent.keyDown(radio('MNIST (bundled)'), { key: 'ArrowLeft' });
+    expect(radio('CSV file').getAttribute('aria-checked')).toBe('true');
+  });
+
+  it('the baseline shown is of the data the charts are about: none while no dataset of the picked kind is open', async () => {
+    const { dataset } = await view();
+    expect(screen.getByText(/baseline 82\.0%/)).toBeTruthy();
+    dataset.pick('csv');
+    await tick();
+    expect(screen.queryByText(/baseline 82\.0%/)).toBeNull();
+  });
+
+  it('a refused layer size has no parameter count', async () => {
+    await view();
+    expect(screen.getByText('101,770')).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText('Hidden layer 1 size'), { target: { value: '5000' } });
+    expect(screen.queryByText('3,979,010')).toBeNull();
+    expect(screen.getByText('parameters').querySelector('b')?.textContent).toBe('–');
+  });
+});
+
+describe('what the going run is', () => {
+  const facts = { problems: [], config: {}, sizes: [], datasetLabel: '', loadedFrom: null };
+  it('says where it came from, and claims nothing it does not know', () => {
+    expect(runPlan({ ...facts, running: { origin: { kind: 'new' }, epochs: 5 } }).text).toBe('A new run; it saves itself as a new model at every epoch end.');
+    expect(runPlan({ ...facts, running: { origin: { kind: 'recovered' }, epochs: 5 } }).text).toBe(
+      'Resumed from its last saved epoch after the engine stopped; it keeps saving into the same model.',
+    );
+    expect(runPlan({ ...facts, running: { origin: { kind: 'continue', name: 'net', to: 6 }, epochs: 20 } }).text).toBe(
+      'Continuing “net” to epoch 6 (its learning-rate schedule keeps its plan of 20 epochs); every epoch is saved into it.',
+    );
+    expect(runPlan({ ...facts, running: { origin: null, epochs: 5 } }).text).toBe('A run is going; it saves itself into the models folder at every epoch end.');
+  });
+});
