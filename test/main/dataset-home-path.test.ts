@@ -18,7 +18,7 @@ beforeAll(() => {
   mkdirSync(path.join(home, 'data', 'mnist-500'), { recursive: true });
   const fixture = path.resolve('test/fixtures/mnist-500');
   for (const f of readdirSync(fixture)) copyFileSync(path.join(fixture, f), path.join(home, 'data', 'mnist-500', f));
-  writeFileSync(path.join(home, 'data', 'train.csv'), '3,0,255,0,0\n7,255,0,0,0\n3,0,0,255,0\n');
+  writeFileSync(path.join(home, 'data', 'train.csv'), '0,0,255,0,0\n1,255,0,0,0\n0,0,0,255,0\n');
 });
 
 afterAll(() => {

