@@ -1,6 +1,7 @@
 import { Batcher } from '../data/batcher';
 import type { Dataset } from '../data/dataset';
-import { type Kernels, kernels, scratchScope } from '../kernels/kernels';
+import type { Kernels } from '../kernels/interface';
+import { kernels, scratchScope } from '../kernels/kernels';
 import type { Model } from '../nn/model';
 import { noGrad, Tensor } from '../tensor';
 

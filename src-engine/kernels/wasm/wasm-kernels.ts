@@ -1,4 +1,4 @@
-import type { AdamSettings, Kernels } from '../kernels';
+import type { AdamSettings, Kernels } from '../interface';
 import { jsKernels } from '../js-kernels';
 import { ScratchRegion } from './scratch-region';
 import { alignUp, GrowingBlock, WasmHeap } from './wasm-heap';

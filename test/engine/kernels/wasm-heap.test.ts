@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocate, kernels, setKernels, type Kernels } from '../../../src-engine/kernels/kernels';
+import type { Kernels } from '../../../src-engine/kernels/interface';
+import { kernels, setKernels, stateBuffer } from '../../../src-engine/kernels/kernels';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import { enableRelaxedSimd } from '../../../src-engine/kernels/threads/relaxed-simd-flag';
 import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
@@ -77,16 +78,16 @@ describe('WasmHeap', () => {
   });
 });
 
-describe('allocate', () => {
+describe('stateBuffer', () => {
   afterAll(() => setKernels(jsKernels));
 
   it('gives plain zeroed arrays with the TypeScript kernels and wasm memory with wasm ones', () => {
     setKernels(jsKernels);
-    expect(allocate(3)).toEqual(new Float64Array(3));
+    expect(stateBuffer(3)).toEqual(new Float64Array(3));
     const wasm = createWasmKernels()!;
     setKernels(wasm);
     expect(kernels().alloc).toBeDefined();
-    expect(allocate(3).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(stateBuffer(3).buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 });
 
@@ -205,9 +206,9 @@ describe('training with buffers in wasm memory', () => {
     setKernels(createWasmKernels()!);
     const model = new Model(mlpArchitecture([784, 16, 10], 'relu', 'cross_entropy', fixture.train.classes, [28, 28]), new Random(1));
     const first = evaluate(model, fixture.test!);
-    const size = allocate(1).buffer.byteLength;
+    const size = stateBuffer(1).buffer.byteLength;
     for (let i = 0; i < 30; i++) expect(evaluate(model, fixture.test!).loss).toBe(first.loss);
-    expect(allocate(1).buffer.byteLength).toBe(size); // one batcher, reused: not 30 of 3 MB each
+    expect(stateBuffer(1).buffer.byteLength).toBe(size); // one batcher, reused: not 30 of 3 MB each
   });
 
   it.each([
