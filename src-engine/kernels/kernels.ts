@@ -92,3 +92,13 @@ export function addRowVector(x: Float64Array, bias: Float64Array, out: Float64Ar
 export function sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number): void {
   active.sumRows(x, out, rows, cols, false);
 }
+
+/** y = max(x, 0) elementwise (NaN gives 0). */
+export function relu(x: Float64Array, y: Float64Array): void {
+  active.relu(x, y);
+}
+
+/** dx = dy where x > 0, else 0 (relu's backward), overwriting dx. */
+export function reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array): void {
+  active.reluBackward(x, dy, dx, false);
+}

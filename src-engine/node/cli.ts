@@ -13,7 +13,8 @@ import { MAX_KERNEL_THREADS, type OptimizerName, type ScheduleName, type TrainCo
 import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
-import { modelFromCheckpoint, prepareData, Trainer } from '../train/trainer';
+import { modelFromCheckpoint } from '../checkpoint/layout';
+import { prepareData, Trainer } from '../train/trainer';
 import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';

@@ -1,6 +1,7 @@
 import { kernels, stateBuffer } from '../kernels/kernels';
 import type { NamedParam } from '../nn/model';
-import type { OptimizerName } from '../protocol';
+
+export type OptimizerName = 'sgd' | 'adam' | 'adamw';
 
 export interface OptimizerSettings {
   name: OptimizerName;

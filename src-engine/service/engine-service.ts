@@ -25,7 +25,8 @@ import { noGrad, Tensor } from '../tensor';
 import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline';
 import { validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
-import { DivergenceError, modelFromCheckpoint, prepareData, type RunData, Trainer } from '../train/trainer';
+import { modelFromCheckpoint } from '../checkpoint/layout';
+import { DivergenceError, prepareData, type RunData, Trainer } from '../train/trainer';
 
 /** What the service needs from its surroundings (Node in the worker, anything in tests). */
 export interface ServiceDeps {
