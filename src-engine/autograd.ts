@@ -1,4 +1,4 @@
-import { empty, stateBuffer } from './kernels/kernels';
+import { empty, stateBufferOf } from './kernels/kernels';
 import { formatShape, type Tensor } from './tensor';
 
 /**
@@ -63,21 +63,15 @@ function addGrad(p: Tensor, dx: Float64Array): void {
   for (let i = 0; i < g.length; i++) g[i] += dx[i];
 }
 
-/** Each leaf's gradient buffer (a parameter's, an input's), reused by every backward pass. */
-const leafGrads = new WeakMap<Tensor, Float64Array>();
-
 /**
  * Where an op writes its contribution to the gradient of parents[j].
  * NOTE: the first contribution is written straight into the buffer that becomes p.grad, so no
  * gradient is ever zero-filled and then added to; a later one (a tensor used twice, or a second
- * backward) goes to a temporary that addGrad adds in. A leaf keeps one buffer for its lifetime,
- * so a parameter's gradient is still there after the step; any other gradient lives for the step.
+ * backward) goes to a temporary that addGrad adds in. A leaf's gradient (a parameter's) is state
+ * that outlives the step, and keeps one buffer; any other lives for the step.
  */
 function contributionBuffer(parents: readonly Tensor[], j: number): Float64Array {
   const p = parents[j];
-  if (p.grad || parents.indexOf(p) < j) return empty(p.size);
-  if (p.backwardFn) return empty(p.size);
-  let g = leafGrads.get(p);
-  if (!g || g.length !== p.size) leafGrads.set(p, (g = stateBuffer(p.size)));
-  return g;
+  const first = !p.grad && parents.indexOf(p) === j;
+  return first && !p.backwardFn ? stateBufferOf(p, p.size) : empty(p.size);
 }

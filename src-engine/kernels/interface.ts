@@ -1,7 +1,7 @@
 /**
- * The kernel interface: the raw loops the ops call. Backends (plain TypeScript, WebAssembly SIMD)
- * implement it; ops never loop over big buffers themselves for the hot paths.
- * All matrices are row-major Float64Array; offsets are 0.
+ * The kernel interface: the raw loops behind the hot paths, which every backend (plain
+ * TypeScript, WebAssembly SIMD, threads) implements. The engine reaches them through the seam
+ * in kernels.ts, never directly. All matrices are row-major Float64Array; offsets are 0.
  */
 export interface Kernels {
   readonly name: string;
@@ -9,14 +9,14 @@ export interface Kernels {
    * A zeroed buffer of `length` values for something long-lived (parameters, their gradients,
    * optimizer state, the batch) placed where this backend's matmul reads and writes it in place
    * (wasm memory), instead of copying it per call. Freed when garbage-collected. Optional:
-   * without it, allocate() gives a plain Float64Array.
+   * without it, stateBuffer() gives a plain Float64Array.
    * NOTE: keep the array itself, not a subarray or another view of its bytes, for as long as
    * the bytes are used.
    */
   alloc?(length: number): Float64Array;
   /**
    * Per-step buffers (activations and their gradients) in the kernels' memory, so that a
-   * training step runs without copying them in and out of wasm. See scratchScope().
+   * training step runs without copying them in and out of wasm. See empty() and scratchScope().
    */
   readonly scratch?: ScratchArena;
   /**

@@ -46,6 +46,15 @@ export function stateBuffer(length: number): Float64Array {
   return active.alloc ? active.alloc(length) : new Float64Array(length);
 }
 
+const owned = new WeakMap<object, Float64Array>();
+
+/** The stateBuffer() that belongs to `owner`: the same one every time (while its length fits). @returns [length] */
+export function stateBufferOf(owner: object, length: number): Float64Array {
+  let buf = owned.get(owner);
+  if (!buf || buf.length !== length) owned.set(owner, (buf = stateBuffer(length)));
+  return buf;
+}
+
 /**
  * Runs fn as one step: the buffers that empty() and zeros() hand out inside it come from the
  * backend's arena, and are all freed when fn returns.
