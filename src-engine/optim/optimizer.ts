@@ -53,7 +53,7 @@ export class Optimizer {
     return ['m', 'v'];
   }
 
-  /** Zero every parameter's gradient. */
+  /** Forget every parameter's gradient (see Tensor.zeroGrad). */
   zeroGrad(): void {
     for (const p of this.params) p.tensor.zeroGrad();
   }

@@ -202,6 +202,20 @@ describe('training with buffers in wasm memory', () => {
     expect(inPlace.tests.every(Number.isFinite)).toBe(true);
   });
 
+  it("keeps each parameter's gradient after the step, in one buffer of its own, never in the step's arena", () => {
+    // NOTE: poisoned scratch: a gradient left in the arena would read NaN once the step is over.
+    setKernels(createWasmKernels({ poisonScratch: true })!);
+    const c: TrainConfig = { ...DEFAULT_CONFIG, dataset: { kind: 'idx', dir: 'test/fixtures/mnist-500' }, hidden: [16], epochs: 1, batch: 48 };
+    const t = new Trainer(c, prepareData(c, fixture.train, fixture.test), () => 0);
+    t.trainBatch();
+    const params = t.model.parameters().map((p) => p.tensor);
+    const first = params.map((p) => p.grad!);
+    expect(first.every((g) => g.every(Number.isFinite) && g.some((v) => v !== 0))).toBe(true);
+    t.trainBatch();
+    expect(params.every((p, i) => p.grad === first[i])).toBe(true); // the same buffers, overwritten
+    expect(params.every((p) => p.grad!.every(Number.isFinite))).toBe(true);
+  });
+
   it('evaluates again and again in one synchronous loop without growing the memory', () => {
     setKernels(createWasmKernels()!);
     const model = new Model(mlpArchitecture([784, 16, 10], 'relu', 'cross_entropy', fixture.train.classes, [28, 28]), new Random(1));
