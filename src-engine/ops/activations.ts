@@ -13,8 +13,8 @@ export function relu(x: Tensor): Tensor {
   });
 }
 
-// NOTE: relu runs on every hidden layer of every batch, so it is a kernel (wasm SIMD is about 4x
-// the TypeScript loop); the other activations are plain loops.
+// NOTE: relu runs on every hidden layer of every batch, so it is a named kernel, which the fast
+// backends run about 4x faster than a TypeScript loop; the other activations are plain loops.
 
 /** x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
