@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Kernels } from '../src-engine/kernels/kernels';
+import type { Kernels } from '../src-engine/kernels/interface';
 import { availableNodeBackends, disposeBackends } from '../src-engine/kernels/threads/node-backends';
 
 interface Product {

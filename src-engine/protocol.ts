@@ -3,57 +3,19 @@
  * host, the renderer). Main, preload, worker and renderer import these types, so a renamed
  * field breaks the type check, not the user. Binary payloads are typed arrays, never JSON lists.
  */
-import type { Activation, Architecture, LossName } from './architecture';
+import type { Architecture } from './architecture';
+import type { DatasetSource } from './data/dataset-source';
+import type { KernelsInfo } from './kernels/kernels-info';
+import type { EpochMetrics } from './train/metrics';
+import type { TrainConfig } from './train/config';
 
-/** Where training data comes from. Paths are resolved by the host, never by the renderer. */
-export type DatasetSource =
-  | { kind: 'mnist' }
-  /** A folder with the four MNIST-layout IDX files (raw or .gz). */
-  | { kind: 'idx'; dir: string }
-  /** A CSV file (label first, then pixels; Kaggle layout), optionally a second one for testing. */
-  | { kind: 'csv'; train: string; test?: string };
-
-export type OptimizerName = 'sgd' | 'adam' | 'adamw';
-export type ScheduleName = 'constant' | 'step' | 'cosine';
-
-/** Everything that defines a training run. */
-export interface TrainConfig {
-  dataset: DatasetSource;
-  /** Keep only these labels, e.g. [3, 7] for the binary task (bce). Empty or absent: all. */
-  classes?: number[];
-  /** Train on the first N images only. */
-  limit?: number;
-  /** Fraction of the training images held out for validation (0 to 0.5). */
-  validation?: number;
-  /** Hidden layer sizes; input and output sizes follow the dataset. */
-  hidden: number[];
-  activation: Activation;
-  loss: LossName;
-  optimizer: OptimizerName;
-  lr: number;
-  momentum: number;
-  nesterov: boolean;
-  weightDecay: number;
-  schedule: ScheduleName;
-  batch: number;
-  epochs: number;
-  seed: number;
-}
-
-/** One epoch's results (names as in the CLI's --json output). */
-export interface EpochMetrics {
-  epoch: number;
-  train_loss: number;
-  train_accuracy: number;
-  test_loss: number;
-  test_accuracy: number;
-  /** Present when a validation split is held out. */
-  val_loss?: number;
-  val_accuracy?: number;
-  lr: number;
-  seconds: number;
-  samples_per_second: number;
-}
+// The domain types the messages carry live in their own folders; re-exported for the host and the renderer.
+export type { DatasetSource } from './data/dataset-source';
+export { MAX_KERNEL_THREADS, type KernelsInfo } from './kernels/kernels-info';
+export type { OptimizerName } from './optim/optimizer';
+export type { ScheduleName } from './optim/schedule';
+export type { EpochMetrics } from './train/metrics';
+export type { TrainConfig } from './train/config';
 
 /** Weights of one linear layer, stored [in, out] (x · W + b), as float32 for display. */
 export interface LayerWeights {
@@ -114,19 +76,6 @@ export interface Sample {
   prediction: number | null;
   /** For a misclassified sample: its place (0-based) among the test images the model gets wrong. */
   wrong?: { position: number; count: number };
-}
-
-/** Most threads the kernels run on (the CLI's --threads, engine:set-threads). */
-export const MAX_KERNEL_THREADS = 16;
-
-/** The engine's kernels, for the app to show, and the thread count it may set. */
-export interface KernelsInfo {
-  /** The backend, e.g. "wasm-relaxed-simd-2t" (see kernels/backends.ts). */
-  name: string;
-  /** Threads its products and updates use. */
-  threads: number;
-  /** Most threads it offers here (the cores, at most MAX_KERNEL_THREADS; 1 without a threaded backend). */
-  maxThreads: number;
 }
 
 /** Requests the host sends, each with the reply type it gets. */

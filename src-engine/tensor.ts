@@ -1,16 +1,9 @@
-import { allocate, scratch } from './kernels/kernels';
-
 /**
  * Tensor: a Float64Array with a shape, and (when it takes part in autograd) the closure that
  * pushes its gradient back to the tensors it was computed from.
  */
 
 let gradEnabled = true;
-
-/** True unless inside noGrad(). */
-export function isGradEnabled(): boolean {
-  return gradEnabled;
-}
 
 /** Run fn without recording the graph (inference): no closures, no parents kept. */
 export function noGrad<T>(fn: () => T): T {
@@ -36,23 +29,19 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 export class Tensor {
-  /** The values. NOTE: the optimizer swaps a parameter's buffer (double buffering), so do not keep it across steps. */
+  /** The values, row-major. */
   data: Float64Array;
   readonly shape: readonly number[];
-  private gradData: Float64Array | null = null;
-  /** zeroGrad() ran since the buffer was last written: it counts as zeros. */
-  private gradStale = false;
-  requiresGrad: boolean;
   /**
-   * Lives as long as its model (a parameter): its grad buffer comes from the kernels' allocate(),
-   * where a wasm backend uses it in place. Per-step tensors take theirs from scratch(): the
-   * step's arena inside scratchScope, else plain buffers.
+   * ∂loss/∂this, same layout as data, summed over every use of this tensor; null until
+   * backward() reaches it, and again after zeroGrad().
    */
-  longLived = false;
+  grad: Float64Array | null = null;
+  requiresGrad: boolean;
   /** Tensors this one was computed from (empty for leaves). */
   readonly parents: readonly Tensor[];
-  /** Adds this tensor's grad, through the op that made it, into its parents' grads. */
-  readonly backwardFn: (() => void) | null;
+  /** Given ∂loss/∂this, writes the op's contribution to each parent's gradient (see result()). */
+  readonly backwardFn: Backward | null;
   /** Name of the op that made it, for error messages and debugging. */
   readonly op: string;
 
@@ -61,7 +50,7 @@ export class Tensor {
     shape: readonly number[],
     requiresGrad = false,
     parents: readonly Tensor[] = [],
-    backwardFn: (() => void) | null = null,
+    backwardFn: Backward | null = null,
     op = 'leaf',
   ) {
     if (data.length !== sizeOf(shape)) {
@@ -79,43 +68,9 @@ export class Tensor {
     return this.data.length;
   }
 
-  /** Accumulated ∂loss/∂this, same layout as data; null until backward reaches it. */
-  get grad(): Float64Array | null {
-    if (this.gradStale) this.gradBuffer();
-    return this.gradData;
-  }
-
-  set grad(g: Float64Array | null) {
-    this.gradData = g;
-    this.gradStale = false;
-  }
-
-  /** The grad buffer to add into, allocated (zeros) on first use. */
-  gradBuffer(): Float64Array {
-    if (!this.gradData) this.gradData = this.newGrad();
-    else if (this.gradStale) this.gradData.fill(0);
-    this.gradStale = false;
-    return this.gradData;
-  }
-
-  /**
-   * The grad buffer for a kernel that can either add into it or overwrite it: `accumulate` is
-   * false when the buffer holds nothing yet, so the kernel skips reading zeros.
-   */
-  gradSink(): { buf: Float64Array; accumulate: boolean } {
-    const fresh = !this.gradData || this.gradStale;
-    if (!this.gradData) this.gradData = this.newGrad(false); // overwritten by the kernel
-    this.gradStale = false;
-    return { buf: this.gradData, accumulate: !fresh };
-  }
-
-  private newGrad(zero = true): Float64Array {
-    return this.longLived ? allocate(this.data.length) : scratch(this.data.length, zero);
-  }
-
-  /** Forget the accumulated gradient (lazily: the buffer is cleared or overwritten when next used). */
+  /** Forget the accumulated gradient, as PyTorch's zero_grad() does: the next backward starts afresh. */
   zeroGrad(): void {
-    if (this.gradData) this.gradStale = true;
+    this.grad = null;
   }
 
   /** The single value of a one-element tensor. */
@@ -150,18 +105,20 @@ export class Tensor {
 }
 
 /**
- * Make an op's output. When grad is on and any input needs it, the output keeps its parents and
- * the backward closure; otherwise it is a plain constant (noGrad inference allocates no graph).
- * @param backward receives the output; reads out.grad and adds into the parents' gradBuffer()s.
+ * An op's backward: given dy = ∂loss/∂output, it writes dx = ∂loss/∂input for each input, in
+ * the order of `parents`, into the buffers it is handed (all of each, overwriting). A buffer is
+ * null for an input that needs no gradient; autograd adds what is written into the input's grad.
  */
-export function result(
-  data: Float64Array,
-  shape: readonly number[],
-  parents: readonly Tensor[],
-  op: string,
-  backward: (out: Tensor) => void,
-): Tensor {
+export type Backward = (dy: Float64Array, ...dx: (Float64Array | null)[]) => void;
+
+/**
+ * Make an op's output. When grad is on and any input needs it, the output keeps its parents and
+ * the backward closure; otherwise it is a plain constant (noGrad inference records no graph).
+ */
+export function result(data: Float64Array, shape: readonly number[], parents: [Tensor], op: string, backward: (dy: Float64Array, dx: Float64Array) => void): Tensor;
+export function result(data: Float64Array, shape: readonly number[], parents: readonly Tensor[], op: string, backward: Backward): Tensor;
+export function result(data: Float64Array, shape: readonly number[], parents: readonly Tensor[], op: string, backward: Backward | ((dy: Float64Array, dx: Float64Array) => void)): Tensor {
   if (!gradEnabled || !parents.some((p) => p.requiresGrad)) return new Tensor(data, shape, false, [], null, op);
-  const out: Tensor = new Tensor(data, shape, true, parents, () => backward(out), op);
-  return out;
+  // NOTE: autograd runs a backward only when some input needs a gradient, so a one-input op's dx is never null.
+  return new Tensor(data, shape, true, parents, backward as Backward, op);
 }

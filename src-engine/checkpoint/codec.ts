@@ -6,9 +6,10 @@
  * the engine cannot run.
  */
 import { validateArchitecture, type Architecture, type LayerSpec } from '../architecture';
-import type { EpochMetrics, TrainConfig } from '../protocol';
-import { configProblems } from '../train/config';
-import type { DatasetMeta, TrainingState } from '../train/training-state';
+import type { DatasetMeta } from '../data/dataset-source';
+import { configProblems, type TrainConfig } from '../train/config';
+import type { EpochMetrics } from '../train/metrics';
+import type { TrainingState } from '../train/training-state';
 import {
   encodeSafetensors,
   HEADER_PREFIX_BYTES,

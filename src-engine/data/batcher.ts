@@ -3,7 +3,7 @@
  * into a byte buffer and scaled by the kernels into a Float64Array, both allocated once (in the
  * kernels' memory), so an epoch of 60000 images allocates nothing.
  */
-import { allocate, kernels } from '../kernels/kernels';
+import { kernels, stateBuffer } from '../kernels/kernels';
 import type { Random } from '../random';
 import type { Dataset } from './dataset';
 
@@ -36,11 +36,11 @@ export class Batcher {
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
     if (!Number.isFinite(scale)) throw new Error(`input scale must be a finite number, got ${scale}`);
     this.pixels = ds.rows * ds.cols;
-    this.x = allocate(batchSize * this.pixels); // in the kernels' memory: the first layer reads it in place
+    this.x = stateBuffer(batchSize * this.pixels); // in the kernels' memory: the first layer reads it in place
     this.labels = new Uint8Array(batchSize);
-    // NOTE: bytes inside an allocate()d buffer, so that wasm kernels read them in place; the
-    // Float64Array is kept because only the array allocate() returned holds its memory.
-    this.bytesOwner = allocate(Math.ceil((batchSize * this.pixels) / 8));
+    // NOTE: bytes inside a stateBuffer(), so that wasm kernels read them in place; the
+    // Float64Array is kept because only the array stateBuffer() returned holds its memory.
+    this.bytesOwner = stateBuffer(Math.ceil((batchSize * this.pixels) / 8));
     this.bytes = new Uint8Array(this.bytesOwner.buffer, this.bytesOwner.byteOffset, batchSize * this.pixels);
   }
 

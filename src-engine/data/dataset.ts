@@ -4,7 +4,7 @@
  * content hash. Derived sets copy or view bytes; they never convert pixels to numbers.
  */
 import type { Random } from '../random';
-import type { DatasetMeta } from '../train/training-state';
+import type { DatasetMeta } from './dataset-source';
 import type { IdxData } from './idx';
 
 export interface Dataset {

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels';
+import type { Kernels } from './interface';
 import { jsKernels } from './js-kernels';
 import { createWasmKernels } from './wasm/wasm-kernels';
 

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels';
+import type { Kernels } from './interface';
 
 /**
  * Plain TypeScript kernels: the reference and the fallback for faster backends.

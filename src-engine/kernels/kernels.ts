@@ -1,112 +1,65 @@
+import type { Kernels } from './interface';
 import { jsKernels } from './js-kernels';
 
 /**
- * The kernel interface: the raw loops the ops call. Backends (plain TypeScript, WebAssembly SIMD)
- * implement it; ops never loop over big buffers themselves for the hot paths.
- * All matrices are row-major Float64Array; offsets are 0.
+ * The one seam between the engine and its fast path. Ops, autograd, nn and optim ask it for
+ * buffers and call the named kernels below; which backend runs them (TypeScript loops,
+ * WebAssembly SIMD, threads) and where each buffer lives is decided here and in the backends,
+ * never by the callers.
  */
-export interface Kernels {
-  readonly name: string;
-  /**
-   * A zeroed buffer of `length` values for something long-lived (parameters, their gradients,
-   * optimizer state, the batch) placed where this backend's matmul reads and writes it in place
-   * (wasm memory), instead of copying it per call. Freed when garbage-collected. Optional:
-   * without it, allocate() gives a plain Float64Array.
-   * NOTE: keep the array itself, not a subarray or another view of its bytes, for as long as
-   * the bytes are used.
-   */
-  alloc?(length: number): Float64Array;
-  /**
-   * Per-step buffers (activations and their gradients) in the kernels' memory, so that a
-   * training step runs without copying them in and out of wasm. See scratchScope().
-   */
-  readonly scratch?: ScratchArena;
-  /**
-   * C[m,n] (=|+=) op(A) · op(B), op(A) is [m,k], op(B) is [k,n].
-   * transA: A is stored [k,m]; transB: B is stored [n,k]. accumulate adds into C instead of
-   * overwriting it. Zero entries of op(A) may be skipped (a sparse first layer).
-   */
-  matmul(
-    a: Float64Array, b: Float64Array, c: Float64Array,
-    m: number, k: number, n: number,
-    transA: boolean, transB: boolean, accumulate: boolean,
-  ): void;
-  /** out[i, j] = x[i, j] + bias[j] for x [rows, cols] (out may be x). */
-  addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void;
-  /** out[j] (=|+=) Σ_i x[i, j] for x [rows, cols]. */
-  sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void;
-  /**
-   * out[i] = w[i] - lr·g[i] for i < w.length (plain SGD; out is not w or g), or with L2 weight
-   * decay wd: w[i] - lr·(g[i] + wd·w[i]). Bit-identical in every backend.
-   */
-  sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd?: number): void;
-  /**
-   * SGD with momentum μ, weight decay wd (PyTorch's rule) for i < w.length, reading the current
-   * buffers and writing the spare ones (out, outBuf): d = g + wd·w; outBuf = μ·buf + d;
-   * out = w - lr·(nesterov ? d + μ·outBuf : outBuf). Bit-identical in every backend.
-   */
-  sgdMomentumStep(
-    w: Float64Array, g: Float64Array, buf: Float64Array, out: Float64Array, outBuf: Float64Array,
-    lr: number, mu: number, wd: number, nesterov: boolean,
-  ): void;
-  /** Adam / AdamW (PyTorch's rules) for i < w.length, into the spare buffers. Bit-identical in every backend. */
-  adamStep(
-    w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array,
-    out: Float64Array, outM: Float64Array, outV: Float64Array, s: AdamSettings,
-  ): void;
-  /** out[i] = x[i] > 0 ? x[i] : 0 for i < x.length (NaN gives 0). Bit-identical in every backend. */
-  relu(x: Float64Array, out: Float64Array): void;
-  /**
-   * dx[i] (=|+=) dy[i] where x[i] > 0, for i < dy.length; where x[i] <= 0, dx[i] is left alone
-   * (accumulate) or set to 0. Bit-identical in every backend.
-   */
-  reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, accumulate: boolean): void;
-  /** out[i] = src[i] · scale for i < src.length (image bytes into network input). Bit-identical. */
-  scaleBytes(src: Uint8Array, out: Float64Array, scale: number): void;
-}
-
-/** One Adam step's numbers: c1 = 1-β1ᵗ and c2 = 1-β2ᵗ (bias correction); decoupled for AdamW. */
-export interface AdamSettings {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  c1: number;
-  c2: number;
-  decoupled: boolean;
-}
-
-/**
- * A bump allocator for the buffers of one training step, released all at once when the step
- * ends (scratchScope). Outside a scope it hands out nothing.
- */
-export interface ScratchArena {
-  /** Opens a scope; returns the mark to release it with. Scopes nest. */
-  open(): number;
-  /** A buffer of `length` values (zeroed if asked) valid until its scope closes; null if full, if no scope is open, or if the memory is not shared. */
-  take(length: number, zero: boolean): Float64Array | null;
-  /** Closes the scope opened with `mark`: every buffer taken since is free again. */
-  close(mark: number): void;
-}
 
 let active: Kernels = jsKernels;
 
-/** The kernels the ops use now. */
+/** The kernels in use now. */
 export function kernels(): Kernels {
   return active;
 }
 
-/** A zeroed long-lived buffer from the active kernels (see Kernels.alloc). @returns [length] */
-export function allocate(length: number): Float64Array {
-  return active.alloc ? active.alloc(length) : new Float64Array(length);
+/** Install a backend (the plain TypeScript one is the default). */
+export function setKernels(k: Kernels): void {
+  active = k;
 }
 
 /**
- * Runs fn with the per-step buffers that ops take through scratch() coming from the kernels'
- * arena (wasm memory), and frees them all when fn returns.
- * NOTE: nothing fn computed may be kept past the scope, except plain numbers and buffers that
- * were not taken with scratch(): the next scope overwrites them.
+ * A buffer for a value computed in the current training step, which the caller overwrites in
+ * full. @returns [length], contents unspecified
+ * NOTE: inside scratchScope() it comes from the backend's per-step arena (wasm memory, so the
+ * kernels use it in place) and is reused by the next step; elsewhere it is a new Float64Array.
+ */
+export function empty(length: number): Float64Array {
+  return active.scratch?.take(length, false) ?? new Float64Array(length);
+}
+
+/** As empty(), filled with zeros (for a value that is summed into). @returns [length] */
+export function zeros(length: number): Float64Array {
+  return active.scratch?.take(length, true) ?? new Float64Array(length);
+}
+
+/**
+ * A zeroed buffer for state that outlives a step: parameters, their gradients, optimizer slots,
+ * the batch. A wasm backend places it in its memory, where the kernels read and write it in
+ * place; it is freed when garbage-collected.
+ * NOTE: keep the array itself, not a subarray or another view of its bytes, for as long as the
+ * bytes are used. @returns [length]
+ */
+export function stateBuffer(length: number): Float64Array {
+  return active.alloc ? active.alloc(length) : new Float64Array(length);
+}
+
+const owned = new WeakMap<object, Float64Array>();
+
+/** The stateBuffer() that belongs to `owner`: the same one every time (while its length fits). @returns [length] */
+export function stateBufferOf(owner: object, length: number): Float64Array {
+  let buf = owned.get(owner);
+  if (!buf || buf.length !== length) owned.set(owner, (buf = stateBuffer(length)));
+  return buf;
+}
+
+/**
+ * Runs fn as one step: the buffers that empty() and zeros() hand out inside it come from the
+ * backend's arena, and are all freed when fn returns.
+ * NOTE: nothing fn computed may be kept past the scope, except plain numbers and stateBuffer()s:
+ * the next scope overwrites them.
  */
 export function scratchScope<T>(fn: () => T): T {
   const arena = active.scratch;
@@ -123,16 +76,38 @@ export function scratchScope<T>(fn: () => T): T {
   return result;
 }
 
-/**
- * A buffer for a value that lives only as long as the current step: from the kernels' arena
- * inside scratchScope(), else a new Float64Array. Zeroed unless `zero` is false (for an output
- * that the caller overwrites in full).
- */
-export function scratch(length: number, zero = true): Float64Array {
-  return active.scratch?.take(length, zero) ?? new Float64Array(length);
+/** The sizes of a product op(A) · op(B): op(A) is [m, k], op(B) is [k, n]. */
+export interface MatmulShape {
+  m: number;
+  k: number;
+  n: number;
+  /** Use Aᵀ: A is stored [k, m]. */
+  transA?: boolean;
+  /** Use Bᵀ: B is stored [n, k]. */
+  transB?: boolean;
 }
 
-/** Install a backend (the plain TypeScript one is the default). */
-export function setKernels(k: Kernels): void {
-  active = k;
+/** out [m, n] = op(a) · op(b), overwriting out. */
+export function matmul(a: Float64Array, b: Float64Array, out: Float64Array, s: MatmulShape): void {
+  active.matmul(a, b, out, s.m, s.k, s.n, s.transA ?? false, s.transB ?? false, false);
+}
+
+/** out [rows, cols] = x + bias in every row (out may be x). */
+export function addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void {
+  active.addRowVector(x, bias, out, rows, cols);
+}
+
+/** out [cols] = Σ over rows of x [rows, cols], overwriting out. */
+export function sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number): void {
+  active.sumRows(x, out, rows, cols, false);
+}
+
+/** y = max(x, 0) elementwise (NaN gives 0). */
+export function relu(x: Float64Array, y: Float64Array): void {
+  active.relu(x, y);
+}
+
+/** dx = dy where x > 0, else 0 (relu's backward), overwriting dx. */
+export function reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array): void {
+  active.reluBackward(x, dy, dx, false);
 }

@@ -1,4 +1,4 @@
-import { allocate } from '../kernels/kernels';
+import { stateBuffer } from '../kernels/kernels';
 import { type Architecture, type LayerSpec, validateArchitecture } from '../architecture';
 import { leakyRelu, relu, sigmoid, tanh } from '../ops/activations';
 import { bceWithLogits, mseOneHot, softmaxCrossEntropy } from '../ops/losses';
@@ -38,13 +38,10 @@ export class Model {
     const act = architecture.layers.find((l) => l.type !== 'linear');
     architecture.layers.forEach((layer, index) => {
       if (layer.type !== 'linear') return;
-      // NOTE: parameters live in the kernels' memory (allocate), where wasm uses them in place.
-      const w = allocate(layer.in * layer.out);
-      w.set(initWeights(layer.in, layer.out, act, random));
-      const weight = new Tensor(w, [layer.in, layer.out], true);
-      const bias = new Tensor(allocate(layer.out), [layer.out], true);
-      weight.longLived = true;
-      bias.longLived = true;
+      // NOTE: parameters are state that outlives every step: see stateBuffer().
+      const weight = new Tensor(stateBuffer(layer.in * layer.out), [layer.in, layer.out], true);
+      weight.data.set(initWeights(layer.in, layer.out, act, random));
+      const bias = new Tensor(stateBuffer(layer.out), [layer.out], true); // zeros
       this.linears.push({ index, in: layer.in, out: layer.out, weight, bias });
     });
   }

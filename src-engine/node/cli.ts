@@ -13,7 +13,8 @@ import { type DatasetSource, MAX_KERNEL_THREADS, type OptimizerName, type Schedu
 import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
-import { modelFromCheckpoint, prepareData, Trainer } from '../train/trainer';
+import { modelFromCheckpoint } from '../checkpoint/layout';
+import { prepareData, Trainer } from '../train/trainer';
 import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';

@@ -1,4 +1,4 @@
-import { scratch } from '../kernels/kernels';
+import { empty } from '../kernels/kernels';
 import { result, Tensor } from '../tensor';
 import { broadcastIndex, broadcastShapes, sameShape } from './broadcast';
 
@@ -9,8 +9,8 @@ function asTensor(x: Operand): Tensor {
 }
 
 /**
- * Shared wiring of the four broadcasting binary ops.
- * @param f the value; @param dfa ∂f/∂a and @param dfb ∂f/∂b at (a, b), times dy is added back.
+ * Shared wiring of the four broadcasting binary ops: y = f(a, b), da = dy · ∂f/∂a, db = dy · ∂f/∂b.
+ * @param dfa ∂f/∂a and @param dfb ∂f/∂b, at (a, b).
  */
 function binary(
   name: string,
@@ -25,34 +25,26 @@ function binary(
   const A = a.data;
   const B = b.data;
   if (sameShape(a.shape, b.shape)) {
-    const out = scratch(A.length, false);
-    for (let i = 0; i < out.length; i++) out[i] = f(A[i], B[i]);
-    return result(out, a.shape, [a, b], name, (y) => {
-      const dy = y.grad!;
-      if (a.requiresGrad) {
-        const da = a.gradBuffer();
-        for (let i = 0; i < dy.length; i++) da[i] += dy[i] * dfa(A[i], B[i]);
-      }
-      if (b.requiresGrad) {
-        const db = b.gradBuffer();
-        for (let i = 0; i < dy.length; i++) db[i] += dy[i] * dfb(A[i], B[i]);
-      }
+    const y = empty(A.length);
+    for (let i = 0; i < y.length; i++) y[i] = f(A[i], B[i]);
+    return result(y, a.shape, [a, b], name, (dy, da, db) => {
+      if (da) for (let i = 0; i < dy.length; i++) da[i] = dy[i] * dfa(A[i], B[i]);
+      if (db) for (let i = 0; i < dy.length; i++) db[i] = dy[i] * dfb(A[i], B[i]);
     });
   }
   const shape = broadcastShapes(a.shape, b.shape, name);
   const ia = broadcastIndex(a.shape, shape);
   const ib = broadcastIndex(b.shape, shape);
-  const out = scratch(ia.length, false);
-  for (let i = 0; i < out.length; i++) out[i] = f(A[ia[i]], B[ib[i]]);
-  return result(out, shape, [a, b], name, (y) => {
-    const dy = y.grad!;
+  const y = empty(ia.length);
+  for (let i = 0; i < y.length; i++) y[i] = f(A[ia[i]], B[ib[i]]);
+  return result(y, shape, [a, b], name, (dy, da, db) => {
     // NOTE: an operand element read by many outputs (a broadcast axis) sums all their gradients.
-    if (a.requiresGrad) {
-      const da = a.gradBuffer();
+    if (da) {
+      da.fill(0);
       for (let i = 0; i < dy.length; i++) da[ia[i]] += dy[i] * dfa(A[ia[i]], B[ib[i]]);
     }
-    if (b.requiresGrad) {
-      const db = b.gradBuffer();
+    if (db) {
+      db.fill(0);
       for (let i = 0; i < dy.length; i++) db[ib[i]] += dy[i] * dfb(A[ia[i]], B[ib[i]]);
     }
   });
@@ -60,12 +52,12 @@ function binary(
 
 /** a + b with numpy broadcasting. */
 export function add(a: Operand, b: Operand): Tensor {
-  return binary('add', a, b, (x, y) => x + y, () => 1, () => 1);
+  return binary('add', a, b, (x, y) => x + y, () => 1, () => 1); // d(a+b)/da = d(a+b)/db = 1
 }
 
 /** a - b with numpy broadcasting. */
 export function sub(a: Operand, b: Operand): Tensor {
-  return binary('sub', a, b, (x, y) => x - y, () => 1, () => -1);
+  return binary('sub', a, b, (x, y) => x - y, () => 1, () => -1); // d(a-b)/da = 1, d(a-b)/db = -1
 }
 
 /** a * b elementwise with numpy broadcasting. */

@@ -1,4 +1,4 @@
-import { scratch } from '../kernels/kernels';
+import { empty } from '../kernels/kernels';
 import { formatShape, result, Tensor } from '../tensor';
 import { stableSigmoid } from './activations';
 import { softmaxRow } from './reductions';
@@ -24,18 +24,17 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Uint8Array): Tensor 
   const classes = logits.shape[1];
   const batch = checkLabels(logits, labels, classes, 'softmaxCrossEntropy');
   const X = logits.data;
-  const probs = scratch(X.length, false);
+  const probs = empty(X.length);
   let total = 0;
   for (let r = 0; r < batch; r++) {
     total += softmaxRow(X, probs, r, classes) - X[r * classes + labels[r]]; // -log softmax[label] = lse - x[label]
   }
-  return result(Float64Array.of(total / batch), [], [logits], 'softmax_cross_entropy', (y) => {
-    const g = y.grad![0] / batch;
-    const dx = logits.gradBuffer();
+  return result(Float64Array.of(total / batch), [], [logits], 'softmax_cross_entropy', (dy, dx) => {
+    const g = dy[0] / batch;
     // dlogits = (softmax - onehot) / batch
     for (let r = 0; r < batch; r++) {
       const o = r * classes;
-      for (let j = 0; j < classes; j++) dx[o + j] += g * (probs[o + j] - (j === labels[r] ? 1 : 0));
+      for (let j = 0; j < classes; j++) dx[o + j] = g * (probs[o + j] - (j === labels[r] ? 1 : 0));
     }
   });
 }
@@ -57,11 +56,10 @@ export function mseOneHot(out: Tensor, labels: Uint8Array): Tensor {
       total += d * d;
     }
   }
-  return result(Float64Array.of(total / n), [], [out], 'mse', (y) => {
-    const g = (2 * y.grad![0]) / n; // d(d²)/dx = 2d
-    const dx = out.gradBuffer();
+  return result(Float64Array.of(total / n), [], [out], 'mse', (dy, dx) => {
+    const g = (2 * dy[0]) / n; // d(d²)/dx = 2d
     for (let r = 0; r < batch; r++) {
-      for (let j = 0; j < classes; j++) dx[r * classes + j] += g * (X[r * classes + j] - (j === labels[r] ? 1 : 0));
+      for (let j = 0; j < classes; j++) dx[r * classes + j] = g * (X[r * classes + j] - (j === labels[r] ? 1 : 0));
     }
   });
 }
@@ -73,16 +71,10 @@ export function mse(a: Tensor, target: Tensor): Tensor {
   const T = target.data;
   let total = 0;
   for (let i = 0; i < A.length; i++) total += (A[i] - T[i]) ** 2;
-  return result(Float64Array.of(total / A.length), [], [a, target], 'mse', (y) => {
-    const g = (2 * y.grad![0]) / A.length;
-    if (a.requiresGrad) {
-      const da = a.gradBuffer();
-      for (let i = 0; i < A.length; i++) da[i] += g * (A[i] - T[i]);
-    }
-    if (target.requiresGrad) {
-      const dt = target.gradBuffer();
-      for (let i = 0; i < A.length; i++) dt[i] -= g * (A[i] - T[i]);
-    }
+  return result(Float64Array.of(total / A.length), [], [a, target], 'mse', (dy, da, dt) => {
+    const g = (2 * dy[0]) / A.length; // d(a-t)²/da = 2(a-t) = -d(a-t)²/dt
+    if (da) for (let i = 0; i < A.length; i++) da[i] = g * (A[i] - T[i]);
+    if (dt) for (let i = 0; i < A.length; i++) dt[i] = -(g * (A[i] - T[i]));
   });
 }
 
@@ -105,9 +97,8 @@ export function bceWithLogits(logits: Tensor, labels: Uint8Array): Tensor {
     const y = labels[i] ? 1 : 0;
     total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
   }
-  return result(Float64Array.of(total / batch), [], [logits], 'bce', (out) => {
-    const g = out.grad![0] / batch;
-    const dz = logits.gradBuffer();
-    for (let i = 0; i < batch; i++) dz[i] += g * (stableSigmoid(Z[i]) - (labels[i] ? 1 : 0));
+  return result(Float64Array.of(total / batch), [], [logits], 'bce', (dy, dz) => {
+    const g = dy[0] / batch;
+    for (let i = 0; i < batch; i++) dz[i] = g * (stableSigmoid(Z[i]) - (labels[i] ? 1 : 0));
   });
 }

@@ -1,4 +1,4 @@
-import { scratch } from '../kernels/kernels';
+import { empty, zeros } from '../kernels/kernels';
 import { formatShape, result, Tensor } from '../tensor';
 
 function checkAxis(x: Tensor, axis: number, op: string): number {
@@ -36,16 +36,14 @@ function reduce(x: Tensor, axis: number | undefined, average: boolean): Tensor {
     let s = 0;
     for (let i = 0; i < X.length; i++) s += X[i];
     const scale = average ? 1 / X.length : 1;
-    return result(Float64Array.of(s * scale), [], [x], name, (y) => {
-      const g = y.grad![0] * scale; // every element contributes with weight `scale`
-      const dx = x.gradBuffer();
-      for (let i = 0; i < dx.length; i++) dx[i] += g;
+    return result(Float64Array.of(s * scale), [], [x], name, (dy, dx) => {
+      dx.fill(dy[0] * scale); // every element contributes with weight `scale`
     });
   }
   const ax = checkAxis(x, axis, name);
   const [outer, n, inner] = around(x.shape, ax);
   const scale = average ? 1 / n : 1;
-  const out = scratch(outer * inner); // zeroed: sums are added into it
+  const out = zeros(outer * inner); // sums are added into it
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < n; j++) {
       const base = (o * n + j) * inner;
@@ -54,13 +52,11 @@ function reduce(x: Tensor, axis: number | undefined, average: boolean): Tensor {
   }
   if (average) for (let i = 0; i < out.length; i++) out[i] *= scale;
   const shape = x.shape.filter((_, i) => i !== ax);
-  return result(out, shape, [x], name, (y) => {
-    const dy = y.grad!;
-    const dx = x.gradBuffer();
+  return result(out, shape, [x], name, (dy, dx) => {
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < n; j++) {
         const base = (o * n + j) * inner;
-        for (let i = 0; i < inner; i++) dx[base + i] += dy[o * inner + i] * scale;
+        for (let i = 0; i < inner; i++) dx[base + i] = dy[o * inner + i] * scale;
       }
     }
   });
@@ -90,16 +86,14 @@ export function softmax(x: Tensor): Tensor {
   const cols = x.shape[x.shape.length - 1];
   const rows = x.size / cols;
   const X = x.data;
-  const out = scratch(X.length, false);
+  const out = empty(X.length);
   for (let r = 0; r < rows; r++) softmaxRow(X, out, r, cols);
-  return result(out, x.shape, [x], 'softmax', (y) => {
-    const dy = y.grad!;
-    const dx = x.gradBuffer();
+  return result(out, x.shape, [x], 'softmax', (dy, dx) => {
     for (let r = 0; r < rows; r++) {
       let dot = 0;
       for (let j = 0; j < cols; j++) dot += dy[r * cols + j] * out[r * cols + j];
       // dx = y ⊙ (dy - Σ dy·y)
-      for (let j = 0; j < cols; j++) dx[r * cols + j] += out[r * cols + j] * (dy[r * cols + j] - dot);
+      for (let j = 0; j < cols; j++) dx[r * cols + j] = out[r * cols + j] * (dy[r * cols + j] - dot);
     }
   });
 }
@@ -109,7 +103,7 @@ export function logSoftmax(x: Tensor): Tensor {
   const cols = x.shape[x.shape.length - 1];
   const rows = x.size / cols;
   const X = x.data;
-  const out = scratch(X.length, false);
+  const out = empty(X.length);
   for (let r = 0; r < rows; r++) {
     const m = rowMax(X, r, cols);
     let s = 0;
@@ -117,14 +111,12 @@ export function logSoftmax(x: Tensor): Tensor {
     const lse = m + Math.log(s);
     for (let j = 0; j < cols; j++) out[r * cols + j] = X[r * cols + j] - lse;
   }
-  return result(out, x.shape, [x], 'log_softmax', (y) => {
-    const dy = y.grad!;
-    const dx = x.gradBuffer();
+  return result(out, x.shape, [x], 'log_softmax', (dy, dx) => {
     for (let r = 0; r < rows; r++) {
       let s = 0;
       for (let j = 0; j < cols; j++) s += dy[r * cols + j];
       // dx = dy - softmax · Σ dy
-      for (let j = 0; j < cols; j++) dx[r * cols + j] += dy[r * cols + j] - Math.exp(out[r * cols + j]) * s;
+      for (let j = 0; j < cols; j++) dx[r * cols + j] = dy[r * cols + j] - Math.exp(out[r * cols + j]) * s;
     }
   });
 }
@@ -137,9 +129,5 @@ export function reshape(x: Tensor, shape: number[]): Tensor {
   if (free > 1 || resolved.some((d) => !Number.isInteger(d) || d < 0) || resolved.reduce((p, d) => p * d, 1) !== x.size) {
     throw new Error(`reshape: cannot view ${formatShape(x.shape)} (${x.size} values) as ${formatShape(shape)}`);
   }
-  return result(x.data, resolved, [x], 'reshape', (y) => {
-    const dy = y.grad!;
-    const dx = x.gradBuffer();
-    for (let i = 0; i < dy.length; i++) dx[i] += dy[i];
-  });
+  return result(x.data, resolved, [x], 'reshape', (dy, dx) => dx.set(dy));
 }

@@ -1,6 +1,7 @@
-import { allocate, kernels } from '../kernels/kernels';
+import { kernels, stateBuffer } from '../kernels/kernels';
 import type { NamedParam } from '../nn/model';
-import type { OptimizerName } from '../protocol';
+
+export type OptimizerName = 'sgd' | 'adam' | 'adamw';
 
 export interface OptimizerSettings {
   name: OptimizerName;
@@ -36,12 +37,12 @@ export class Optimizer {
   constructor(params: NamedParam[], settings: OptimizerSettings) {
     this.params = params;
     this.settings = { beta1: 0.9, beta2: 0.999, eps: 1e-8, ...settings };
-    // NOTE: every buffer from the kernels' allocate(): a spare becomes the parameter next step.
-    this.spareParams = params.map((p) => allocate(p.tensor.size));
+    // NOTE: a spare becomes the parameter next step, so it is state like the parameter itself.
+    this.spareParams = params.map((p) => stateBuffer(p.tensor.size));
     for (const p of params) {
       for (const slot of this.slotNames()) {
-        this.slots.set(`${p.name}.${slot}`, allocate(p.tensor.size));
-        this.spareSlots.set(`${p.name}.${slot}`, allocate(p.tensor.size));
+        this.slots.set(`${p.name}.${slot}`, stateBuffer(p.tensor.size));
+        this.spareSlots.set(`${p.name}.${slot}`, stateBuffer(p.tensor.size));
       }
     }
   }
@@ -52,47 +53,60 @@ export class Optimizer {
     return ['m', 'v'];
   }
 
-  /** Zero every parameter's gradient. */
+  /** Forget every parameter's gradient (see Tensor.zeroGrad). */
   zeroGrad(): void {
     for (const p of this.params) p.tensor.zeroGrad();
   }
 
   /**
-   * One update of every parameter from its .grad with learning rate lr.
-   * NOTE: every rule is a kernel: in wasm (and split across threads) since parameters, grads and
-   * slots all come from allocate().
+   * One update of every parameter from its .grad with learning rate lr. Each rule reads the
+   * current buffers and writes the spare ones (w → w', buf → buf'), in one kernel call.
    */
   step(lr: number): void {
-    const s = this.settings;
     this.t++;
     this.params.forEach(({ name, tensor }, i) => {
-      const g = tensor.grad;
       const w = tensor.data;
+      const g = tensor.grad;
       const next = this.spareParams[i];
-      if (!g) {
-        next.set(w); // no gradient reached it: unchanged, but keep both buffers in step
-      } else if (s.name === 'sgd') {
-        const key = `${name}.momentum`;
-        const buf = this.slots.get(key);
-        if (buf) {
-          const nextBuf = this.spareSlots.get(key)!;
-          kernels().sgdMomentumStep(w, g, buf, next, nextBuf, lr, s.momentum, s.weightDecay, s.nesterov);
-          this.swapSlot(key);
-        } else kernels().sgdStep(w, g, next, lr, s.weightDecay);
-      } else {
-        const m = `${name}.m`;
-        const v = `${name}.v`;
-        kernels().adamStep(w, g, this.slots.get(m)!, this.slots.get(v)!, next, this.spareSlots.get(m)!, this.spareSlots.get(v)!, {
-          lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay,
-          c1: 1 - s.beta1 ** this.t, c2: 1 - s.beta2 ** this.t, decoupled: s.name === 'adamw',
-        });
-        this.swapSlot(m);
-        this.swapSlot(v);
-      }
+      if (!g) next.set(w); // no gradient reached it: unchanged, but keep both buffers in step
+      else if (this.settings.name !== 'sgd') this.adam(name, w, g, next, lr);
+      else if (this.slots.has(`${name}.momentum`)) this.sgdMomentum(name, w, g, next, lr);
+      else this.sgd(w, g, next, lr);
       tensor.data = next;
       this.spareParams[i] = w;
     });
     this.canUndo = true;
+  }
+
+  /** Plain SGD, with L2 weight decay wd (∂(wd/2 · w²)/∂w = wd·w). */
+  private sgd(w: Float64Array, g: Float64Array, next: Float64Array, lr: number): void {
+    // w' = w - lr·(g + wd·w)
+    kernels().sgdStep(w, g, next, lr, this.settings.weightDecay);
+  }
+
+  /** SGD with momentum μ and optionally Nesterov's look-ahead, as PyTorch's SGD. */
+  private sgdMomentum(name: string, w: Float64Array, g: Float64Array, next: Float64Array, lr: number): void {
+    const { momentum: mu, weightDecay: wd, nesterov } = this.settings;
+    const key = `${name}.momentum`;
+    // d = g + wd·w;  buf' = μ·buf + d;  w' = w - lr·buf'  (Nesterov: w' = w - lr·(d + μ·buf'))
+    kernels().sgdMomentumStep(w, g, this.slots.get(key)!, next, this.spareSlots.get(key)!, lr, mu, wd, nesterov);
+    this.swapSlot(key);
+  }
+
+  /** Adam, or AdamW (decoupled weight decay), as PyTorch's. */
+  private adam(name: string, w: Float64Array, g: Float64Array, next: Float64Array, lr: number): void {
+    const { beta1, beta2, eps, weightDecay } = this.settings;
+    const decoupled = this.settings.name === 'adamw';
+    const m = `${name}.m`;
+    const v = `${name}.v`;
+    // Adam: d = g + wd·w.  AdamW: d = g, and w shrinks first: w ← w - lr·wd·w.
+    // m' = β1·m + (1-β1)·d;  v' = β2·v + (1-β2)·d²  (running mean of the gradient and of its square)
+    // w' = w - lr·m̂ / (√v̂ + ε), with the bias-corrected m̂ = m'/(1-β1ᵗ) and v̂ = v'/(1-β2ᵗ)
+    kernels().adamStep(w, g, this.slots.get(m)!, this.slots.get(v)!, next, this.spareSlots.get(m)!, this.spareSlots.get(v)!, {
+      lr, beta1, beta2, eps, weightDecay, c1: 1 - beta1 ** this.t, c2: 1 - beta2 ** this.t, decoupled,
+    });
+    this.swapSlot(m);
+    this.swapSlot(v);
   }
 
   private swapSlot(key: string): void {

@@ -1,4 +1,4 @@
-import type { ScheduleName } from '../protocol';
+export type ScheduleName = 'constant' | 'step' | 'cosine';
 
 /**
  * The learning rate at a global step.

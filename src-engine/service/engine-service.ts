@@ -26,7 +26,8 @@ import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline'
 import { validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
 import { memoryProblem } from '../train/memory';
-import { architectureFor, DivergenceError, modelFromCheckpoint, prepareData, type RunData, Trainer } from '../train/trainer';
+import { modelFromCheckpoint } from '../checkpoint/layout';
+import { architectureFor, DivergenceError, prepareData, type RunData, Trainer } from '../train/trainer';
 
 /** What the service needs from its surroundings (Node in the worker, anything in tests). */
 export interface ServiceDeps {

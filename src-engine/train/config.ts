@@ -1,5 +1,31 @@
-import { ACTIVATIONS, LOSSES } from '../architecture';
-import type { TrainConfig } from '../protocol';
+import { ACTIVATIONS, type Activation, LOSSES, type LossName } from '../architecture';
+import type { DatasetSource } from '../data/dataset-source';
+import type { OptimizerName } from '../optim/optimizer';
+import type { ScheduleName } from '../optim/schedule';
+
+/** Everything that defines a training run. */
+export interface TrainConfig {
+  dataset: DatasetSource;
+  /** Keep only these labels, e.g. [3, 7] for the binary task (bce). Empty or absent: all. */
+  classes?: number[];
+  /** Train on the first N images only. */
+  limit?: number;
+  /** Fraction of the training images held out for validation (0 to 0.5). */
+  validation?: number;
+  /** Hidden layer sizes; input and output sizes follow the dataset. */
+  hidden: number[];
+  activation: Activation;
+  loss: LossName;
+  optimizer: OptimizerName;
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  schedule: ScheduleName;
+  batch: number;
+  epochs: number;
+  seed: number;
+}
 
 /** The defaults we choose for learners: ≥ 97.5% on MNIST in a few epochs. */
 export const DEFAULT_CONFIG: TrainConfig = {

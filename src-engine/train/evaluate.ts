@@ -1,6 +1,7 @@
-import { Batcher } from '../data/batcher';
+import { Batcher, sequentialOrder } from '../data/batcher';
 import type { Dataset } from '../data/dataset';
-import { type Kernels, kernels, scratchScope } from '../kernels/kernels';
+import type { Kernels } from '../kernels/interface';
+import { kernels, scratchScope } from '../kernels/kernels';
 import type { Model } from '../nn/model';
 import { noGrad, Tensor } from '../tensor';
 
@@ -39,7 +40,7 @@ export function evaluate(model: Model, ds: Dataset, batchSize = 1000, onPredict?
   const classes = model.outputSize === 1 ? 2 : model.outputSize;
   const confusion = new Uint32Array(classes * classes);
   const batcher = batcherFor(ds, model.architecture.input.scale, batchSize);
-  const order = new Uint32Array(ds.count).map((_, i) => i);
+  const order = sequentialOrder(ds.count);
   let lossSum = 0;
   let correct = 0;
   noGrad(() => {

@@ -1,18 +1,20 @@
 import { type Architecture, mlpArchitecture } from '../architecture';
 import type { Checkpoint } from '../checkpoint/codec';
+import { copyFromFileLayout, modelCheckpoint, slotsFromFileLayout } from '../checkpoint/layout';
 import { Batcher, epochOrder } from '../data/batcher';
 import { type Dataset, datasetMeta, filterClasses, limitDataset, splitValidation } from '../data/dataset';
 import { Model } from '../nn/model';
 import { Optimizer } from '../optim/optimizer';
 import { learningRate } from '../optim/schedule';
-import type { EpochMetrics, TrainConfig } from '../protocol';
 import { Random } from '../random';
 import { backward } from '../autograd';
 import { scratchScope } from '../kernels/kernels';
 import { Tensor } from '../tensor';
-import { validateConfig } from './config';
+import { type TrainConfig, validateConfig } from './config';
 import { evaluate } from './evaluate';
-import type { DatasetMeta, TrainingState } from './training-state';
+import type { DatasetMeta } from '../data/dataset-source';
+import type { EpochMetrics } from './metrics';
+import type { TrainingState } from './training-state';
 
 /** What one batch did. */
 export interface BatchResult {
@@ -147,7 +149,7 @@ export class Trainer {
       throw new Error(`this run was trained with ${t.config.optimizer}; resume it with the same optimizer`);
     }
     try {
-      this.optimizer.restoreSlots(toInternalSlots(c.optimizer, this.model));
+      this.optimizer.restoreSlots(slotsFromFileLayout(c.optimizer, this.model));
     } catch (e) {
       throw new Error(`the saved optimizer state does not fit ${this.config.optimizer} with momentum ${this.config.momentum}: ${(e as Error).message}`);
     }
@@ -300,69 +302,4 @@ export class Trainer {
     this.banktime();
     return modelCheckpoint(this.model, this.optimizer, structuredClone(this.state), this.history, this.data.meta, created, appVersion);
   }
-}
-
-/** A checkpoint from a model (and optionally its optimizer and run state). */
-export function modelCheckpoint(
-  model: Model,
-  optimizer: Optimizer | null,
-  training: TrainingState | null,
-  history: EpochMetrics[],
-  dataset: DatasetMeta | null,
-  created: string,
-  appVersion: string,
-): Checkpoint {
-  const params = new Map<string, { shape: number[]; data: Float64Array }>();
-  for (const p of model.parameters()) params.set(p.name, toFileLayout(p.tensor));
-  const optim = new Map<string, { shape: number[]; data: Float64Array }>();
-  if (optimizer) {
-    for (const p of model.parameters()) {
-      for (const slot of optimizer.slotNames()) {
-        const buf = optimizer.slots.get(`${p.name}.${slot}`)!;
-        optim.set(`${p.name}.${slot}`, toFileLayout(new Tensor(buf, p.tensor.shape)));
-      }
-    }
-  }
-  return { architecture: model.architecture, params, optimizer: optim, training, history: [...history], dataset, created, appVersion };
-}
-
-/**
- * A parameter in PyTorch layout: weights [in, out] become [out, in]; biases are unchanged.
- */
-export function toFileLayout(t: Tensor): { shape: number[]; data: Float64Array } {
-  if (t.shape.length !== 2) return { shape: [...t.shape], data: t.data.slice() };
-  const [inF, outF] = t.shape;
-  const out = new Float64Array(t.size);
-  for (let i = 0; i < inF; i++) for (let o = 0; o < outF; o++) out[o * inF + i] = t.data[i * outF + o];
-  return { shape: [outF, inF], data: out };
-}
-
-/** Copy a PyTorch-layout buffer into an internal parameter (the inverse of toFileLayout). */
-export function copyFromFileLayout(file: Float64Array, t: Tensor): void {
-  if (t.shape.length !== 2) {
-    t.data.set(file);
-    return;
-  }
-  const [inF, outF] = t.shape;
-  for (let o = 0; o < outF; o++) for (let i = 0; i < inF; i++) t.data[i * outF + o] = file[o * inF + i];
-}
-
-function toInternalSlots(optim: Map<string, { shape: number[]; data: Float64Array }>, model: Model): Map<string, Float64Array> {
-  const out = new Map<string, Float64Array>();
-  const byName = new Map(model.parameters().map((p) => [p.name, p.tensor]));
-  for (const [name, t] of optim) {
-    const param = byName.get(name.slice(0, name.lastIndexOf('.')));
-    if (!param) continue;
-    const internal = new Tensor(new Float64Array(param.size), param.shape);
-    copyFromFileLayout(t.data, internal);
-    out.set(name, internal.data);
-  }
-  return out;
-}
-
-/** Load a checkpoint's weights into a fresh model (for inference and viewing). */
-export function modelFromCheckpoint(c: Checkpoint): Model {
-  const model = new Model(c.architecture, new Random(0));
-  for (const p of model.parameters()) copyFromFileLayout(c.params.get(p.name)!.data, p.tensor);
-  return model;
 }

@@ -1,5 +1,5 @@
 import type { RandomState } from '../random';
-import type { TrainConfig } from '../protocol';
+import type { TrainConfig } from './config';
 
 /**
  * Where a run stands, stored in a checkpoint's `training` metadata so that training resumes
@@ -20,13 +20,4 @@ export interface TrainingState {
   partial: { lossSum: number; correct: number; count: number; seconds: number };
   /** Training seconds in all. */
   seconds: number;
-}
-
-/** Dataset identity stored with a model. */
-export interface DatasetMeta {
-  name: string;
-  train: number;
-  test: number;
-  /** FNV-1a 32-bit hash of the training images and labels, hex. */
-  hash: string;
 }

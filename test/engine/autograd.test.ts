@@ -35,7 +35,9 @@ describe('autograd', () => {
     backward(sum(mul(x, 2)));
     expect(Array.from(x.grad!)).toEqual([4, 4]);
     x.zeroGrad();
-    expect(Array.from(x.grad!)).toEqual([0, 0]);
+    expect(x.grad).toBeNull(); // forgotten, as PyTorch's zero_grad() sets it to None
+    backward(sum(mul(x, 2)));
+    expect(Array.from(x.grad!)).toEqual([2, 2]); // the next backward starts from zero
   });
 
   it('noGrad records no graph', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAllOps, checkMlp, gradcheck, randomTensor } from '../../src-engine/gradcheck';
 import { linear } from '../../src-engine/ops/matmul';
 import { Random } from '../../src-engine/random';
+import type { Backward } from '../../src-engine/tensor';
 
 describe('gradients against central finite differences (float64, h = 1e-6)', () => {
   for (const r of checkAllOps()) {
@@ -33,9 +34,10 @@ describe('gradients against central finite differences (float64, h = 1e-6)', () 
     const broken = (x: Parameters<typeof linear>[0], w: Parameters<typeof linear>[1], b: Parameters<typeof linear>[2]) => {
       const y = linear(x, w, b);
       const orig = y.backwardFn!;
-      (y as { backwardFn: () => void }).backwardFn = () => {
-        orig();
-        for (let i = 0; i < b.grad!.length; i++) b.grad![i] *= 2;
+      (y as { backwardFn: Backward }).backwardFn = (dy, ...dx) => {
+        orig(dy, ...dx);
+        const db = dx[2]!;
+        for (let i = 0; i < db.length; i++) db[i] *= 2;
       };
       return y;
     };

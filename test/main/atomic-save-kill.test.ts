@@ -6,7 +6,7 @@ import { mlpArchitecture } from '../../src-engine/architecture';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src-engine/checkpoint/codec';
 import { Model } from '../../src-engine/nn/model';
 import { Random } from '../../src-engine/random';
-import { modelCheckpoint } from '../../src-engine/train/trainer';
+import { modelCheckpoint } from '../../src-engine/checkpoint/layout';
 import { CheckpointStore } from '../../src-main/checkpoint-store';
 import { tempDir } from './model-fixtures';
 

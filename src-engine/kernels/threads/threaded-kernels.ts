@@ -11,8 +11,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { MAX_KERNEL_THREADS } from '../../protocol';
-import type { Kernels } from '../kernels';
+import { MAX_KERNEL_THREADS } from '../kernels-info';
+import type { Kernels } from '../interface';
 import {
   CONTROL_BYTES, MAX_PAGES, WasmCore, wasmKernelsOf, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
   type MatmulRunner, type WasmKernelExports, type WasmVariant,

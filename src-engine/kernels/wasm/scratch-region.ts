@@ -1,4 +1,4 @@
-import type { ScratchArena } from '../kernels';
+import type { ScratchArena } from '../interface';
 import { alignUp, GrowingBlock, type WasmHeap } from './wasm-heap';
 
 /**

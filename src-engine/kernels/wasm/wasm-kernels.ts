@@ -1,4 +1,4 @@
-import type { AdamSettings, Kernels } from '../kernels';
+import type { AdamSettings, Kernels } from '../interface';
 import { jsKernels } from '../js-kernels';
 import { ScratchRegion } from './scratch-region';
 import { alignUp, GrowingBlock, WasmHeap } from './wasm-heap';
@@ -166,61 +166,10 @@ export class WasmCore {
     return this.heap.alloc(length) ?? new Float64Array(length);
   }
 
-  /** out = w - lr·(g + wd·w), as Kernels.sgdStep: in wasm when all three live in the memory. */
-  sgdStep(w: Float64Array, g: Float64Array, out: Float64Array, lr: number, wd = 0): void {
-    if (!this.owns(w, g, out)) jsKernels.sgdStep(w, g, out, lr, wd);
-    else if (wd === 0) this.exports.sgd_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr);
-    else this.exports.sgd_decay_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr, wd);
-  }
-
   /** Whether every view lives in the memory (then the kernels take it in place). */
   owns(...views: ArrayBufferView[]): boolean {
     for (const v of views) if (!this.heap.owns(v)) return false;
     return true;
-  }
-
-  sgdMomentumStep(
-    w: Float64Array, g: Float64Array, buf: Float64Array, out: Float64Array, outBuf: Float64Array,
-    lr: number, mu: number, wd: number, nesterov: boolean,
-  ): void {
-    if (this.owns(w, g, buf, out, outBuf)) {
-      this.exports.sgd_momentum_step(w.byteOffset, g.byteOffset, buf.byteOffset, out.byteOffset, outBuf.byteOffset, w.length, lr, mu, wd, nesterov ? 1 : 0);
-    } else jsKernels.sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov);
-  }
-
-  adamStep(
-    w: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array,
-    out: Float64Array, outM: Float64Array, outV: Float64Array, s: AdamSettings,
-  ): void {
-    if (this.owns(w, g, m, v, out, outM, outV)) {
-      this.exports.adam_step(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, out.byteOffset, outM.byteOffset, outV.byteOffset, w.length,
-        s.lr, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.eps, s.c1, s.c2, s.weightDecay, s.decoupled ? 1 : 0);
-    } else jsKernels.adamStep(w, g, m, v, out, outM, outV, s);
-  }
-
-  addRowVector(x: Float64Array, bias: Float64Array, out: Float64Array, rows: number, cols: number): void {
-    if (this.owns(x, bias, out)) this.exports.add_row_vector(x.byteOffset, bias.byteOffset, out.byteOffset, rows, cols);
-    else jsKernels.addRowVector(x, bias, out, rows, cols);
-  }
-
-  sumRows(x: Float64Array, out: Float64Array, rows: number, cols: number, accumulate: boolean): void {
-    if (this.owns(x, out)) this.exports.sum_rows(x.byteOffset, out.byteOffset, rows, cols, accumulate ? 1 : 0);
-    else jsKernels.sumRows(x, out, rows, cols, accumulate);
-  }
-
-  relu(x: Float64Array, out: Float64Array): void {
-    if (this.owns(x, out)) this.exports.relu(x.byteOffset, out.byteOffset, x.length);
-    else jsKernels.relu(x, out);
-  }
-
-  reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, accumulate: boolean): void {
-    if (this.owns(x, dy, dx)) this.exports.relu_backward(x.byteOffset, dy.byteOffset, dx.byteOffset, dy.length, accumulate ? 1 : 0);
-    else jsKernels.reluBackward(x, dy, dx, accumulate);
-  }
-
-  scaleBytes(src: Uint8Array, out: Float64Array, scale: number): void {
-    if (this.owns(src, out)) this.exports.scale_bytes(src.byteOffset, out.byteOffset, src.length, scale);
-    else jsKernels.scaleBytes(src, out, scale);
   }
 
   /** C[m,n] (=|+=) op(A)·op(B), as Kernels.matmul. */
@@ -296,23 +245,50 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): Kernels | n
   return wasmKernelsOf(core, variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd');
 }
 
+/** The kernels that each make one pass over their buffers. */
+type PassName = 'addRowVector' | 'sumRows' | 'sgdStep' | 'sgdMomentumStep' | 'adamStep' | 'relu' | 'reluBackward' | 'scaleBytes';
+
+/** Each one-pass kernel as a call of its kernels.wat export, with the Kernels method's arguments. */
+const WASM_PASSES: { [K in PassName]: (ex: WasmKernelExports, ...args: Parameters<Kernels[K]>) => void } = {
+  addRowVector: (ex, x, bias, out, rows, cols) => ex.add_row_vector(x.byteOffset, bias.byteOffset, out.byteOffset, rows, cols),
+  sumRows: (ex, x, out, rows, cols, accumulate) => ex.sum_rows(x.byteOffset, out.byteOffset, rows, cols, accumulate ? 1 : 0),
+  sgdStep: (ex, w, g, out, lr, wd = 0) => {
+    if (wd === 0) ex.sgd_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr);
+    else ex.sgd_decay_step(w.byteOffset, g.byteOffset, out.byteOffset, w.length, lr, wd);
+  },
+  sgdMomentumStep: (ex, w, g, buf, out, outBuf, lr, mu, wd, nesterov) =>
+    ex.sgd_momentum_step(w.byteOffset, g.byteOffset, buf.byteOffset, out.byteOffset, outBuf.byteOffset, w.length, lr, mu, wd, nesterov ? 1 : 0),
+  adamStep: (ex, w, g, m, v, out, outM, outV, s) =>
+    ex.adam_step(w.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, out.byteOffset, outM.byteOffset, outV.byteOffset, w.length,
+      s.lr, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.eps, s.c1, s.c2, s.weightDecay, s.decoupled ? 1 : 0),
+  relu: (ex, x, out) => ex.relu(x.byteOffset, out.byteOffset, x.length),
+  reluBackward: (ex, x, dy, dx, accumulate) => ex.relu_backward(x.byteOffset, dy.byteOffset, dx.byteOffset, dy.length, accumulate ? 1 : 0),
+  scaleBytes: (ex, src, out, scale) => ex.scale_bytes(src.byteOffset, out.byteOffset, src.length, scale),
+};
+
+/**
+ * A one-pass kernel of `core`: in wasm when all its buffers live in the memory, else its
+ * TypeScript twin.
+ * NOTE: copying other buffers in would cost as much as the loop itself.
+ */
+function onePass<K extends PassName>(core: WasmCore, name: K): Kernels[K] {
+  const inWasm = WASM_PASSES[name] as (ex: WasmKernelExports, ...args: unknown[]) => void;
+  const twin = jsKernels[name] as (...args: unknown[]) => void;
+  const run = (...args: unknown[]): void => {
+    if (core.owns(...args.filter((a): a is ArrayBufferView => ArrayBuffer.isView(a)))) inWasm(core.exports, ...args);
+    else twin(...args);
+  };
+  return run as Kernels[K];
+}
+
 /** The Kernels interface over a WasmCore (single- or multi-threaded). */
 export function wasmKernelsOf(core: WasmCore, name: string): Kernels {
+  const passes = Object.fromEntries(Object.keys(WASM_PASSES).map((k) => [k, onePass(core, k as PassName)]));
   return {
     name,
     alloc: (length) => core.alloc(length),
     scratch: core.scratch,
-    matmul: (a, b, c, m, k, n, transA, transB, accumulate) =>
-      core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
-    // NOTE: the O(size) kernels run in wasm only on buffers already in its memory (scratch,
-    // allocate): copying others in would cost as much as the loop itself.
-    addRowVector: (x, bias, out, rows, cols) => core.addRowVector(x, bias, out, rows, cols),
-    sumRows: (x, out, rows, cols, accumulate) => core.sumRows(x, out, rows, cols, accumulate),
-    sgdStep: (w, g, out, lr, wd) => core.sgdStep(w, g, out, lr, wd),
-    sgdMomentumStep: (w, g, buf, out, outBuf, lr, mu, wd, nesterov) => core.sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov),
-    adamStep: (w, g, m, v, out, outM, outV, s) => core.adamStep(w, g, m, v, out, outM, outV, s),
-    relu: (x, out) => core.relu(x, out),
-    reluBackward: (x, dy, dx, accumulate) => core.reluBackward(x, dy, dx, accumulate),
-    scaleBytes: (src, out, scale) => core.scaleBytes(src, out, scale),
+    matmul: (a, b, c, m, k, n, transA, transB, accumulate) => core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
+    ...(passes as Pick<Kernels, PassName>),
   };
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Kernels } from '../../../src-engine/kernels/kernels';
+import type { Kernels } from '../../../src-engine/kernels/interface';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import { enableRelaxedSimd } from '../../../src-engine/kernels/threads/relaxed-simd-flag';
 import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';

@@ -1,4 +1,4 @@
-import type { Kernels } from '../../../src-engine/kernels/kernels';
+import type { Kernels } from '../../../src-engine/kernels/interface';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 
 /** One matmul call: C[m,n] (=|+=) op(A)·op(B) with the given flags and share of zeros in A. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { scratch, scratchScope, setKernels } from '../../../src-engine/kernels/kernels';
+import { scratchScope, setKernels, zeros } from '../../../src-engine/kernels/kernels';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import { ScratchRegion } from '../../../src-engine/kernels/wasm/scratch-region';
 import { WasmHeap } from '../../../src-engine/kernels/wasm/wasm-heap';
@@ -100,30 +100,30 @@ describe('ScratchRegion', () => {
   });
 });
 
-describe('scratch() and scratchScope()', () => {
+describe('zeros() and scratchScope()', () => {
   afterAll(() => setKernels(jsKernels));
 
   it('give plain zeroed arrays with the TypeScript kernels, scope or not', () => {
     setKernels(jsKernels);
-    expect(scratchScope(() => scratch(3))).toEqual(new Float64Array(3));
+    expect(scratchScope(() => zeros(3))).toEqual(new Float64Array(3));
   });
 
   it('give wasm memory inside a scope of a wasm backend, plain arrays outside, and free on throw', () => {
     setKernels(createWasmKernels()!);
-    expect(scratch(4).buffer).toBeInstanceOf(ArrayBuffer);
-    scratchScope(() => scratch(64)); // sizes the arena
-    const inside = scratchScope(() => scratch(64).buffer);
+    expect(zeros(4).buffer).toBeInstanceOf(ArrayBuffer);
+    scratchScope(() => zeros(64)); // sizes the arena
+    const inside = scratchScope(() => zeros(64).buffer);
     expect(inside).toBeInstanceOf(SharedArrayBuffer);
     let offset = -1;
     expect(() => scratchScope(() => {
-      offset = scratch(64).byteOffset;
+      offset = zeros(64).byteOffset;
       throw new Error('boom');
     })).toThrow('boom');
-    expect(scratchScope(() => scratch(64).byteOffset)).toBe(offset); // the throw freed it
+    expect(scratchScope(() => zeros(64).byteOffset)).toBe(offset); // the throw freed it
   });
 
   it('refuses an async function, whose awaited part would run after the scope closed', () => {
     setKernels(createWasmKernels()!);
-    expect(() => scratchScope(async () => scratch(4))).toThrow('scratchScope takes a synchronous function');
+    expect(() => scratchScope(async () => zeros(4))).toThrow('scratchScope takes a synchronous function');
   });
 });

@@ -3,7 +3,7 @@ import { availableNodeBackends, disposeBackends } from '../../../src-engine/kern
 import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
 import { createWasmKernels, wasmModule, type WasmKernelExports } from '../../../src-engine/kernels/wasm/wasm-kernels';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
-import type { Kernels } from '../../../src-engine/kernels/kernels';
+import type { Kernels } from '../../../src-engine/kernels/interface';
 import { errorVsReference, label, matmulCases, randomArray, rng, runCase } from './kernel-cases';
 
 const CASES = matmulCases(96, 11);

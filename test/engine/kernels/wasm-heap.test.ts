@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocate, kernels, setKernels, type Kernels } from '../../../src-engine/kernels/kernels';
+import type { Kernels } from '../../../src-engine/kernels/interface';
+import { kernels, setKernels, stateBuffer } from '../../../src-engine/kernels/kernels';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import { enableRelaxedSimd } from '../../../src-engine/kernels/threads/relaxed-simd-flag';
 import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
@@ -77,16 +78,16 @@ describe('WasmHeap', () => {
   });
 });
 
-describe('allocate', () => {
+describe('stateBuffer', () => {
   afterAll(() => setKernels(jsKernels));
 
   it('gives plain zeroed arrays with the TypeScript kernels and wasm memory with wasm ones', () => {
     setKernels(jsKernels);
-    expect(allocate(3)).toEqual(new Float64Array(3));
+    expect(stateBuffer(3)).toEqual(new Float64Array(3));
     const wasm = createWasmKernels()!;
     setKernels(wasm);
     expect(kernels().alloc).toBeDefined();
-    expect(allocate(3).buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(stateBuffer(3).buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 });
 
@@ -201,13 +202,27 @@ describe('training with buffers in wasm memory', () => {
     expect(inPlace.tests.every(Number.isFinite)).toBe(true);
   });
 
+  it("keeps each parameter's gradient after the step, in one buffer of its own, never in the step's arena", () => {
+    // NOTE: poisoned scratch: a gradient left in the arena would read NaN once the step is over.
+    setKernels(createWasmKernels({ poisonScratch: true })!);
+    const c: TrainConfig = { ...DEFAULT_CONFIG, dataset: { kind: 'idx', dir: 'test/fixtures/mnist-500' }, hidden: [16], epochs: 1, batch: 48 };
+    const t = new Trainer(c, prepareData(c, fixture.train, fixture.test), () => 0);
+    t.trainBatch();
+    const params = t.model.parameters().map((p) => p.tensor);
+    const first = params.map((p) => p.grad!);
+    expect(first.every((g) => g.every(Number.isFinite) && g.some((v) => v !== 0))).toBe(true);
+    t.trainBatch();
+    expect(params.every((p, i) => p.grad === first[i])).toBe(true); // the same buffers, overwritten
+    expect(params.every((p) => p.grad!.every(Number.isFinite))).toBe(true);
+  });
+
   it('evaluates again and again in one synchronous loop without growing the memory', () => {
     setKernels(createWasmKernels()!);
     const model = new Model(mlpArchitecture([784, 16, 10], 'relu', 'cross_entropy', fixture.train.classes, [28, 28]), new Random(1));
     const first = evaluate(model, fixture.test!);
-    const size = allocate(1).buffer.byteLength;
+    const size = stateBuffer(1).buffer.byteLength;
     for (let i = 0; i < 30; i++) expect(evaluate(model, fixture.test!).loss).toBe(first.loss);
-    expect(allocate(1).buffer.byteLength).toBe(size); // one batcher, reused: not 30 of 3 MB each
+    expect(stateBuffer(1).buffer.byteLength).toBe(size); // one batcher, reused: not 30 of 3 MB each
   });
 
   it.each([

@@ -5,7 +5,7 @@ import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../../src-engine/protocol';
 import { EngineService } from '../../../src-engine/service/engine-service';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
-import { modelFromCheckpoint } from '../../../src-engine/train/trainer';
+import { modelFromCheckpoint } from '../../../src-engine/checkpoint/layout';
 
 const dataset = { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' };
 const fixture = loadDataset(dataset);
