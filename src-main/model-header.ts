@@ -9,6 +9,7 @@ import { open } from 'node:fs/promises';
 import { describeArchitecture, layerSizes, parameterCount, validateArchitecture, type Architecture } from '../src-engine/architecture';
 import { CHECKPOINT_FORMAT, expectedParams } from '../src-engine/checkpoint/codec';
 import { MAX_HEADER_BYTES } from '../src-engine/checkpoint/safetensors';
+import { checkOutcome } from '../src-engine/train/outcome';
 import type { ModelSummary } from './models-contract';
 
 const DTYPE_SIZES: Record<string, number> = { F64: 8, F32: 4 };
@@ -120,7 +121,17 @@ function summarize(text: Buffer, dataBytes: number, fail: (problem: string) => n
     resumable: training !== null,
     plannedEpochs: typeof config?.epochs === 'number' ? config.epochs : null,
     schedule: typeof config?.schedule === 'string' ? config.schedule : null,
+    outcome: readOutcome(meta.outcome),
   };
+}
+
+/** The run's outcome from metadata, null when absent or unreadable (the full decode will say why). */
+function readOutcome(text: string | undefined): ModelSummary['outcome'] {
+  try {
+    return text === undefined ? null : checkOutcome(JSON.parse(text));
+  } catch {
+    return null;
+  }
 }
 
 /** A JSON list of objects from metadata, [] when absent or unreadable (the full decode will say why). */

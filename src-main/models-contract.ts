@@ -2,7 +2,7 @@
  * The model library's types, shared by main, the browser-mode host and the renderer: what the
  * Models view lists and what its calls take and return. Types only; no runtime dependencies.
  */
-import type { ModelInfo } from '../src-engine/protocol';
+import type { ModelInfo, RunOutcome } from '../src-engine/protocol';
 
 /** One model file in the library, as read from its header (tensor bytes are not read). */
 export interface ModelSummary {
@@ -33,6 +33,8 @@ export interface ModelSummary {
   plannedEpochs: number | null;
   /** The learning-rate schedule of the run ("constant", "step", "cosine"; null when unknown). */
   schedule: string | null;
+  /** How the run ended (absent while it runs, when it was interrupted, and in files that do not say). */
+  outcome?: RunOutcome | null;
   /** Whether a run is writing this file right now (rename and delete wait until it ends). */
   training: boolean;
 }

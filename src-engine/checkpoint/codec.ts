@@ -9,6 +9,7 @@ import { validateArchitecture, type Architecture, type LayerSpec } from '../arch
 import type { EpochMetrics, TrainConfig } from '../protocol';
 import { configProblems } from '../train/config';
 import type { DatasetMeta, TrainingState } from '../train/training-state';
+import { checkOutcome, type RunOutcome } from '../train/outcome';
 import { decodeSafetensors, encodeSafetensors, type TensorIn } from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'scratchnet.checkpoint/1';
@@ -35,6 +36,8 @@ export interface Checkpoint {
   created: string;
   /** ('' when a foreign file has none) */
   appVersion: string;
+  /** How the run ended (absent while it goes on, and in files that do not say). */
+  outcome?: RunOutcome | null;
 }
 
 /** Parameter names and shapes an architecture needs, in layer order: "0.weight" [out, in], "0.bias" [out], ... */
@@ -72,6 +75,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   if (c.dataset) metadata.dataset = JSON.stringify(c.dataset);
   metadata.created = c.created;
   metadata.app_version = c.appVersion;
+  if (c.outcome) metadata.outcome = JSON.stringify(c.outcome);
   return encodeSafetensors(tensors, metadata);
 }
 
@@ -133,7 +137,9 @@ export function decodeCheckpoint(bytes: Uint8Array, fileName: string): Checkpoin
   let training: TrainingState | null = null;
   let history: EpochMetrics[] = [];
   let dataset: DatasetMeta | null = null;
+  let outcome: RunOutcome | null = null;
   try {
+    if (meta.outcome !== undefined) outcome = checkOutcome(parseJson(meta.outcome, 'outcome'));
     const t = meta.training === undefined ? null : parseJson(meta.training, 'training');
     if (t !== null) training = checkTraining(t);
     const h = meta.history === undefined ? null : parseJson(meta.history, 'history');
@@ -152,6 +158,7 @@ export function decodeCheckpoint(bytes: Uint8Array, fileName: string): Checkpoin
     dataset,
     created: meta.created ?? '',
     appVersion: meta.app_version ?? '',
+    ...(outcome ? { outcome } : {}),
   };
 }
 

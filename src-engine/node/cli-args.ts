@@ -15,6 +15,7 @@ export const USAGE = `usage: npm run cli -- <command> [options]
   predict   MODEL --images FILE.idx[.gz]      class, probabilities and logits per image
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
   gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
+  lr-find   [the train flags]                 learning-rate range test (1e-6 to 10): the curve and suggested_lr
   bench     [--workloads W,W2] [--backend NAME] [--repeat 2]  throughput of the standard workloads
 
   --backend typescript|wasm-simd|wasm-relaxed-simd|wasm-...-x2 (default: the fastest here)

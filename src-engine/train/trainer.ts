@@ -12,6 +12,8 @@ import { scratchScope } from '../kernels/kernels';
 import { Tensor } from '../tensor';
 import { validateConfig } from './config';
 import { evaluate } from './evaluate';
+import { HealthMonitor, healthEvery } from './health';
+import { finishedOutcome, type RunOutcome } from './outcome';
 import type { DatasetMeta, TrainingState } from './training-state';
 
 /** What one batch did. */
@@ -33,7 +35,12 @@ export interface RunData {
 }
 
 /** Thrown when the loss stops being a number; the model holds the last good weights. */
-export class DivergenceError extends Error {}
+export class DivergenceError extends Error {
+  /** Where: 1-based epoch and step within it. */
+  constructor(message: string, readonly epoch = 0, readonly step = 0) {
+    super(message);
+  }
+}
 
 /**
  * Prepare a run's data from loaded datasets: keep the chosen classes, the first `limit`
@@ -85,6 +92,10 @@ export class Trainer {
   private readonly clock: () => number;
   private order: Uint32Array | null = null;
   private epochStart = 0;
+  /** Health measured every few steps (null: not measured, e.g. the bench's baseline). */
+  health: HealthMonitor | null;
+  /** The first batch losses of this session, for the outcome's "no lower than at the start". */
+  private readonly firstLosses: number[] = [];
 
   /**
    * @param clock milliseconds, for samples/s (the engine core reads no clock itself)
@@ -106,6 +117,7 @@ export class Trainer {
     });
     this.batcher = new Batcher(data.train, arch.input.scale, config.batch);
     this.stepsPerEpoch = Math.ceil(data.train.count / config.batch);
+    this.health = new HealthMonitor(this.model, healthEvery(this.stepsPerEpoch));
     this.history = resume ? [...resume.history] : [];
     this.state = {
       config,
@@ -197,12 +209,16 @@ export class Trainer {
     const { x, labels, n } = this.batcher.fill(this.order, start, count);
     const lr = this.lr;
     this.optimizer.zeroGrad();
-    const logits = this.model.forward(new Tensor(x, [n, this.model.inputSize]));
+    const health = this.health?.due(st.step, this.totalSteps) ? this.health : null;
+    const { output: logits, layerOutputs } = this.model.forwardLayers(new Tensor(x, [n, this.model.inputSize]));
     const lossT = this.model.loss(logits, labels);
     const loss = lossT.item();
     if (!Number.isFinite(loss)) this.diverged(`loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'}`);
+    if (this.firstLosses.length < 10) this.firstLosses.push(loss);
     backward(lossT);
+    health?.observe(layerOutputs, n);
     this.optimizer.step(lr);
+    health?.afterStep(st.step + 1);
     const pred = this.model.predictClasses(logits.data, n);
     let correct = 0;
     for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;
@@ -237,9 +253,10 @@ export class Trainer {
   private diverged(what: string): never {
     // NOTE: the weights that produced a non-finite loss are already bad; go back to those
     // before the previous step, whose loss was finite.
-    const where = `epoch ${this.state.epoch + 1}, step ${this.state.stepInEpoch + 1}`;
+    const epoch = this.state.epoch + 1;
+    const step = this.state.stepInEpoch + 1;
     this.undoLastStep();
-    throw new DivergenceError(`${what} at ${where} — the learning rate ${this.config.lr} is probably too high`);
+    throw new DivergenceError(`${what} at epoch ${epoch}, step ${step} — the learning rate ${this.config.lr} is probably too high`, epoch, step);
   }
 
   /**
@@ -253,6 +270,12 @@ export class Trainer {
         if (!Number.isFinite(w[i])) this.diverged(`weights of layer ${p.name.split('.')[0]} became ${Number.isNaN(w[i]) ? 'NaN' : 'infinite'}`);
       }
     }
+  }
+
+  /** The outcome of a run whose planned epochs all ran: done, or not learning (outcome.ts). */
+  finishedOutcome(): RunOutcome {
+    const startLoss = this.firstLosses.length ? this.firstLosses.reduce((a, b) => a + b, 0) / this.firstLosses.length : null;
+    return finishedOutcome({ history: this.history, classes: this.model.architecture.classes.length, startLoss });
   }
 
   /** Close the current epoch: test-set metrics, history entry, next epoch's shuffle state. */
