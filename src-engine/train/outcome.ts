@@ -25,7 +25,7 @@ export interface OutcomeEvidence {
   history: readonly EpochMetrics[];
   /** Classes the model tells apart (2 for bce). */
   classes: number;
-  /** Mean loss of the run's first batches (null when none ran in this session). */
+  /** Loss of the session's first batch, before any update (null when none ran). */
   startLoss: number | null;
 }
 
@@ -44,7 +44,7 @@ export function finishedOutcome(e: OutcomeEvidence): RunOutcome {
   if (e.startLoss !== null && Number.isFinite(last.train_loss) && last.train_loss >= e.startLoss * LOSS_DROP) {
     return {
       kind: 'not_learning',
-      message: `the training loss ${last.train_loss.toFixed(4)} after epoch ${last.epoch} is no lower than at the start (${e.startLoss.toFixed(4)})`,
+      message: `the training loss ${lossText(last.train_loss)} after epoch ${last.epoch} is no lower than at the start (${lossText(e.startLoss)})`,
     };
   }
   return { kind: 'done', message: `finished: ${which} accuracy ${pct(accuracy)}` };
@@ -63,6 +63,10 @@ function bestKnownAccuracy(m: EpochMetrics): { value: number; which: string } {
   if (Number.isFinite(m.test_accuracy)) return { value: m.test_accuracy, which: 'test' };
   if (m.val_accuracy !== undefined && Number.isFinite(m.val_accuracy)) return { value: m.val_accuracy, which: 'validation' };
   return { value: m.train_accuracy, which: 'training' };
+}
+
+function lossText(x: number): string {
+  return Math.abs(x) >= 1e4 ? x.toExponential(2) : x.toFixed(4);
 }
 
 function pct(x: number): string {

@@ -94,8 +94,8 @@ export class Trainer {
   private epochStart = 0;
   /** Health measured every few steps (null: not measured, e.g. the bench's baseline). */
   health: HealthMonitor | null;
-  /** The first batch losses of this session, for the outcome's "no lower than at the start". */
-  private readonly firstLosses: number[] = [];
+  /** The loss of this session's first batch (before any update), for the outcome's "no lower than at the start". */
+  private startLoss: number | null = null;
 
   /**
    * @param clock milliseconds, for samples/s (the engine core reads no clock itself)
@@ -214,7 +214,7 @@ export class Trainer {
     const lossT = this.model.loss(logits, labels);
     const loss = lossT.item();
     if (!Number.isFinite(loss)) this.diverged(`loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'}`);
-    if (this.firstLosses.length < 10) this.firstLosses.push(loss);
+    this.startLoss ??= loss;
     backward(lossT);
     health?.observe(layerOutputs, n);
     this.optimizer.step(lr);
@@ -274,8 +274,7 @@ export class Trainer {
 
   /** The outcome of a run whose planned epochs all ran: done, or not learning (outcome.ts). */
   finishedOutcome(): RunOutcome {
-    const startLoss = this.firstLosses.length ? this.firstLosses.reduce((a, b) => a + b, 0) / this.firstLosses.length : null;
-    return finishedOutcome({ history: this.history, classes: this.model.architecture.classes.length, startLoss });
+    return finishedOutcome({ history: this.history, classes: this.model.architecture.classes.length, startLoss: this.startLoss });
   }
 
   /** Close the current epoch: test-set metrics, history entry, next epoch's shuffle state. */
