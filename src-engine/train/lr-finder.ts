@@ -14,6 +14,7 @@ import type { TrainConfig } from '../protocol';
 import { Random } from '../random';
 import { Tensor } from '../tensor';
 import { architectureFor, type RunData } from './trainer';
+import { LR_FIND_END, LR_FIND_START, LR_FIND_STEPS } from './lr-finder-range';
 
 export interface LrFinderPoint {
   lr: number;
@@ -31,9 +32,7 @@ export interface LrFinderResult {
   reason: string;
 }
 
-export const LR_FIND_START = 1e-6;
-export const LR_FIND_END = 10;
-export const LR_FIND_STEPS = 300;
+export { LR_FIND_END, LR_FIND_START, LR_FIND_STEPS } from './lr-finder-range';
 const BETA = 0.98;
 /** Stop once the smoothed loss is this many times its lowest: it has blown up. */
 const BLOW_UP = 4;
