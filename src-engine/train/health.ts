@@ -57,7 +57,6 @@ interface LayerWindow {
   counts: Float64Array;
   /** The weight buffer before the step (the optimizer writes the next step into the other one). */
   before: Float64Array | null;
-  weightNorm: number;
   partial: Omit<LayerHealth, 'update_ratio'> | null;
 }
 
@@ -81,7 +80,6 @@ export class HealthMonitor {
       hits: new Float64Array(WINDOW * l.out),
       counts: new Float64Array(WINDOW),
       before: null,
-      weightNorm: 0,
       partial: null,
     }));
   }
@@ -130,7 +128,6 @@ export class HealthMonitor {
       const { fraction, flags } = this.judgeUnits(w, units, activation);
       const weight = lin.weight;
       w.before = weight.data;
-      w.weightNorm = norm(weight.data);
       w.partial = {
         name: String(lin.index),
         activation,
@@ -155,14 +152,19 @@ export class HealthMonitor {
       const now = lin.weight.data;
       // NOTE: the optimizer is double-buffered (optim/optimizer.ts): the step wrote the new
       // weights into the other buffer, so `before` still holds the old ones and no copy is needed.
+      // One pass gives both ‖ΔW‖² and ‖W‖² (of the weights before the step).
       let d2 = 0;
-      if (w.before && w.before !== now) {
+      let w2 = 0;
+      const before = w.before;
+      if (before && before !== now) {
         for (let i = 0; i < now.length; i++) {
-          const d = now[i] - w.before[i];
+          const b = before[i];
+          const d = now[i] - b;
           d2 += d * d;
+          w2 += b * b;
         }
       }
-      layers.push({ ...w.partial, update_ratio: w.weightNorm > 0 ? Math.sqrt(d2) / w.weightNorm : 0 });
+      layers.push({ ...w.partial, update_ratio: w2 > 0 ? Math.sqrt(d2 / w2) : 0 });
       w.partial = null;
       w.before = null;
     });
