@@ -178,10 +178,45 @@ function compareHealth(name: string, backend: string, repeat: number, ref: Row |
   rows.push(on!, off!);
   print(off!, ref);
   print(on!, ref);
+  const blocks = blockComparison(name, repeat);
   const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
   process.stdout.write(
-    `          health's own measuring takes ${(ownShare * 100).toFixed(2)}% of the epoch; it costs ${pct(on!.seconds, off!.seconds)} of the wall time, ${pct(cpuOn, cpuOff)} of the CPU time (${cpuOff.toFixed(2)} s -> ${cpuOn.toFixed(2)} s, epoch and test evaluation) on ${name} with ${backend} (best of ${repeat} each, alternating)\n`,
+    `          health's own measuring takes ${(ownShare * 100).toFixed(2)}% of the epoch; blocks of ${blocks.every} steps alternating with and without it: median ${blocks.on.toFixed(2)} ms vs ${blocks.off.toFixed(2)} ms (${pct(blocks.on, blocks.off)}, ${blocks.count} blocks each);\n          whole epochs: it costs ${pct(on!.seconds, off!.seconds)} of the wall time, ${pct(cpuOn, cpuOff)} of the CPU time (${cpuOff.toFixed(2)} s -> ${cpuOn.toFixed(2)} s, epoch and test evaluation) on ${name} with ${backend} (best of ${repeat} each, alternating)\n`,
   );
+}
+
+/**
+ * The steadiest measure on a shared machine: one run whose blocks of `every` steps (each with one
+ * measurement when on) alternate between health on and off, so both meet the same load within
+ * milliseconds of each other; the medians of their times are compared.
+ */
+function blockComparison(name: string, epochs: number): { every: number; on: number; off: number; count: number } {
+  const w = WORKLOADS[name];
+  const config = { ...benchConfig(w), epochs };
+  const { train, test } = loadDataset({ kind: 'mnist' });
+  const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  const monitor = t.health!;
+  const every = monitor.every;
+  const on: number[] = [];
+  const off: number[] = [];
+  let block = 0;
+  while (!t.finished) {
+    const measuring = block % 2 === 0;
+    t.health = measuring ? monitor : null;
+    const t0 = performance.now();
+    let ended = false;
+    for (let i = 0; i < every && !ended; i++) ended = t.trainBatch().epochEnded;
+    const ms = performance.now() - t0;
+    if (ended) {
+      t.finishEpoch();
+      block = 0; // a short last block is not compared; the next epoch starts on a measured step
+      continue;
+    }
+    (measuring ? on : off).push(ms);
+    block++;
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  return { every, on: median(on), off: median(off), count: Math.min(on.length, off.length) };
 }
 
 /**

@@ -36,7 +36,7 @@ describe('Health panel', () => {
     await rerender({ samples, revision: 1, dark: false });
     const first = document.querySelector('[data-layer="0"]') as HTMLElement;
     expect(within(first).getByText('4 units · relu')).toBeTruthy();
-    expect(within(first).getByRole('figure', { name: 'Activations: mean 0.31, spread 0.52' })).toBeTruthy();
+    expect(within(first).getByRole('figure', { name: 'Activations 0.31 ± 0.52' })).toBeTruthy();
     expect(within(first).getByRole('figure', { name: 'Dead units: 50%' })).toBeTruthy();
     expect(within(first).getByRole('figure', { name: 'Gradient norm 2.5e-1' })).toBeTruthy();
     expect(within(first).getByRole('figure', { name: 'Update ratio 1.2e-3' })).toBeTruthy();
