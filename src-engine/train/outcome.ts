@@ -47,7 +47,7 @@ export function finishedOutcome(e: OutcomeEvidence): RunOutcome {
       message: `the training loss ${lossText(last.train_loss)} after epoch ${last.epoch} is no lower than at the start (${lossText(e.startLoss)})`,
     };
   }
-  return { kind: 'done', message: `finished: ${which} accuracy ${pct(accuracy)}` };
+  return { kind: 'done', message: `${which} accuracy ${pct(accuracy)}` };
 }
 
 export function divergedOutcome(message: string, epoch: number, step: number): RunOutcome {

@@ -93,6 +93,8 @@ describe('training health, outcomes, the coach and the finder in the browser', (
 
     await page.getByRole('tab', { name: 'Models' }).click();
     await expect.poll(() => page.getByText('not learning', { exact: true }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.locator('[data-model]').first().click();
+    await expect.poll(() => page.getByTestId('model-outcome').innerText(), { timeout: 30_000 }).toMatch(/^not learning: test accuracy \d+\.\d+% is at chance level/);
     await page.screenshot({ path: path.join(OUT, 'models-not-learning.png') });
     expect(pageProblems).toEqual([]);
     await page.close();
