@@ -94,7 +94,7 @@ export class Trainer {
   private epochStart = 0;
   /** Health measured every few steps (null: not measured, e.g. the bench's baseline). */
   health: HealthMonitor | null;
-  /** The loss of this session's first batch (before any update), for the outcome's "no lower than at the start". */
+  /** The loss of the run's first batch (before any update), for the outcome's "no lower than at the start". */
   private startLoss: number | null = null;
 
   /**
@@ -214,7 +214,8 @@ export class Trainer {
     const lossT = this.model.loss(logits, labels);
     const loss = lossT.item();
     if (!Number.isFinite(loss)) this.diverged(`loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'}`);
-    this.startLoss ??= loss;
+    // NOTE: only a run that starts from scratch knows its starting loss; a resumed one starts where it had got to.
+    if (st.step === 0) this.startLoss = loss;
     backward(lossT);
     health?.observe(layerOutputs, n);
     this.optimizer.step(lr);

@@ -41,3 +41,21 @@ describe('run outcomes', () => {
     expect(() => checkOutcome({ kind: 'done', message: 'ok', step: -1 })).toThrow('outcome.step must be a whole number');
   });
 });
+
+describe('run outcomes of resumed runs', () => {
+  it('a converged model trained on is not "not learning" because its loss no longer falls', () => {
+    const { train, test } = loadDataset({ kind: 'idx', dir: 'test/fixtures/mnist-500' });
+    const config = { ...DEFAULT_CONFIG, dataset: { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' }, hidden: [32], epochs: 15, schedule: 'constant' as const };
+    const data = prepareData(config, train, test);
+    const first = new Trainer(config, data, () => 0);
+    while (!first.finished) if (first.trainBatch().epochEnded) first.finishEpoch();
+    expect(first.finishedOutcome().kind).toBe('done');
+    const bytes = encodeCheckpoint(first.checkpoint('2026-12-01T00:00:00.000Z', 'test'));
+    const more = new Trainer({ ...config, epochs: 16 }, data, () => 0, decodeCheckpoint(bytes, 'm.safetensors'));
+    const firstLoss = more.trainBatch().loss;
+    while (!more.finished) if (more.trainBatch().epochEnded) more.finishEpoch();
+    // on the plateau the epoch's loss is no lower than its first batch's: judged against that, it would be "not learning"
+    expect(more.history.at(-1)!.train_loss).toBeGreaterThanOrEqual(0.99 * firstLoss);
+    expect(more.finishedOutcome().kind).toBe('done');
+  });
+});
