@@ -45,9 +45,12 @@ const SATURATION = 0.99;
 /** The healthy band of the update ratio, for the charts and the coach. */
 export const HEALTHY_UPDATE_RATIO = { low: 1e-4, target: 1e-3, high: 1e-2 } as const;
 
-/** How often to measure: about 20 times an epoch, never more than once a step. */
+/**
+ * How often to measure: about 10 times an epoch, never more than once a step. (Each measurement
+ * reads every weight twice; at 10 an epoch that is about 1% of the training time of W.)
+ */
 export function healthEvery(stepsPerEpoch: number): number {
-  return Math.max(1, Math.min(50, Math.round(stepsPerEpoch / 20)));
+  return Math.max(1, Math.min(100, Math.round(stepsPerEpoch / 10)));
 }
 
 interface LayerWindow {
