@@ -3,11 +3,18 @@
  * host, the renderer). Main, preload, worker and renderer import these types, so a renamed
  * field breaks the type check, not the user. Binary payloads are typed arrays, never JSON lists.
  */
-import type { Architecture } from './architecture';
+import type { Activation, Architecture, LossName } from './architecture';
 import type { DatasetSource } from './data/dataset-source';
 import type { KernelsInfo } from './kernels/kernels-info';
 import type { EpochMetrics } from './train/metrics';
 import type { TrainConfig } from './train/config';
+import type { HealthSample } from './train/health';
+import type { LrFinderResult } from './train/lr-finder';
+import type { RunOutcome } from './train/outcome';
+
+export type { HealthSample, LayerHealth } from './train/health';
+export type { LrFinderResult } from './train/lr-finder';
+export type { OutcomeKind, RunOutcome } from './train/outcome';
 
 // The domain types the messages carry live in their own folders; re-exported for the host and the renderer.
 export type { DatasetSource } from './data/dataset-source';
@@ -98,6 +105,8 @@ export interface EngineCalls {
   'engine:kernels': { args: Record<string, never>; result: KernelsInfo };
   /** Results are the same bits for any count; refused while a run is training or paused. */
   'engine:set-threads': { args: { threads: number }; result: KernelsInfo };
+  /** The learning-rate range test on a scratch copy of the model a run with this config starts from. */
+  'train:lr-find': { args: { config: TrainConfig }; result: LrFinderResult };
 }
 
 export type EngineCallName = keyof EngineCalls;
@@ -125,7 +134,9 @@ export type EngineEvent =
   | { type: 'weights'; runId: number; snapshot: WeightsSnapshot; epochEnd: boolean }
   | { type: 'checkpoint'; runId: number; reason: 'epoch' | 'pause' | 'stop' | 'done'; bytes: Uint8Array; info: ModelInfo }
   | { type: 'state'; runId: number; state: RunState; message?: string }
-  | { type: 'done'; runId: number; state: RunState; message?: string; history: EpochMetrics[] }
+  | { type: 'done'; runId: number; state: RunState; message?: string; history: EpochMetrics[]; outcome?: RunOutcome }
+  /** Health measured since the previous health event (sent with the batch events). */
+  | { type: 'health'; runId: number; samples: HealthSample[] }
   | { type: 'error'; message: string };
 
 /** A request on the wire. */

@@ -27,6 +27,7 @@ export const ENGINE_CHANNELS = {
   'dataset:sample': 'dataset:sample',
   'engine:kernels': 'engine:kernels',
   'engine:set-threads': 'engine:set-threads',
+  'training:lr-find': 'train:lr-find',
 } as const satisfies Record<string, EngineCallName>;
 
 type EngineChannels = typeof ENGINE_CHANNELS;

@@ -61,6 +61,7 @@ async function checkOpenFile(file: FileHandle, fileName: string): Promise<Header
       loss: architecture.loss,
       recipe: training?.config ?? null,
       datasetSize: dataset ? { train: dataset.train, test: dataset.test } : null,
+      outcome: checked.outcome ?? null,
     };
   } catch (e) {
     // the same rule as decodeCheckpoint: our own errors describe the file, anything else is a bug

@@ -3,7 +3,7 @@
  * Models view lists and what its calls take and return. Types only; no runtime dependencies.
  */
 import type { LossName } from '../src-engine/architecture';
-import type { ModelInfo, TrainConfig } from '../src-engine/protocol';
+import type { ModelInfo, RunOutcome, TrainConfig } from '../src-engine/protocol';
 
 /** One model file in the library, as read from its header (tensor bytes are not read). */
 export interface ModelSummary {
@@ -34,6 +34,8 @@ export interface ModelSummary {
   plannedEpochs: number | null;
   /** The learning-rate schedule of the run ("constant", "step", "cosine"; null when unknown). */
   schedule: string | null;
+  /** How the run ended (absent while it runs, when it was interrupted, and in files that do not say). */
+  outcome?: RunOutcome | null;
   /** Whether a run is writing this file right now (rename and delete wait until it ends). */
   training: boolean;
   /** The loss it was trained with (from its architecture). */

@@ -117,6 +117,7 @@ const VALIDATORS: Validators = {
   'training:stop': empty('training:stop'),
   'training:recover': empty('training:recover'),
   'training:cancel': empty('training:cancel'),
+  'training:lr-find': (v) => void checkTrainConfig(object(v, 'training:lr-find', ['config']).config),
   'model:load': (v) => {
     const o = object(v, 'model:load', ['bytes', 'fileName']);
     bytes(o.bytes, 'model bytes');

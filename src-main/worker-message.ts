@@ -5,7 +5,7 @@
 import type { EngineEvent, WorkerMessage } from '../src-engine/protocol';
 
 const EVENT_TYPES: ReadonlySet<EngineEvent['type']> = new Set([
-  'batch', 'epoch', 'weights', 'checkpoint', 'state', 'done', 'error',
+  'batch', 'epoch', 'weights', 'checkpoint', 'state', 'done', 'error', 'health',
 ] satisfies EngineEvent['type'][]);
 
 /** The message, or a string saying why it is refused. */
@@ -26,6 +26,7 @@ export function parseWorkerMessage(raw: unknown): WorkerMessage | string {
     if (e.type === 'batch' && !(e.losses instanceof Float64Array)) return 'batch event whose losses are not a Float64Array';
     if (e.type === 'checkpoint' && !(e.bytes instanceof Uint8Array)) return 'checkpoint event without bytes';
     if (e.type === 'error' && typeof e.message !== 'string') return 'error event without a message';
+    if (e.type === 'health' && !Array.isArray(e.samples)) return 'health event without samples';
     return { kind: 'event', event: e as unknown as EngineEvent };
   }
   return `unknown message kind ${JSON.stringify(m.kind)}`;

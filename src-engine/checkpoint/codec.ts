@@ -19,6 +19,7 @@ import {
   type TensorIn,
   tensorValues,
 } from './safetensors';
+import { checkOutcome, type RunOutcome } from '../train/outcome';
 
 export const CHECKPOINT_FORMAT = 'scratchnet.checkpoint/1';
 const FORMAT_VERSION = 1;
@@ -44,6 +45,8 @@ export interface Checkpoint {
   created: string;
   /** ('' when a foreign file has none) */
   appVersion: string;
+  /** How the run ended (absent while it goes on, and in files that do not say). */
+  outcome?: RunOutcome | null;
 }
 
 /** Parameter names and shapes an architecture needs, in layer order: "0.weight" [out, in], "0.bias" [out], ... */
@@ -83,6 +86,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   if (c.dataset) metadata.dataset = JSON.stringify(c.dataset);
   metadata.created = c.created;
   metadata.app_version = c.appVersion;
+  if (c.outcome) metadata.outcome = JSON.stringify(c.outcome);
   return encodeSafetensors(tensors, metadata);
 }
 
@@ -154,6 +158,7 @@ export function checkCheckpointHeader(header: SafetensorsHeader): CheckpointHead
   const t = meta.training === undefined ? null : parseJson(meta.training, 'training');
   const h = meta.history === undefined ? null : parseJson(meta.history, 'history');
   const d = meta.dataset === undefined ? null : parseJson(meta.dataset, 'dataset');
+  const outcome = meta.outcome === undefined ? null : checkOutcome(parseJson(meta.outcome, 'outcome'));
   return {
     architecture,
     training: t === null ? null : checkTraining(t),
@@ -161,6 +166,7 @@ export function checkCheckpointHeader(header: SafetensorsHeader): CheckpointHead
     dataset: d === null ? null : checkDataset(d),
     created: meta.created ?? '',
     appVersion: meta.app_version ?? '',
+    ...(outcome ? { outcome } : {}),
   };
 }
 

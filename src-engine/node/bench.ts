@@ -58,12 +58,25 @@ function best<T extends Row | string>(repeat: number, run: () => T): T {
 /** The last model runEngine trained on W (for the digit pad's latency). */
 let trainedW: Trainer | null = null;
 
-/** One epoch of a workload with the installed kernels. */
-function runEngine(name: string, backend: string): Row {
+/** One epoch of a workload with the installed kernels (health measured as in the app, unless told not to). */
+function runEngine(name: string, backend: string, health = true, healthTime?: { seconds: number }): Row {
   const w = WORKLOADS[name];
   const config = benchConfig(w);
   const { train, test } = loadDataset({ kind: 'mnist' });
   const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  if (!health) t.health = null;
+  else if (healthTime && t.health) {
+    // the measurements' own time, to set against the epoch's
+    const h = t.health;
+    for (const method of ['observe', 'afterStep'] as const) {
+      const f = h[method].bind(h) as (...a: unknown[]) => void;
+      (h as unknown as Record<string, unknown>)[method] = (...a: unknown[]) => {
+        const t0 = performance.now();
+        f(...a);
+        healthTime.seconds += (performance.now() - t0) / 1000;
+      };
+    }
+  }
   while (!t.trainBatch().epochEnded);
   const m = t.finishEpoch();
   if (name === 'W') trainedW = t;
@@ -113,6 +126,10 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
     else rows.push(ref);
     for (const b of chosen) {
       setKernels(b.kernels);
+      if (flags.health) {
+        compareHealth(n, b.name, repeat, typeof ref === 'string' ? null : ref, rows);
+        continue;
+      }
       const row = best(repeat, () => runEngine(n, b.name));
       rows.push(row);
       print(row, typeof ref === 'string' ? null : ref);
@@ -129,6 +146,78 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const w = WORKLOADS;
   process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; best of ${repeat} runs each; ratio = our s/epoch ÷ numpy's;\nGFLOP/s = dense-equivalent (forward and weight gradients of every layer, input gradients past the first; zero pixels skipped still count)\n`);
   if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
+}
+
+/**
+ * `--health`: the cost of measuring training health. Runs with and without it alternate, so both
+ * meet the same load on a shared machine; the best of each is compared.
+ */
+function compareHealth(name: string, backend: string, repeat: number, ref: Row | null, rows: Row[]): void {
+  let on: Row | null = null;
+  let off: Row | null = null;
+  let cpuOn = Infinity;
+  let cpuOff = Infinity;
+  let ownShare = Infinity;
+  // NOTE: CPU time as well as wall time: on a loaded machine the wall clock counts other
+  // processes' turns, the process's own CPU time much less so.
+  const cpu = (f: () => Row): [Row, number] => {
+    const c0 = process.cpuUsage();
+    const r = f();
+    const c = process.cpuUsage(c0);
+    return [r, (c.user + c.system) / 1e6];
+  };
+  for (let i = 0; i < repeat; i++) {
+    const own = { seconds: 0 };
+    const [a, ca] = cpu(() => runEngine(name, `${backend} +health`, true, own));
+    ownShare = Math.min(ownShare, own.seconds / a.seconds);
+    const [b, cb] = cpu(() => runEngine(name, `${backend} no health`, false));
+    if (!on || a.seconds < on.seconds) on = a;
+    if (!off || b.seconds < off.seconds) off = b;
+    cpuOn = Math.min(cpuOn, ca);
+    cpuOff = Math.min(cpuOff, cb);
+  }
+  rows.push(on!, off!);
+  print(off!, ref);
+  print(on!, ref);
+  const blocks = blockComparison(name, repeat);
+  const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
+  process.stdout.write(
+    `          health's own measuring takes ${(ownShare * 100).toFixed(2)}% of the epoch; blocks of ${blocks.every} steps alternating with and without it: median ${blocks.on.toFixed(2)} ms vs ${blocks.off.toFixed(2)} ms (${pct(blocks.on, blocks.off)}, ${blocks.count} blocks each);\n          whole epochs: it costs ${pct(on!.seconds, off!.seconds)} of the wall time, ${pct(cpuOn, cpuOff)} of the CPU time (${cpuOff.toFixed(2)} s -> ${cpuOn.toFixed(2)} s, epoch and test evaluation) on ${name} with ${backend} (best of ${repeat} each, alternating)\n`,
+  );
+}
+
+/**
+ * The steadiest measure on a shared machine: one run whose blocks of `every` steps (each with one
+ * measurement when on) alternate between health on and off, so both meet the same load within
+ * milliseconds of each other; the medians of their times are compared.
+ */
+function blockComparison(name: string, epochs: number): { every: number; on: number; off: number; count: number } {
+  const w = WORKLOADS[name];
+  const config = { ...benchConfig(w), epochs };
+  const { train, test } = loadDataset({ kind: 'mnist' });
+  const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  const monitor = t.health!;
+  const every = monitor.every;
+  const on: number[] = [];
+  const off: number[] = [];
+  let block = 0;
+  while (!t.finished) {
+    const measuring = block % 2 === 0;
+    t.health = measuring ? monitor : null;
+    const t0 = performance.now();
+    let ended = false;
+    for (let i = 0; i < every && !ended; i++) ended = t.trainBatch().epochEnded;
+    const ms = performance.now() - t0;
+    if (ended) {
+      t.finishEpoch();
+      block = 0; // a short last block is not compared; the next epoch starts on a measured step
+      continue;
+    }
+    (measuring ? on : off).push(ms);
+    block++;
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  return { every, on: median(on), off: median(off), count: Math.min(on.length, off.length) };
 }
 
 /**

@@ -15,7 +15,9 @@ export const USAGE = `usage: npm run cli -- <command> [options]
   predict   MODEL --images FILE.idx[.gz]      class, probabilities and logits per image
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
   gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
-  bench     [--workloads W,W2] [--backend NAME] [--repeat 2]  throughput of the standard workloads
+  lr-find   [the train flags]                 learning-rate range test (1e-6 to 10): the curve and suggested_lr
+  bench     [--workloads W,W2] [--backend NAME] [--repeat 2] [--health]  throughput of the standard workloads
+            (--health: each with and without the training-health measurements, alternating)
 
   --backend typescript|wasm-simd|wasm-relaxed-simd|wasm-...-x2 (default: the fastest here)
   --threads N  kernel threads (default 2 where there are two cores; results are identical)
@@ -46,6 +48,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   threads: { type: 'string' },
   repeat: { type: 'string' },
+  health: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

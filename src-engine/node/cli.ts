@@ -14,7 +14,9 @@ import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
 import { modelFromCheckpoint } from '../checkpoint/layout';
-import { prepareData, Trainer } from '../train/trainer';
+import { DivergenceError, prepareData, Trainer } from '../train/trainer';
+import { divergedOutcome, type RunOutcome } from '../train/outcome';
+import { healthJson, lrFindCommand } from './lr-find-command';
 import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';
@@ -130,12 +132,16 @@ function train(flags: Flags): void {
     `${resume ? 'resuming' : 'training'} ${arch} on ${data.meta.name} (${data.train.count} train, ${data.test?.count ?? 0} test) — ` +
       `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${config.epochs}, seed ${config.seed}, kernels ${kernelsName}`,
   );
-  const save = () => {
-    if (outPath) atomicWrite(outPath, encodeCheckpoint(trainer.checkpoint(new Date().toISOString(), appVersion())));
+  const save = (outcome?: RunOutcome) => {
+    if (!outPath) return;
+    const c = trainer.checkpoint(new Date().toISOString(), appVersion());
+    if (outcome) c.outcome = outcome;
+    atomicWrite(outPath, encodeCheckpoint(c));
   };
   const startedAt = performance.now();
   const firstEpoch = trainer.state.epoch;
   let smoothLoss = NaN;
+  let outcome: RunOutcome;
   try {
     while (!trainer.finished) {
       const r = trainer.trainBatch();
@@ -152,9 +158,16 @@ function train(flags: Flags): void {
       );
       save();
     }
+    outcome = trainer.finishedOutcome();
+    if (outcome.kind !== 'done') save(outcome);
   } catch (e) {
-    save(); // the divergence guard restored the last good weights: keep them
-    throw e;
+    if (!(e instanceof DivergenceError)) {
+      save(); // the divergence guard restored the last good weights: keep them
+      throw e;
+    }
+    outcome = divergedOutcome(e.message, e.epoch, e.step);
+    save(outcome);
+    process.exitCode = 1;
   }
   const seconds = (performance.now() - startedAt) / 1000;
   const history = trainer.history;
@@ -163,10 +176,14 @@ function train(flags: Flags): void {
   const samples = ran.reduce((s, m) => s + m.samples_per_second * m.seconds, 0);
   const trainSeconds = ran.reduce((s, m) => s + m.seconds, 0);
   const peak = process.resourceUsage().maxRSS / 1024;
-  progress.line(`done in ${formatDuration(seconds)}: test accuracy ${pct(last.test_accuracy)}${outPath ? `, saved ${outPath}` : ''} (peak memory ${peak.toFixed(0)} MB)`);
+  if (outcome.kind !== 'done') progress.line(`outcome: ${outcome.kind.replace('_', ' ')} — ${outcome.message}`);
+  progress.line(`${outcome.kind === 'done' ? 'done' : 'ended'} in ${formatDuration(seconds)}: test accuracy ${pct(last?.test_accuracy ?? NaN)}${outPath ? `, saved ${outPath}` : ''} (peak memory ${peak.toFixed(0)} MB)`);
   emitJson(flags, {
-    test_accuracy: last.test_accuracy,
-    test_loss: last.test_loss,
+    outcome: outcome.kind,
+    outcome_message: outcome.message,
+    health: healthJson(trainer),
+    test_accuracy: last?.test_accuracy ?? null,
+    test_loss: last?.test_loss ?? null,
     epochs: history.map((m) => ({ epoch: m.epoch, train_loss: m.train_loss, train_accuracy: m.train_accuracy, test_accuracy: m.test_accuracy, test_loss: m.test_loss, seconds: m.seconds })),
     samples_per_second: samples / Math.max(trainSeconds, 1e-9),
     seconds,
@@ -285,8 +302,10 @@ async function main(argv: string[]): Promise<void> {
       return gradcheckCommand(flags);
     case 'bench':
       return runBench(flags, threads);
+    case 'lr-find':
+      return lrFindCommand(flags, trainConfig(flags, null));
     default:
-      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench; --help for more)`);
+      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, lr-find; --help for more)`);
   }
 }
 

@@ -28,6 +28,8 @@ import { evaluate } from '../train/evaluate';
 import { memoryProblem } from '../train/memory';
 import { modelFromCheckpoint } from '../checkpoint/layout';
 import { architectureFor, DivergenceError, prepareData, type RunData, Trainer } from '../train/trainer';
+import { findLearningRate } from '../train/lr-finder';
+import { divergedOutcome, type RunOutcome, stoppedOutcome } from '../train/outcome';
 
 /** What the service needs from its surroundings (Node in the worker, anything in tests). */
 export interface ServiceDeps {
@@ -113,7 +115,19 @@ export class EngineService {
     'dataset:sample': (a) => this.sample(a.which, a.after),
     'engine:kernels': () => this.kernelsInfo(),
     'engine:set-threads': (a) => this.setThreads(a.threads),
+    'train:lr-find': (a) => this.lrFind(a.config),
   };
+
+  /** The range test runs on its own model and optimizer: the run and the kept model are untouched. */
+  private lrFind(config: unknown): EngineCalls['train:lr-find']['result'] {
+    if (typeof config !== 'object' || config === null) throw new Error('no training settings given');
+    validateConfig(config);
+    const loaded = this.data(config.dataset);
+    return findLearningRate(config, prepareData(config, loaded.train, loaded.test));
+  }
+
+  /** How the run that is ending ended (set just before its last checkpoint). */
+  private outcome: RunOutcome | null = null;
 
   private kernelsInfo(): KernelsInfo {
     return this.deps.kernels?.info() ?? { name: kernels().name, threads: 1, maxThreads: 1 };
@@ -212,6 +226,8 @@ export class EngineService {
   private stop(): { state: RunState } {
     if (!this.busy()) throw new Error('nothing is training');
     this.flushBatch(true);
+    const t = this.trainer!;
+    this.outcome = stoppedOutcome(t.state.epoch, t.config.epochs);
     if (this.emitCheckpoint('stop')) this.finish('stopped');
     return { state: this.state };
   }
@@ -223,7 +239,8 @@ export class EngineService {
 
   private finish(state: RunState, message?: string): void {
     this.setState(state, message);
-    this.deps.emit({ type: 'done', runId: this.runId, state, message, history: this.trainer?.history ?? [] });
+    this.deps.emit({ type: 'done', runId: this.runId, state, message, history: this.trainer?.history ?? [], ...(this.outcome ? { outcome: this.outcome } : {}) });
+    this.outcome = null;
     // The finished run stays the engine's model: model:save and the views keep using it. Every
     // ending but an unexpected error has just sent (and kept) a checkpoint of this very step.
     try {
@@ -257,6 +274,7 @@ export class EngineService {
           this.current!.wrong = null;
           this.deps.emit({ type: 'epoch', runId: id, metrics });
           this.deps.emit({ type: 'weights', runId: id, snapshot: this.weights(), epochEnd: true });
+          if (t.finished) this.outcome = t.finishedOutcome();
           if (!this.emitCheckpoint(t.finished ? 'done' : 'epoch')) return;
           if (t.finished) {
             this.finish('done');
@@ -307,6 +325,8 @@ export class EngineService {
     });
     this.firstPendingStep = t.state.step;
     this.pending = [];
+    const samples = t.health?.take() ?? [];
+    if (samples.length) this.deps.emit({ type: 'health', runId: this.runId, samples });
   }
 
   /**
@@ -327,6 +347,7 @@ export class EngineService {
 
   /** The run diverged (its weights are back to the last good ones): save them and fail the run. */
   private diverged(e: DivergenceError): void {
+    this.outcome = divergedOutcome(e.message, e.epoch, e.step);
     this.sendCheckpoint('stop');
     this.finish('failed', e.message);
   }
@@ -335,6 +356,7 @@ export class EngineService {
   private sendCheckpoint(reason: 'epoch' | 'pause' | 'stop' | 'done'): void {
     const t = this.trainer!;
     const c = t.checkpoint(this.deps.now(), this.deps.appVersion);
+    if (this.outcome) c.outcome = this.outcome;
     this.loadedCheckpoint = c;
     this.keptStep = t.state.step;
     this.deps.emit({ type: 'checkpoint', runId: this.runId, reason, bytes: encodeCheckpoint(c), info: this.info() });

@@ -4,7 +4,7 @@
  * grows towards the out-of-memory killer.
  */
 import { type Architecture, describeArchitecture, layerSizes, parameterCount } from '../architecture';
-import type { TrainConfig } from '../protocol';
+import type { TrainConfig } from './config';
 
 /** Bytes of one float64. */
 const F64 = 8;

@@ -13,7 +13,9 @@ import { Tensor } from '../tensor';
 import { type TrainConfig, validateConfig } from './config';
 import { evaluate } from './evaluate';
 import type { DatasetMeta } from '../data/dataset-source';
+import { HealthMonitor, healthEvery } from './health';
 import type { EpochMetrics } from './metrics';
+import { finishedOutcome, type RunOutcome } from './outcome';
 import type { TrainingState } from './training-state';
 
 /** What one batch did. */
@@ -35,7 +37,12 @@ export interface RunData {
 }
 
 /** Thrown when the loss stops being a number; the model holds the last good weights. */
-export class DivergenceError extends Error {}
+export class DivergenceError extends Error {
+  /** Where: 1-based epoch and step within it. */
+  constructor(message: string, readonly epoch = 0, readonly step = 0) {
+    super(message);
+  }
+}
 
 /**
  * Prepare a run's data from loaded datasets: keep the chosen classes, the first `limit`
@@ -87,6 +94,10 @@ export class Trainer {
   private readonly clock: () => number;
   private order: Uint32Array | null = null;
   private epochStart = 0;
+  /** Health measured every few steps (null: not measured, e.g. the bench's baseline). */
+  health: HealthMonitor | null;
+  /** The loss of the run's first batch (before any update), for the outcome's "no lower than at the start". */
+  private startLoss: number | null = null;
 
   /**
    * @param clock milliseconds, for samples/s (the engine core reads no clock itself)
@@ -108,6 +119,7 @@ export class Trainer {
     });
     this.batcher = new Batcher(data.train, arch.input.scale, config.batch);
     this.stepsPerEpoch = Math.ceil(data.train.count / config.batch);
+    this.health = new HealthMonitor(this.model, healthEvery(this.stepsPerEpoch));
     this.history = resume ? [...resume.history] : [];
     this.state = {
       config,
@@ -199,12 +211,17 @@ export class Trainer {
     const { x, labels, n } = this.batcher.fill(this.order, start, count);
     const lr = this.lr;
     this.optimizer.zeroGrad();
-    const logits = this.model.forward(new Tensor(x, [n, this.model.inputSize]));
+    const health = this.health?.due(st.step, this.totalSteps) ? this.health : null;
+    const { output: logits, layerOutputs } = this.model.forwardLayers(new Tensor(x, [n, this.model.inputSize]));
     const lossT = this.model.loss(logits, labels);
     const loss = lossT.item();
     if (!Number.isFinite(loss)) this.diverged(`loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'}`);
+    // NOTE: only a run that starts from scratch knows its starting loss; a resumed one starts where it had got to.
+    if (st.step === 0) this.startLoss = loss;
     backward(lossT);
+    health?.observe(layerOutputs, n);
     this.optimizer.step(lr);
+    health?.afterStep(st.step + 1);
     const pred = this.model.predictClasses(logits.data, n);
     let correct = 0;
     for (let i = 0; i < n; i++) if (pred[i] === labels[i]) correct++;
@@ -239,9 +256,10 @@ export class Trainer {
   private diverged(what: string): never {
     // NOTE: the weights that produced a non-finite loss are already bad; go back to those
     // before the previous step, whose loss was finite.
-    const where = `epoch ${this.state.epoch + 1}, step ${this.state.stepInEpoch + 1}`;
+    const epoch = this.state.epoch + 1;
+    const step = this.state.stepInEpoch + 1;
     this.undoLastStep();
-    throw new DivergenceError(`${what} at ${where} — the learning rate ${this.config.lr} is probably too high`);
+    throw new DivergenceError(`${what} at epoch ${epoch}, step ${step} — the learning rate ${this.config.lr} is probably too high`, epoch, step);
   }
 
   /**
@@ -255,6 +273,11 @@ export class Trainer {
         if (!Number.isFinite(w[i])) this.diverged(`weights of layer ${p.name.split('.')[0]} became ${Number.isNaN(w[i]) ? 'NaN' : 'infinite'}`);
       }
     }
+  }
+
+  /** The outcome of a run whose planned epochs all ran: done, or not learning (outcome.ts). */
+  finishedOutcome(): RunOutcome {
+    return finishedOutcome({ history: this.history, classes: this.model.architecture.classes.length, startLoss: this.startLoss });
   }
 
   /** Close the current epoch: test-set metrics, history entry, next epoch's shuffle state. */

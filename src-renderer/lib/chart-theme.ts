@@ -1,6 +1,6 @@
 /** Colours of the charts in each theme (the page's CSS variables hold the same values). */
 
-export type SeriesColor = 'loss' | 'smooth' | 'train' | 'test' | 'val' | 'baseline' | 'lr' | 'batchAccuracy';
+export type SeriesColor = 'loss' | 'smooth' | 'train' | 'test' | 'val' | 'baseline' | 'lr' | 'batchAccuracy' | 'clipped';
 
 export interface ChartTheme {
   text: string;
@@ -23,7 +23,8 @@ const dark: ChartTheme = {
     val: '#c48cf5',
     baseline: '#8a93a3',
     lr: '#e6c15a',
-    batchAccuracy: 'rgba(240,160,75,0.3)',
+    batchAccuracy: 'rgba(240,160,75,0.16)',
+    clipped: '#f06a6a',
   },
 };
 
@@ -40,7 +41,8 @@ const light: ChartTheme = {
     val: '#8b4fd1',
     baseline: '#6b7585',
     lr: '#b7870f',
-    batchAccuracy: 'rgba(217,119,26,0.3)',
+    batchAccuracy: 'rgba(217,119,26,0.16)',
+    clipped: '#d03b3b',
   },
 };
 

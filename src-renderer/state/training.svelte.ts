@@ -3,7 +3,7 @@
  * charts draw, the summary, and any error — all fed by engine events. Large series live in plain
  * arrays (not deep-reactive proxies); `revision` ticks when they change so charts redraw.
  */
-import type { EpochMetrics, ModelInfo, RunState, TrainConfig } from '../../src-engine/protocol';
+import type { EpochMetrics, HealthSample, ModelInfo, RunOutcome, RunState, TrainConfig } from '../../src-engine/protocol';
 import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/api-contract';
 import { Ema } from '../lib/ema';
 import type { RunOrigin } from '../lib/run-plan';
@@ -48,6 +48,11 @@ export class Series {
   train: Point[] = [];
   test: Point[] = [];
   val: Point[] = [];
+  /** Test and validation loss per epoch, at the step that ended it (for the loss chart). */
+  testLoss: Point[] = [];
+  valLoss: Point[] = [];
+  /** The engine's health measurements, in step order. */
+  health: HealthSample[] = [];
   readonly ema = new Ema(0.95);
 }
 
@@ -77,6 +82,8 @@ export class TrainingSession {
    * the epoch it stops after), a run recovered after a crash; null when this page did not start it.
    */
   origin = $state.raw<RunOrigin | null>(null);
+  /** How the last run ended (null while it runs, or when not known). */
+  outcome = $state.raw<RunOutcome | null>(null);
 
   private lowestRunId = 1;
   /** Stop was pressed while starting: the host is restarting the engine to cancel the start. */
@@ -123,6 +130,7 @@ export class TrainingSession {
     this.error = null;
     this.note = null;
     this.savedEpoch = null;
+    this.outcome = null;
     this.config = config;
     this.origin = { kind: 'new' };
     this.progress = { ...EMPTY_PROGRESS, epochs: config.epochs };
@@ -282,6 +290,7 @@ export class TrainingSession {
     this.error = null;
     this.note = null;
     this.savedEpoch = null;
+    this.outcome = null;
     this.activeBefore = 0;
     this.elapsed = 0;
     this.state = 'starting';
@@ -307,6 +316,7 @@ export class TrainingSession {
     if (this.active) return;
     this.error = null;
     this.note = null;
+    this.outcome = null;
     this.savedEpoch = info.epoch;
     this.elapsed = info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
     this.showHistory(info);
@@ -326,7 +336,9 @@ export class TrainingSession {
       series.lr = batches.lr.filter((p) => p.x <= info.step);
       series.batchAccuracy = batches.batchAccuracy.filter((p) => p.x <= info.epoch);
     }
+    const stepsPerEpoch = info.epoch > 0 ? info.step / info.epoch : 0;
     for (const m of info.history) {
+      if (stepsPerEpoch) pushEpochLoss(series, m, m.epoch * stepsPerEpoch);
       series.train.push({ x: m.epoch, y: m.train_accuracy });
       if (Number.isFinite(m.test_accuracy)) series.test.push({ x: m.epoch, y: m.test_accuracy });
       if (m.val_accuracy !== undefined) series.val.push({ x: m.epoch, y: m.val_accuracy });
@@ -435,6 +447,7 @@ export class TrainingSession {
         if (!this.ours(event.runId)) return;
         const m = event.metrics;
         this.history = [...this.history, m];
+        pushEpochLoss(this.series, m, this.series.loss.at(-1)?.x ?? 0);
         this.series.train.push({ x: m.epoch, y: m.train_accuracy });
         if (Number.isFinite(m.test_accuracy)) this.series.test.push({ x: m.epoch, y: m.test_accuracy });
         if (m.val_accuracy !== undefined) this.series.val.push({ x: m.epoch, y: m.val_accuracy });
@@ -453,8 +466,14 @@ export class TrainingSession {
         if (this.state === 'stopping' && (event.state === 'training' || event.state === 'paused')) return;
         this.setState(event.state);
         return;
+      case 'health':
+        if (!this.ours(event.runId)) return;
+        this.series.health.push(...event.samples);
+        this.revision++;
+        return;
       case 'done':
         if (!this.ours(event.runId)) return;
+        this.outcome = event.outcome ?? null;
         if (event.state === 'failed' && event.message) this.error = event.message;
         if (event.state === 'done') this.progress = { ...this.progress, fraction: 1, eta: 0 };
         this.setState(event.state);
@@ -476,4 +495,10 @@ export class TrainingSession {
         return;
     }
   }
+}
+
+/** An epoch's test and validation loss on the loss chart, at the step that ended the epoch. */
+function pushEpochLoss(series: Series, m: EpochMetrics, step: number): void {
+  if (Number.isFinite(m.test_loss)) series.testLoss.push({ x: step, y: m.test_loss });
+  if (m.val_loss !== undefined && Number.isFinite(m.val_loss)) series.valLoss.push({ x: step, y: m.val_loss });
 }
