@@ -4,6 +4,9 @@
  * field breaks the type check, not the user. Binary payloads are typed arrays, never JSON lists.
  */
 import type { Activation, Architecture, LossName } from './architecture';
+import type { EvalSplit, EvaluationSummary, Gallery, GalleryQuery, HiddenActivations } from './train/evaluation-report';
+
+export type { EvalSplit, EvaluationSummary, Gallery, GalleryQuery, HiddenActivations };
 
 /** Where training data comes from. Paths are resolved by the host, never by the renderer. */
 export type DatasetSource =
@@ -145,6 +148,12 @@ export interface EngineCalls {
   'engine:kernels': { args: Record<string, never>; result: KernelsInfo };
   /** Results are the same bits for any count; refused while a run is training or paused. */
   'engine:set-threads': { args: { threads: number }; result: KernelsInfo };
+  /** Evaluate the model on a split; the engine keeps each example's prediction for galleries. */
+  'model:evaluate': { args: { split: EvalSplit }; result: EvaluationSummary };
+  /** Digits of the last evaluation: a confusion cell's, the confidently wrong, the unsure right. */
+  'model:gallery': { args: { split: EvalSplit; query: GalleryQuery; limit?: number }; result: Gallery };
+  /** A hidden layer's activations (index in architecture.layers) for the first `count` digits of a split. */
+  'model:hidden': { args: { split: EvalSplit; layer: number; count: number }; result: HiddenActivations };
 }
 
 export type EngineCallName = keyof EngineCalls;

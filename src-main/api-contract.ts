@@ -25,6 +25,9 @@ export const ENGINE_CHANNELS = {
   'dataset:sample': 'dataset:sample',
   'engine:kernels': 'engine:kernels',
   'engine:set-threads': 'engine:set-threads',
+  'model:evaluate': 'model:evaluate',
+  'model:gallery': 'model:gallery',
+  'model:hidden': 'model:hidden',
 } as const satisfies Record<string, EngineCallName>;
 
 type EngineChannels = typeof ENGINE_CHANNELS;

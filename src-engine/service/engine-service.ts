@@ -25,6 +25,7 @@ import { noGrad, Tensor } from '../tensor';
 import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline';
 import { validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
+import { EvaluationCalls } from './evaluation-calls';
 import { DivergenceError, modelFromCheckpoint, prepareData, type RunData, Trainer } from '../train/trainer';
 
 /** What the service needs from its surroundings (Node in the worker, anything in tests). */
@@ -65,6 +66,8 @@ interface Current {
   test: Dataset | null;
   /** Indices of test images the model gets wrong, computed lazily. */
   wrong: number[] | null;
+  /** The run's validation split (null when none is held out or known). */
+  validation: Dataset | null;
 }
 
 /**
@@ -90,6 +93,7 @@ export class EngineService {
   private stepsPerSecond = 0;
   private lastAccuracy = 0;
   private readonly random = new Random(12345);
+  private readonly evaluation = new EvaluationCalls();
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
@@ -109,6 +113,9 @@ export class EngineService {
     'dataset:sample': (a) => this.sample(a.which, a.after),
     'engine:kernels': () => this.kernelsInfo(),
     'engine:set-threads': (a) => this.setThreads(a.threads),
+    'model:evaluate': (a) => this.evaluation.evaluate(this.model(), a.split),
+    'model:gallery': (a) => this.evaluation.gallery(this.model(), a.split, a.query, a.limit),
+    'model:hidden': (a) => this.evaluation.hidden(this.model(), a.split, a.layer, a.count),
   };
 
   private kernelsInfo(): KernelsInfo {
@@ -170,6 +177,7 @@ export class EngineService {
       datasetName: data.meta.name,
       test: data.test,
       wrong: null,
+      validation: data.validation,
     };
     this.pending = [];
     this.firstPendingStep = trainer.state.step;
@@ -346,12 +354,15 @@ export class EngineService {
     const model = modelFromCheckpoint(c);
     const config = c.training?.config ?? null;
     let test: Dataset | null = null;
+    let validation: Dataset | null = null;
     try {
       // NOTE: only the bundled MNIST is loaded on the file's say-so: a path written inside a
       // model file (perhaps from someone else) is never read. Other data must be chosen again.
       if (config) {
         const known = config.dataset.kind === 'mnist' ? this.data(config.dataset) : this.datasets.get(JSON.stringify(config.dataset));
-        test = known ? prepareData(config, known.train, known.test).test : null;
+        const data = known ? prepareData(config, known.train, known.test) : null;
+        test = data?.test ?? null;
+        validation = data?.validation ?? null;
       } else if (model.inputSize === 784 && model.outputSize === 10) test = this.data({ kind: 'mnist' }).test;
     } catch {
       test = null; // the model still opens; its test digits are just not available
@@ -368,6 +379,7 @@ export class EngineService {
       datasetName: c.dataset?.name ?? 'unknown',
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
+      validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
     };
     return this.info();
   }
