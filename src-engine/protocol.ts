@@ -4,9 +4,9 @@
  * field breaks the type check, not the user. Binary payloads are typed arrays, never JSON lists.
  */
 import type { Activation, Architecture, LossName } from './architecture';
-import type { EvalSplit, EvaluationSummary, Gallery, GalleryQuery, HiddenActivations } from './train/evaluation-report';
+import type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem, GalleryQuery, HiddenActivations } from './train/evaluation-report';
 
-export type { EvalSplit, EvaluationSummary, Gallery, GalleryQuery, HiddenActivations };
+export type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem, GalleryQuery, HiddenActivations };
 
 /** Where training data comes from. Paths are resolved by the host, never by the renderer. */
 export type DatasetSource =
@@ -117,6 +117,8 @@ export interface Sample {
   prediction: number | null;
   /** For a misclassified sample: its place (0-based) among the test images the model gets wrong. */
   wrong?: { position: number; count: number };
+  /** Set for a digit of the validation split (opened from the Evaluate view); absent: a test digit. */
+  split?: 'validation';
 }
 
 /** Most threads the kernels run on (the CLI's --threads, engine:set-threads). */

@@ -155,6 +155,7 @@ export const COMMANDS = {
   'view:weights': { label: 'Weights', accelerator: 'CmdOrCtrl+2' },
   'view:digit-pad': { label: 'Digit pad', accelerator: 'CmdOrCtrl+3' },
   'view:models': { label: 'Models', accelerator: 'CmdOrCtrl+4' },
+  'view:evaluate': { label: 'Evaluate', accelerator: 'CmdOrCtrl+5' },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;
