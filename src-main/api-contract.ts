@@ -103,6 +103,7 @@ const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {
   'models:export-csv': true,
   'models:import': true,
   'models:upload': true,
+  'models:compare': true,
 };
 
 /** Every channel the renderer may call. */

@@ -2,7 +2,7 @@
  * The model library's types, shared by main, the browser-mode host and the renderer: what the
  * Models view lists and what its calls take and return. Types only; no runtime dependencies.
  */
-import type { ModelInfo } from '../src-engine/protocol';
+import type { EpochMetrics, ModelInfo, TrainConfig } from '../src-engine/protocol';
 
 /** One model file in the library, as read from its header (tensor bytes are not read). */
 export interface ModelSummary {
@@ -70,6 +70,20 @@ export interface ExportResult {
   savedTo: string | null;
 }
 
+/** One run of a comparison: its history and what it was trained with. */
+export interface ComparedRun {
+  name: string;
+  /** "784-128-10 relu" */
+  architecture: string;
+  parameters: number;
+  /** null for a file without training state (another tool wrote it). */
+  config: TrainConfig | null;
+  history: EpochMetrics[];
+  dataset: string | null;
+  /** Training images per epoch (null when the file does not say): samples seen = epoch × this. */
+  trainImages: number | null;
+}
+
 /** Calls of the model library (renderer -> host), in the shape of the app's AppCalls. */
 export interface ModelCalls {
   'models:list': { args: Record<string, never>; result: ModelList };
@@ -93,6 +107,8 @@ export interface ModelCalls {
   'models:import': { args: Record<string, never>; result: { name: string } | null };
   /** Browser mode: an uploaded file. */
   'models:upload': { args: { fileName: string; bytes: Uint8Array }; result: { name: string } };
+  /** 2 to 6 runs' histories and settings, for the Compare runs panel. */
+  'models:compare': { args: { names: string[] }; result: { runs: ComparedRun[] } };
 }
 
 /** The model library's channel names. */

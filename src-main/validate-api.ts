@@ -198,6 +198,11 @@ const VALIDATORS: Validators = {
   'models:export': named('models:export'),
   'models:export-csv': named('models:export-csv'),
   'models:import': empty('models:import'),
+  'models:compare': (v) => {
+    const names = object(v, 'models:compare', ['names']).names;
+    if (!Array.isArray(names) || names.length < 2 || names.length > 6) throw new Error('Select 2 to 6 models to compare.');
+    names.forEach((n) => checkModelName(n));
+  },
   'models:upload': (v) => {
     const o = object(v, 'models:upload', ['fileName', 'bytes']);
     string(o.fileName, 'file name', MAX_NAME_CHARS);
