@@ -52,6 +52,8 @@ export class EvaluateState {
   points = $state.raw<Float32Array | null>(null);
   progress = $state.raw<ProjectionProgress | null>(null);
   mapSeconds = $state<number | null>(null);
+  /** The method of the map on show. */
+  mapMethod = $state<ProjectionMethod | null>(null);
   mapError = $state<string | null>(null);
 
   /** The view is on screen: only then does the state ask the engine for anything. */
@@ -149,6 +151,7 @@ export class EvaluateState {
     this.mapSeconds = null;
     this.progress = { stage: 'asking the engine for activations', fraction: 0 };
     const job = ++this.job;
+    const method = this.method;
     try {
       const hidden = await this.api.call('model:hidden', { split: this.split, layer: this.layer, count: this.mapCount });
       if (job !== this.job) return;
@@ -158,7 +161,8 @@ export class EvaluateState {
       worker.onmessage = (e) => this.onWorker(job, e.data);
       worker.onerror = (e) => this.onWorker(job, { type: 'error', id: job, message: e.message || 'the projection worker failed' });
       // NOTE: a copy goes to the worker; the activations stay here for re-projection.
-      worker.postMessage({ id: job, method: this.method, rows: hidden.activations.slice(), n: hidden.count, d: hidden.units });
+      this.mapMethod = method;
+      worker.postMessage({ id: job, method, rows: hidden.activations.slice(), n: hidden.count, d: hidden.units });
     } catch (error) {
       if (job !== this.job) return;
       this.progress = null;

@@ -74,6 +74,7 @@ async function judge(page: Page, file: string): Promise<string[]> {
     for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
+      await page.locator('main').evaluate((m) => (m.scrollTop = 0));
       await settle(page);
       let p = await page.evaluate(layoutProblems);
       if (p.length) {
