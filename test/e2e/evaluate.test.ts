@@ -8,7 +8,7 @@
  * out/e2e/, checked for clipped or unreadable parts by layout-check.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -191,6 +191,7 @@ describe('Evaluate and Compare runs in the browser', () => {
     const bytes = readFileSync((await png.path())!);
     expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(bytes.length).toBeGreaterThan(20_000);
+    writeFileSync(path.join(OUT, 'compare-export.png'), bytes);
     expect(problems).toEqual([]);
 
     await panel.scrollIntoViewIfNeeded();
