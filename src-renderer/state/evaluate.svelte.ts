@@ -70,10 +70,13 @@ export class EvaluateState {
     this.stopListening = api.onEvent((e) => this.handle(e));
   }
 
-  /** The view opened: evaluate the model as it is now. */
-  show(): Promise<void> {
+  /**
+   * The view opened: evaluate the model as it is now.
+   * @param hasModel false when the engine holds no model yet (one trained or opened later is evaluated then)
+   */
+  show(hasModel = true): Promise<void> {
     this.open = true;
-    return this.evaluate();
+    return hasModel ? this.evaluate() : Promise.resolve();
   }
 
   /** The view closed: stop any projection and ask nothing more. */

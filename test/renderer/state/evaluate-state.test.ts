@@ -52,6 +52,16 @@ describe('EvaluateState', () => {
     expect(ev.stale).toBe(true);
   });
 
+  it('opened before any model exists, evaluates the first one trained or opened', async () => {
+    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery });
+    const ev = new EvaluateState(api, () => new FakeWorker());
+    await ev.show(false);
+    expect(api.calls).toEqual([]);
+    ev.modelChanged();
+    await settle();
+    expect(api.calls[0]).toEqual({ name: 'model:evaluate', args: { split: 'test' } });
+  });
+
   it('shows the engine\'s refusal as the error and no report', async () => {
     const api = fakeApi({ 'model:evaluate': new Error('this model was trained without a validation split') });
     const ev = new EvaluateState(api, () => new FakeWorker());
