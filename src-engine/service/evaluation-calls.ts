@@ -30,6 +30,7 @@ export interface EvaluationTarget {
   validation: Dataset | null;
 }
 
+/** Answers the three evaluation calls for the engine's current model. */
 export class EvaluationCalls {
   private kept: { model: Model; split: EvalSplit; examples: ExampleResults } | null = null;
 

@@ -6,6 +6,7 @@ import type { ScratchnetApi } from '../../src-main/api-contract';
 import type { ComparedRun, ModelCalls } from '../../src-main/models-contract';
 import type { CompareAxis } from '../lib/compare-runs';
 
+/** Most runs compared at once (the host refuses more). */
 export const COMPARE_MAX = 6;
 
 /** The part of the app API comparisons use. */
@@ -13,6 +14,7 @@ export interface CompareApi {
   call(name: 'models:compare', args: ModelCalls['models:compare']['args']): Promise<ModelCalls['models:compare']['result']>;
 }
 
+/** The chosen runs and, once compared, their histories and settings. */
 export class CompareRunsState {
   chosen = $state<string[]>([]);
   runs = $state.raw<ComparedRun[] | null>(null);

@@ -26,10 +26,12 @@ export interface ProjectionWorker {
 /** Digits shown per gallery. */
 export const GALLERY_SIZE = 48;
 
+/** The projection worker the app uses (a module Web Worker bundled by Vite). */
 export function defaultWorker(): ProjectionWorker {
   return new Worker(new URL('../lib/projection-worker.ts', import.meta.url), { type: 'module' }) as unknown as ProjectionWorker;
 }
 
+/** The Evaluate view's report, galleries and hidden-layer map. */
 export class EvaluateState {
   split = $state<EvalSplit>('test');
   summary = $state.raw<EvaluationSummary | null>(null);
