@@ -104,7 +104,7 @@ describe('Evaluate and Compare runs in the browser', () => {
     const page = await openApp(browser, host!.url, problems);
     await openModel(page, 'lr-0.1');
     await page.getByRole('tab', { name: 'Evaluate' }).click();
-    await page.getByRole('grid', { name: /Confusion matrix/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('group', { name: /Confusion matrix/ }).waitFor({ timeout: 60_000 });
 
     // the matrix and accuracy equal the command line's evaluation of the same file
     const cliEval = JSON.parse(cli(['eval', path.join(modelsDir, 'lr-0.1.safetensors'), '--json']).trim().split('\n').pop()!) as { confusion: number[][]; test_accuracy: number };
