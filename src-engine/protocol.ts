@@ -11,6 +11,9 @@ import type { TrainConfig } from './train/config';
 import type { HealthSample } from './train/health';
 import type { LrFinderResult } from './train/lr-finder';
 import type { RunOutcome } from './train/outcome';
+import type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem, GalleryQuery, HiddenActivations } from './train/evaluation-report';
+
+export type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem, GalleryQuery, HiddenActivations };
 
 export type { HealthSample, LayerHealth } from './train/health';
 export type { LrFinderResult } from './train/lr-finder';
@@ -83,6 +86,8 @@ export interface Sample {
   prediction: number | null;
   /** For a misclassified sample: its place (0-based) among the test images the model gets wrong. */
   wrong?: { position: number; count: number };
+  /** Set for a digit of the validation split (opened from the Evaluate view); absent: a test digit. */
+  split?: 'validation';
 }
 
 /** Requests the host sends, each with the reply type it gets. */
@@ -107,6 +112,12 @@ export interface EngineCalls {
   'engine:set-threads': { args: { threads: number }; result: KernelsInfo };
   /** The learning-rate range test on a scratch copy of the model a run with this config starts from. */
   'train:lr-find': { args: { config: TrainConfig }; result: LrFinderResult };
+  /** Evaluate the model on a split; the engine keeps each example's prediction for galleries. */
+  'model:evaluate': { args: { split: EvalSplit }; result: EvaluationSummary };
+  /** Digits of the last evaluation: a confusion cell's, the confidently wrong, the unsure right. */
+  'model:gallery': { args: { split: EvalSplit; query: GalleryQuery; limit?: number }; result: Gallery };
+  /** A hidden layer's activations (index in architecture.layers) for the first `count` digits of a split. */
+  'model:hidden': { args: { split: EvalSplit; layer: number; count: number }; result: HiddenActivations };
 }
 
 export type EngineCallName = keyof EngineCalls;

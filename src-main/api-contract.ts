@@ -28,6 +28,9 @@ export const ENGINE_CHANNELS = {
   'engine:kernels': 'engine:kernels',
   'engine:set-threads': 'engine:set-threads',
   'training:lr-find': 'train:lr-find',
+  'model:evaluate': 'model:evaluate',
+  'model:gallery': 'model:gallery',
+  'model:hidden': 'model:hidden',
 } as const satisfies Record<string, EngineCallName>;
 
 type EngineChannels = typeof ENGINE_CHANNELS;
@@ -141,6 +144,7 @@ const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {
   'models:export-csv': true,
   'models:import': true,
   'models:upload': true,
+  'models:compare': true,
 };
 
 /** Every channel the renderer may call. */
@@ -193,6 +197,7 @@ export const COMMANDS = {
   'view:weights': { label: 'Weights', accelerator: 'CmdOrCtrl+2' },
   'view:digit-pad': { label: 'Digit pad', accelerator: 'CmdOrCtrl+3' },
   'view:models': { label: 'Models', accelerator: 'CmdOrCtrl+4' },
+  'view:evaluate': { label: 'Evaluate', accelerator: 'CmdOrCtrl+5' },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

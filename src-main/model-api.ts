@@ -8,6 +8,7 @@ import type { DatasetSource, EngineCalls } from '../src-engine/protocol';
 import type { Autosaver } from './autosave';
 import { noSuchModel, type CheckpointStore } from './checkpoint-store';
 import { atomicWrite } from '../src-engine/node/atomic-write';
+import { compareRuns } from './compare-runs';
 import { MODEL_EXTENSION } from './model-names';
 import type { ExportResult, ModelCallName, ModelCalls } from './models-contract';
 
@@ -80,6 +81,7 @@ export class ModelApi {
         return file === null ? null : { name: await store.importFile(file) };
       },
       'models:upload': async ({ fileName, bytes }) => ({ name: await store.importBytes(fileName, bytes) }),
+      'models:compare': async ({ names }) => ({ runs: await compareRuns(store, names) }),
     };
   }
 

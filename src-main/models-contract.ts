@@ -3,7 +3,7 @@
  * Models view lists and what its calls take and return. Types only; no runtime dependencies.
  */
 import type { LossName } from '../src-engine/architecture';
-import type { ModelInfo, RunOutcome, TrainConfig } from '../src-engine/protocol';
+import type { EpochMetrics, ModelInfo, RunOutcome, TrainConfig } from '../src-engine/protocol';
 
 /** One model file in the library, as read from its header (tensor bytes are not read). */
 export interface ModelSummary {
@@ -79,6 +79,20 @@ export interface ExportResult {
   savedTo: string | null;
 }
 
+/** One run of a comparison: its history and what it was trained with. */
+export interface ComparedRun {
+  name: string;
+  /** "784-128-10 relu" */
+  architecture: string;
+  parameters: number;
+  /** null for a file without training state (another tool wrote it). */
+  config: TrainConfig | null;
+  history: EpochMetrics[];
+  dataset: string | null;
+  /** Training images per epoch (null when the file does not say): samples seen = epoch × this. */
+  trainImages: number | null;
+}
+
 /** Calls of the model library (renderer -> host), in the shape of the app's AppCalls. */
 export interface ModelCalls {
   'models:list': { args: Record<string, never>; result: ModelList };
@@ -104,6 +118,8 @@ export interface ModelCalls {
   'models:import': { args: Record<string, never>; result: { name: string } | null };
   /** Browser mode: an uploaded file. */
   'models:upload': { args: { fileName: string; bytes: Uint8Array }; result: { name: string } };
+  /** 2 to 6 runs' histories and settings, for the Compare runs panel. */
+  'models:compare': { args: { names: string[] }; result: { runs: ComparedRun[] } };
 }
 
 /** The model library's channel names. */

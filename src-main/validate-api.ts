@@ -64,6 +64,15 @@ function oneOf<T extends string>(v: unknown, what: string, allowed: readonly T[]
   return v as T;
 }
 
+const split = (v: unknown) => oneOf(v, 'split', ['test', 'validation']);
+
+function wholeNumber(v: unknown, what: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new Error(`${what} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v) ?? describe(v)})`);
+  }
+  return v;
+}
+
 const empty = (what: string) => (v: unknown) => void object(v ?? {}, what, []);
 
 /** A call that names one model: the name must be usable (never a path). */
@@ -148,6 +157,21 @@ const VALIDATORS: Validators = {
       throw new Error(`threads must be a whole number from 1 to ${MAX_KERNEL_THREADS} (got ${shown(threads)})`);
     }
   },
+  'model:evaluate': (v) => void split(object(v, 'model:evaluate', ['split']).split),
+  'model:gallery': (v) => {
+    const o = object(v, 'model:gallery', ['split', 'query'], ['limit']);
+    split(o.split);
+    const q = object(o.query, 'query', ['kind'], ['truth', 'predicted']);
+    oneOf(q.kind, 'gallery', ['cell', 'wrong', 'unsure']);
+    if (q.kind === 'cell') for (const k of ['truth', 'predicted']) wholeNumber(q[k], `query.${k}`, 0, 255);
+    if (o.limit !== undefined) wholeNumber(o.limit, 'limit', 1, 1000);
+  },
+  'model:hidden': (v) => {
+    const o = object(v, 'model:hidden', ['split', 'layer', 'count']);
+    split(o.split);
+    wholeNumber(o.layer, 'layer', 0, 1000);
+    wholeNumber(o.count, 'count', 1, 100000);
+  },
   'app:info': empty('app:info'),
   'training:status': empty('training:status'),
   'app:set-theme': (v) => void oneOf(object(v, 'app:set-theme', ['source']).source, 'theme', ['system', 'light', 'dark']),
@@ -193,6 +217,11 @@ const VALIDATORS: Validators = {
   'models:export': named('models:export'),
   'models:export-csv': named('models:export-csv'),
   'models:import': empty('models:import'),
+  'models:compare': (v) => {
+    const names = object(v, 'models:compare', ['names']).names;
+    if (!Array.isArray(names) || names.length < 2 || names.length > 6) throw new Error('Select 2 to 6 models to compare.');
+    names.forEach((n) => checkModelName(n));
+  },
   'models:upload': (v) => {
     const o = object(v, 'models:upload', ['fileName', 'bytes']);
     string(o.fileName, 'file name', MAX_NAME_CHARS);

@@ -10,6 +10,7 @@ import { prepareData, Trainer } from '../train/trainer';
 import { setKernels } from '../kernels/kernels';
 import { disposeBackends } from '../kernels/threads/node-backends';
 import { backends } from './backend';
+import { evaluationSeconds } from './bench-evaluation';
 import { type Flags, numberFlag, UsageError } from './cli-args';
 import { loadDataset, mnistDataDir } from './dataset-files';
 
@@ -141,6 +142,8 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
     process.stdout.write(`digit pad (W's model, in the engine): prediction ${pad.predict.toFixed(3)} ms, with saliency ${pad.saliency.toFixed(3)} ms (median of 200 test digits)\n`);
     trainedW = null;
   }
+  const ev = evaluationSeconds(repeat);
+  process.stdout.write(`evaluation (784-800-10, ${ev.count} test digits, confusion matrix and galleries, in the engine): ${ev.seconds.toFixed(3)} s (${ev.cpuSeconds.toFixed(3)} s of CPU)\n`);
   disposeBackends(all);
   for (const note of notes) process.stdout.write(note + '\n');
   const w = WORKLOADS;

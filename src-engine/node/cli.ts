@@ -222,6 +222,12 @@ function evalCommand(positionals: string[], flags: Flags): void {
     classes,
     confusion: Array.from({ length: n }, (_, i) => Array.from(e.confusion.subarray(i * n, (i + 1) * n))),
     per_class_accuracy: e.perClass,
+    // right / predicted as the class (null where nothing was predicted as it)
+    per_class_precision: classes.map((_, p) => {
+      let predicted = 0;
+      for (let t = 0; t < n; t++) predicted += e.confusion[t * n + p];
+      return predicted ? e.confusion[p * n + p] / predicted : null;
+    }),
   });
 }
 

@@ -30,6 +30,7 @@ import { modelFromCheckpoint } from '../checkpoint/layout';
 import { architectureFor, DivergenceError, prepareData, type RunData, Trainer } from '../train/trainer';
 import { findLearningRate } from '../train/lr-finder';
 import { divergedOutcome, type RunOutcome, stoppedOutcome } from '../train/outcome';
+import { EvaluationCalls } from './evaluation-calls';
 
 /** What the service needs from its surroundings (Node in the worker, anything in tests). */
 export interface ServiceDeps {
@@ -70,6 +71,8 @@ interface Current {
   test: Dataset | null;
   /** Indices of test images the model gets wrong, computed lazily. */
   wrong: number[] | null;
+  /** The run's validation split (null when none is held out or known). */
+  validation: Dataset | null;
 }
 
 /**
@@ -96,6 +99,7 @@ export class EngineService {
   private stepsPerSecond = 0;
   private lastAccuracy = 0;
   private readonly random = new Random(12345);
+  private readonly evaluation = new EvaluationCalls();
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
@@ -116,6 +120,9 @@ export class EngineService {
     'engine:kernels': () => this.kernelsInfo(),
     'engine:set-threads': (a) => this.setThreads(a.threads),
     'train:lr-find': (a) => this.lrFind(a.config),
+    'model:evaluate': (a) => this.evaluation.evaluate(this.model(), a.split),
+    'model:gallery': (a) => this.evaluation.gallery(this.model(), a.split, a.query, a.limit),
+    'model:hidden': (a) => this.evaluation.hidden(this.model(), a.split, a.layer, a.count),
   };
 
   /** The range test runs on its own model and optimizer: the run and the kept model are untouched. */
@@ -195,6 +202,7 @@ export class EngineService {
       datasetName: data.meta.name,
       test: data.test,
       wrong: null,
+      validation: data.validation,
     };
     this.pending = [];
     this.firstPendingStep = trainer.state.step;
@@ -379,12 +387,15 @@ export class EngineService {
     const model = modelFromCheckpoint(c);
     const config = c.training?.config ?? null;
     let test: Dataset | null = null;
+    let validation: Dataset | null = null;
     try {
       // NOTE: only the bundled MNIST is loaded on the file's say-so: a path written inside a
       // model file (perhaps from someone else) is never read. Other data must be chosen again.
       if (config) {
         const known = config.dataset.kind === 'mnist' ? this.data(config.dataset) : this.datasets.get(JSON.stringify(config.dataset));
-        test = known ? prepareData(config, known.train, known.test).test : null;
+        const data = known ? prepareData(config, known.train, known.test) : null;
+        test = data?.test ?? null;
+        validation = data?.validation ?? null;
       } else if (model.inputSize === 784 && model.outputSize === 10) test = this.data({ kind: 'mnist' }).test;
     } catch {
       test = null; // the model still opens; its test digits are just not available
@@ -401,6 +412,7 @@ export class EngineService {
       datasetName: c.dataset?.name ?? 'unknown',
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
+      validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
     };
     return this.info();
   }

@@ -32,11 +32,21 @@ function batcherFor(ds: Dataset, scale: number, batchSize: number): Batcher {
   return batcher;
 }
 
+/** One batch's outputs: `output` [n, outputSize] is only valid during the call. */
+export type OnBatchOutput = (start: number, n: number, output: Float64Array, predicted: Uint8Array) => void;
+
 /**
  * Loss, accuracy and confusion matrix of a model on a whole dataset, in batches without grad.
  * @param onPredict called with each sample's index and predicted class (for "misclassified").
+ * @param onBatch called with each batch's raw outputs (for per-example confidences).
  */
-export function evaluate(model: Model, ds: Dataset, batchSize = 1000, onPredict?: (index: number, predicted: number) => void): Evaluation {
+export function evaluate(
+  model: Model,
+  ds: Dataset,
+  batchSize = 1000,
+  onPredict?: (index: number, predicted: number) => void,
+  onBatch?: OnBatchOutput,
+): Evaluation {
   const classes = model.outputSize === 1 ? 2 : model.outputSize;
   const confusion = new Uint32Array(classes * classes);
   const batcher = batcherFor(ds, model.architecture.input.scale, batchSize);
@@ -50,7 +60,9 @@ export function evaluate(model: Model, ds: Dataset, batchSize = 1000, onPredict?
       const pred = scratchScope(() => {
         const out = model.forward(new Tensor(x, [n, model.inputSize]));
         lossSum += model.loss(out, labels).item() * n;
-        return model.predictClasses(out.data, n);
+        const predicted = model.predictClasses(out.data, n);
+        onBatch?.(start, n, out.data, predicted);
+        return predicted;
       });
       for (let i = 0; i < n; i++) {
         confusion[labels[i] * classes + pred[i]]++;

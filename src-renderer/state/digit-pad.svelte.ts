@@ -135,6 +135,18 @@ export class DigitPadState {
     this.stopListening();
   }
 
+  /** Show a digit the app already has (a gallery's), with its true label. */
+  showSample(sample: Sample): void {
+    this.strokes = [];
+    this.generation++;
+    this.sample = sample;
+    this.input = sample.pixels;
+    this.box = null;
+    this.prediction = null;
+    this.error = null;
+    this.ask();
+  }
+
   private async loadSample(args: { which: 'random' } | { which: 'misclassified'; after: number }): Promise<void> {
     try {
       const sample = await this.api.call('dataset:sample', args);

@@ -56,6 +56,17 @@ const VIEWS: { tab: string; file: string; fill: (page: Page) => Promise<void> }[
       await page.getByRole('region', { name: 'Model details' }).getByRole('heading').waitFor();
     },
   },
+  {
+    tab: 'Evaluate',
+    file: 'evaluate',
+    fill: async (page) => {
+      // a cell's gallery and the hidden-layer map: the view at its fullest
+      await page.getByTestId('cell-4-9').click({ timeout: 60_000 });
+      await page.getByTestId('cell-gallery').waitFor();
+      await page.getByRole('button', { name: 'Draw the map' }).click();
+      await page.getByTestId('hidden-map').waitFor({ timeout: 60_000 });
+    },
+  },
 ];
 
 let dataDir: string;

@@ -50,6 +50,16 @@ describe('command line', () => {
     const j = r.json();
     expect(j.confusion).toHaveLength(10);
     expect(j.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(100);
+    // the field names are a contract (README): scripts read them
+    expect(Object.keys(j).sort()).toEqual(['classes', 'confusion', 'count', 'per_class_accuracy', 'per_class_precision', 'test_accuracy', 'test_loss']);
+    const c: number[][] = j.confusion;
+    c.forEach((row, k) => {
+      const ofK = row.reduce((a, b) => a + b, 0);
+      const asK = c.reduce((a, r) => a + r[k], 0);
+      expect(j.per_class_accuracy[k]).toBe(ofK ? row[k] / ofK : null);
+      expect(j.per_class_precision[k]).toBe(asK ? row[k] / asK : null);
+    });
+    expect(j.test_accuracy).toBe(c.reduce((a, r, k) => a + r[k], 0) / j.count);
   });
 
   it('predict gives class, probabilities and logits per image', () => {

@@ -1,0 +1,223 @@
+/**
+ * The Evaluate view's state: the engine's evaluation report of the open (or training) model on the
+ * test or validation images, the galleries, and the hidden-layer map, whose projection runs in a
+ * worker. Nothing is asked of the engine unless the view is open (DESIGN.md: heavy views).
+ */
+import type { EvalSplit, EvaluationSummary, Gallery, GalleryQuery, HiddenActivations } from '../../src-engine/protocol';
+import type { ApiEvent, ApiCalls, ScratchnetApi } from '../../src-main/api-contract';
+import type { ProjectionMethod, ProjectionProgress } from '../lib/projection';
+import type { ProjectionReply, ProjectionRequest } from '../lib/projection-messages';
+
+type EvaluateCall = 'model:evaluate' | 'model:gallery' | 'model:hidden';
+
+/** The part of the app API the view uses (ScratchnetApi, or a fake in tests). */
+export interface EvaluateApi extends Pick<ScratchnetApi, 'onEvent'> {
+  call<K extends EvaluateCall>(name: K, args: ApiCalls[K]['args']): Promise<ApiCalls[K]['result']>;
+}
+
+/** What the projection needs of a worker (a Web Worker, or a fake in tests). */
+export interface ProjectionWorker {
+  postMessage(m: ProjectionRequest): void;
+  onmessage: ((e: MessageEvent<ProjectionReply>) => void) | null;
+  onerror: ((e: ErrorEvent) => void) | null;
+  terminate(): void;
+}
+
+/** Digits shown per gallery. */
+export const GALLERY_SIZE = 48;
+
+/** The projection worker the app uses (a module Web Worker bundled by Vite). */
+export function defaultWorker(): ProjectionWorker {
+  return new Worker(new URL('../lib/projection-worker.ts', import.meta.url), { type: 'module' }) as unknown as ProjectionWorker;
+}
+
+/** The Evaluate view's report, galleries and hidden-layer map. */
+export class EvaluateState {
+  split = $state<EvalSplit>('test');
+  summary = $state.raw<EvaluationSummary | null>(null);
+  /** Evaluating now. */
+  busy = $state(false);
+  error = $state<string | null>(null);
+  /** The chosen confusion cell and its digits. */
+  cell = $state.raw<{ truth: number; predicted: number } | null>(null);
+  cellGallery = $state.raw<Gallery | null>(null);
+  wrong = $state.raw<Gallery | null>(null);
+  unsure = $state.raw<Gallery | null>(null);
+  /** The weights changed (an epoch ended) since this report. */
+  stale = $state(false);
+
+  /** Hidden-layer map: layer index in architecture.layers, digits, method, and the result. */
+  layer = $state<number | null>(null);
+  mapCount = $state(2000);
+  method = $state<ProjectionMethod>('pca');
+  hidden = $state.raw<HiddenActivations | null>(null);
+  points = $state.raw<Float32Array | null>(null);
+  progress = $state.raw<ProjectionProgress | null>(null);
+  mapSeconds = $state<number | null>(null);
+  /** The method of the map on show. */
+  mapMethod = $state<ProjectionMethod | null>(null);
+  mapError = $state<string | null>(null);
+
+  /** The view is on screen: only then does the state ask the engine for anything. */
+  private open = false;
+  private generation = 0;
+  private worker: ProjectionWorker | null = null;
+  private job = 0;
+  private readonly stopListening: () => void;
+
+  constructor(
+    private readonly api: EvaluateApi,
+    private readonly makeWorker: () => ProjectionWorker = defaultWorker,
+  ) {
+    this.stopListening = api.onEvent((e) => this.handle(e));
+  }
+
+  /**
+   * The view opened: evaluate the model as it is now.
+   * @param hasModel false when the engine holds no model yet (one trained or opened later is evaluated then)
+   */
+  show(hasModel = true): Promise<void> {
+    this.open = true;
+    return hasModel ? this.evaluate() : Promise.resolve();
+  }
+
+  /** The view closed: stop any projection and ask nothing more. */
+  hide(): void {
+    this.open = false;
+    this.cancelMap();
+  }
+
+  /** Another model is in the engine: forget everything about the last one. */
+  modelChanged(): void {
+    this.summary = null;
+    this.cell = null;
+    this.cellGallery = this.wrong = this.unsure = null;
+    this.hidden = null;
+    this.points = null;
+    this.layer = null;
+    this.stopWorker();
+    if (this.open) void this.evaluate();
+  }
+
+  setSplit(split: EvalSplit): Promise<void> {
+    this.split = split;
+    this.cell = null;
+    this.cellGallery = null;
+    this.points = null;
+    this.hidden = null;
+    return this.evaluate();
+  }
+
+  /** Evaluate the engine's model on the split and fetch the galleries. */
+  async evaluate(): Promise<void> {
+    const generation = ++this.generation;
+    const split = this.split;
+    this.busy = true;
+    this.error = null;
+    try {
+      const summary = await this.api.call('model:evaluate', { split });
+      const [wrong, unsure, cellGallery] = await Promise.all([
+        this.gallery({ kind: 'wrong' }),
+        this.gallery({ kind: 'unsure' }),
+        this.cell ? this.gallery({ kind: 'cell', ...this.cell }) : Promise.resolve(null),
+      ]);
+      if (generation !== this.generation) return;
+      this.summary = summary;
+      this.wrong = wrong;
+      this.unsure = unsure;
+      this.cellGallery = cellGallery;
+      this.stale = false;
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.summary = null;
+      this.error = messageOf(error);
+    } finally {
+      if (generation === this.generation) this.busy = false;
+    }
+  }
+
+  /** Show one confusion cell's digits, most confident first. */
+  async showCell(truth: number, predicted: number): Promise<void> {
+    this.cell = { truth, predicted };
+    try {
+      const g = await this.gallery({ kind: 'cell', truth, predicted });
+      if (this.cell?.truth === truth && this.cell.predicted === predicted) this.cellGallery = g;
+    } catch (error) {
+      this.error = messageOf(error);
+    }
+  }
+
+  /** Fetch a hidden layer's activations and project them in the worker. */
+  async makeMap(): Promise<void> {
+    if (this.layer === null) return;
+    this.stopWorker();
+    this.mapError = null;
+    this.points = null;
+    this.mapSeconds = null;
+    this.progress = { stage: 'asking the engine for activations', fraction: 0 };
+    const job = ++this.job;
+    const method = this.method;
+    try {
+      const hidden = await this.api.call('model:hidden', { split: this.split, layer: this.layer, count: this.mapCount });
+      if (job !== this.job) return;
+      this.hidden = hidden;
+      const worker = this.makeWorker();
+      this.worker = worker;
+      worker.onmessage = (e) => this.onWorker(job, e.data);
+      worker.onerror = (e) => this.onWorker(job, { type: 'error', id: job, message: e.message || 'the projection worker failed' });
+      // NOTE: a copy goes to the worker; the activations stay here for re-projection.
+      this.mapMethod = method;
+      worker.postMessage({ id: job, method, rows: hidden.activations.slice(), n: hidden.count, d: hidden.units });
+    } catch (error) {
+      if (job !== this.job) return;
+      this.progress = null;
+      this.mapError = messageOf(error);
+    }
+  }
+
+  /** Stop the projection running now (if any). */
+  cancelMap(): void {
+    this.job++;
+    this.stopWorker();
+    this.progress = null;
+  }
+
+  handle(event: ApiEvent): void {
+    // NOTE: new weights at an epoch's end: re-evaluate only while the view is on screen.
+    if (event.type === 'epoch' || (event.type === 'done' && this.summary)) {
+      this.stale = true;
+      if (this.open && !this.busy) void this.evaluate();
+    }
+  }
+
+  dispose(): void {
+    this.stopListening();
+    this.stopWorker();
+  }
+
+  private gallery(query: GalleryQuery): Promise<Gallery> {
+    return this.api.call('model:gallery', { split: this.split, query, limit: GALLERY_SIZE });
+  }
+
+  private onWorker(job: number, m: ProjectionReply): void {
+    if (job !== this.job) return;
+    if (m.type === 'progress') this.progress = { stage: m.stage, fraction: m.fraction };
+    else {
+      this.progress = null;
+      if (m.type === 'done') {
+        this.points = m.points;
+        this.mapSeconds = m.seconds;
+      } else this.mapError = m.message;
+      this.stopWorker();
+    }
+  }
+
+  private stopWorker(): void {
+    this.worker?.terminate();
+    this.worker = null;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluationSummary, Gallery, HiddenActivations } from '../../../src-engine/protocol';
+import type { ProjectionReply, ProjectionRequest } from '../../../src-renderer/lib/projection-messages';
+import { EvaluateState, type ProjectionWorker } from '../../../src-renderer/state/evaluate.svelte';
+import { fakeApi } from '../fake-api';
+
+const summary: EvaluationSummary = {
+  split: 'test', count: 4, accuracy: 0.75, loss: 0.5, classes: ['0', '1'],
+  confusion: Uint32Array.of(2, 1, 0, 1), precision: Float64Array.of(1, 0.5), recall: Float64Array.of(2 / 3, 1), confidence: 'probability',
+};
+const gallery: Gallery = { total: 1, items: [{ index: 2, label: 0, predicted: 1, confidence: 0.9 }], pixels: new Uint8Array(4), rows: 2, cols: 2 };
+const hidden: HiddenActivations = { layer: 1, units: 3, count: 4, activations: new Float32Array(12), labels: Uint8Array.of(0, 0, 1, 1), pixels: new Uint8Array(16), rows: 2, cols: 2 };
+const epochEvent = { type: 'epoch' as const, runId: 1, metrics: { epoch: 1, train_loss: 1, train_accuracy: 0.5, test_loss: 1, test_accuracy: 0.5, lr: 0.1, seconds: 1, samples_per_second: 1 } };
+
+class FakeWorker implements ProjectionWorker {
+  posted: ProjectionRequest[] = [];
+  terminated = false;
+  onmessage: ((e: MessageEvent<ProjectionReply>) => void) | null = null;
+  onerror: ((e: ErrorEvent) => void) | null = null;
+  postMessage(m: ProjectionRequest): void {
+    this.posted.push(m);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  reply(m: ProjectionReply): void {
+    this.onmessage?.({ data: m } as MessageEvent<ProjectionReply>);
+  }
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('EvaluateState', () => {
+  it('asks the engine nothing until the view opens, re-evaluates after an epoch only while open', async () => {
+    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery });
+    const ev = new EvaluateState(api, () => new FakeWorker());
+    api.emit(epochEvent);
+    await settle();
+    expect(api.calls).toEqual([]);
+    await ev.show();
+    expect(api.calls.map((c) => c.name)).toEqual(['model:evaluate', 'model:gallery', 'model:gallery']);
+    expect(ev.summary).toBe(summary);
+    expect(ev.wrong).toBe(gallery);
+    api.emit(epochEvent);
+    await settle();
+    await settle();
+    expect(api.calls.filter((c) => c.name === 'model:evaluate')).toHaveLength(2);
+    ev.hide();
+    api.emit(epochEvent);
+    await settle();
+    expect(api.calls.filter((c) => c.name === 'model:evaluate')).toHaveLength(2);
+    expect(ev.stale).toBe(true);
+  });
+
+  it('opened before any model exists, evaluates the first one trained or opened', async () => {
+    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery });
+    const ev = new EvaluateState(api, () => new FakeWorker());
+    await ev.show(false);
+    expect(api.calls).toEqual([]);
+    ev.modelChanged();
+    await settle();
+    expect(api.calls[0]).toEqual({ name: 'model:evaluate', args: { split: 'test' } });
+  });
+
+  it('shows the engine\'s refusal as the error and no report', async () => {
+    const api = fakeApi({ 'model:evaluate': new Error('this model was trained without a validation split') });
+    const ev = new EvaluateState(api, () => new FakeWorker());
+    await ev.show();
+    await ev.setSplit('validation');
+    expect(api.calls.at(-1)).toEqual({ name: 'model:evaluate', args: { split: 'validation' } });
+    expect(ev.error).toBe('this model was trained without a validation split');
+    expect(ev.summary).toBeNull();
+  });
+
+  it('projects in the worker with progress, and ignores a cancelled job\'s late replies', async () => {
+    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery, 'model:hidden': hidden });
+    const workers: FakeWorker[] = [];
+    const ev = new EvaluateState(api, () => {
+      workers.push(new FakeWorker());
+      return workers.at(-1)!;
+    });
+    await ev.show();
+    ev.layer = 1;
+    ev.method = 'umap';
+    await ev.makeMap();
+    expect(api.calls.at(-1)).toEqual({ name: 'model:hidden', args: { split: 'test', layer: 1, count: 2000 } });
+    const w = workers[0];
+    expect(w.posted[0]).toMatchObject({ method: 'umap', n: 4, d: 3 });
+    w.reply({ type: 'progress', id: w.posted[0].id, stage: 'laying out', fraction: 0.5 });
+    expect(ev.progress).toEqual({ stage: 'laying out', fraction: 0.5 });
+    const points = Float32Array.of(0, 0, 1, 1, 2, 2, 3, 3);
+    w.reply({ type: 'done', id: w.posted[0].id, points, seconds: 1.5 });
+    expect(ev.points).toBe(points);
+    expect(ev.progress).toBeNull();
+    expect(ev.mapMethod).toBe('umap');
+    expect(w.terminated).toBe(true);
+
+    await ev.makeMap();
+    const second = workers[1];
+    ev.cancelMap();
+    expect(second.terminated).toBe(true);
+    second.reply({ type: 'done', id: second.posted[0].id, points: new Float32Array(8), seconds: 1 });
+    expect(ev.points).toBeNull();
+    expect(ev.progress).toBeNull();
+  });
+});
