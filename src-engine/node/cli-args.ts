@@ -16,6 +16,8 @@ export const USAGE = `usage: npm run cli -- <command> [options]
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
   gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
   bench     [--workloads W,W2] [--backend NAME] [--repeat 2]  throughput of the standard workloads
+  export    MODEL --notebook F.ipynb | --onnx F.onnx [--float32] [--dataset mnist|idx:DIR]
+            a Jupyter notebook (numpy, PyTorch) or an ONNX model
 
   --backend typescript|wasm-simd|wasm-relaxed-simd|wasm-...-x2 (default: the fastest here)
   --threads N  kernel threads (default 2 where there are two cores; results are identical)
@@ -46,6 +48,9 @@ const OPTIONS = {
   backend: { type: 'string' },
   threads: { type: 'string' },
   repeat: { type: 'string' },
+  notebook: { type: 'string' },
+  onnx: { type: 'string' },
+  float32: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

@@ -17,6 +17,7 @@ import { modelFromCheckpoint, prepareData, Trainer } from '../train/trainer';
 import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';
+import { exportCommand } from './export-command';
 import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
 import { loadDataset, readIdxImages } from './dataset-files';
 import { endQuietlyWhenOutputCloses, exitWhenFlushed } from './exit';
@@ -284,8 +285,13 @@ async function main(argv: string[]): Promise<void> {
       return gradcheckCommand(flags);
     case 'bench':
       return runBench(flags, threads);
+    case 'export': {
+      const { lines, ...written } = exportCommand(positionals, flags);
+      lines.forEach(out);
+      return emitJson(flags, written);
+    }
     default:
-      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench; --help for more)`);
+      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, export; --help for more)`);
   }
 }
 
