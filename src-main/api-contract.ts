@@ -133,6 +133,7 @@ const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {
   'models:reveal': true,
   'models:export': true,
   'models:export-csv': true,
+  'models:export-as': true,
   'models:import': true,
   'models:upload': true,
 };

@@ -6,6 +6,7 @@ import { configProblems, MAX_EPOCHS } from '../src-engine/train/config';
 import { type DatasetSource, MAX_KERNEL_THREADS, type TrainConfig } from '../src-engine/protocol';
 import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
 import { checkModelName } from './model-names';
+import { EXPORT_FORMATS } from './models-contract';
 
 const MAX_PATH_CHARS = 4096;
 const MAX_NAME_CHARS = 255;
@@ -174,6 +175,11 @@ const VALIDATORS: Validators = {
   'models:reveal': named('models:reveal'),
   'models:export': named('models:export'),
   'models:export-csv': named('models:export-csv'),
+  'models:export-as': (v) => {
+    const o = object(v, 'models:export-as', ['name', 'format']);
+    checkModelName(o.name);
+    oneOf(o.format, 'export format', EXPORT_FORMATS);
+  },
   'models:import': empty('models:import'),
   'models:upload': (v) => {
     const o = object(v, 'models:upload', ['fileName', 'bytes']);

@@ -39,7 +39,7 @@ export function exportCommand(positionals: string[], flags: Flags): { notebook?:
   if (flags.notebook !== undefined) {
     const path = String(flags.notebook);
     const dataset = notebookDataset(flags, modelPath, c.training?.config.dataset);
-    const text = notebookFor({ modelPath, bytes, checkpoint: c, dataset, created: new Date().toISOString(), appVersion: appVersion() });
+    const text = notebookFor({ modelPath, bytes, checkpoint: c, dataset, created: new Date().toISOString(), appVersion: appVersion(), evaluate: true });
     atomicWrite(path, new TextEncoder().encode(text));
     lines.push(`wrote ${path}: a Jupyter notebook that opens ${modelPath} with numpy and PyTorch (run it: jupyter notebook ${path})`);
     result.notebook = path;

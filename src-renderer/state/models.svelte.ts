@@ -6,7 +6,7 @@
 import type { ModelInfo } from '../../src-engine/protocol';
 import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
 import { modelNameProblem } from '../../src-main/model-names';
-import type { ExportResult, ModelCallName, ModelCalls, ModelList, ModelSummary } from '../../src-main/models-contract';
+import type { ExportFormat, ExportResult, ModelCallName, ModelCalls, ModelList, ModelSummary } from '../../src-main/models-contract';
 import { downloadFile, readPickedFile } from '../lib/download';
 
 /** The part of the app API the library uses (ScratchnetApi, or a fake in tests). */
@@ -164,6 +164,12 @@ export class ModelLibrary {
   /** The per-epoch metrics as CSV: Save As dialog (desktop) or a download (browser). */
   exportCsv(name: string): Promise<void> {
     return this.act(async () => this.deliver(await this.api.call('models:export-csv', { name }), `the metrics of "${name}"`), false);
+  }
+
+  /** The model as a Jupyter notebook or ONNX: Save As dialog (desktop) or a download (browser). */
+  exportAs(name: string, format: ExportFormat): Promise<void> {
+    const what = format === 'notebook' ? `"${name}" as a notebook` : `"${name}" as ONNX${format === 'onnx-float32' ? ' (float32)' : ''}`;
+    return this.act(async () => this.deliver(await this.api.call('models:export-as', { name, format }), what), false);
   }
 
   /** Desktop: pick a .safetensors file in the Open dialog and add it to the library. */
