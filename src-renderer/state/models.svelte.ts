@@ -168,7 +168,7 @@ export class ModelLibrary {
 
   /** The model as a Jupyter notebook or ONNX: Save As dialog (desktop) or a download (browser). */
   exportAs(name: string, format: ExportFormat): Promise<void> {
-    const what = format === 'notebook' ? `"${name}" as a notebook` : `"${name}" as ONNX${format === 'onnx-float32' ? ' (float32)' : ''}`;
+    const what = `the ${{ notebook: 'notebook', onnx: 'ONNX export', 'onnx-float32': 'float32 ONNX export' }[format]} of "${name}"`;
     return this.act(async () => this.deliver(await this.api.call('models:export-as', { name, format }), what), false);
   }
 
