@@ -110,5 +110,8 @@ export function exportOnnx(c: Checkpoint, options: OnnxOptions = {}): Uint8Array
       output: [valueInfo(ONNX_OUTPUT, elemType, ['batch', outputs], arch.loss === 'bce' ? `logit of class "${arch.classes[1]}"` : `logits of ${arch.classes.join(', ')}`)],
     },
   });
-  return type.encode(message).finish();
+  const bytes = type.encode(message).finish();
+  // NOTE: protobufjs gives a Node Buffer under Node; a plain Uint8Array is what the app's wire
+  // codec (browser mode) and structured clone carry.
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

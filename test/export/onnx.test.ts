@@ -62,6 +62,7 @@ describe(`ONNX export in onnxruntime-node ${ort.env.versions.node}`, () => {
   it('writes a valid ModelProto: Mul by the input scale, Gemm with transB, the activations, float64 weights in PyTorch layout', () => {
     const c = trainModel({ hidden: [8], limit: 200 });
     const bytes = exportOnnx(c, { appVersion: '9.9.9' });
+    expect(bytes.constructor).toBe(Uint8Array); // not a Node Buffer: browser mode's wire codec refuses those
     const m = modelProto().toObject(modelProto().decode(bytes), { longs: Number, bytes: Array }) as {
       irVersion: number; producerName: string; producerVersion: string; opsetImport: { version: number }[];
       metadataProps: { key: string; value: string }[];
