@@ -120,8 +120,9 @@ training = json.loads(metadata.get("training", "null"))
 tensors = {}
 for name, t in header.items():
     begin, end = t["data_offsets"]  # a byte range of the data after the header
-    assert t["dtype"] == "F64", f"{name} is {t['dtype']}; Scratchnet writes F64"
-    tensors[name] = np.frombuffer(raw, dtype="<f8", count=(end - begin) // 8, offset=8 + header_len + begin).reshape(t["shape"])
+    dtype = np.dtype({"F64": "<f8", "F32": "<f4"}[t["dtype"]])  # Scratchnet writes F64; other tools may write F32
+    values = np.frombuffer(raw, dtype=dtype, count=(end - begin) // dtype.itemsize, offset=8 + header_len + begin)
+    tensors[name] = values.astype(np.float64).reshape(t["shape"])
 params = {name: t for name, t in tensors.items() if not name.startswith("optim.")}
 
 print("architecture:", json.dumps(arch["layers"]))

@@ -5,6 +5,7 @@
  * by the CLI with the same prediction for every test digit. Skipped, saying so, without torch.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../../src-engine/node/dataset-files';
@@ -88,5 +89,17 @@ print(json.dumps({"predicted": out.argmax(axis=1).tolist(), "accuracy": float((o
     const predictions = cli('predict', saved, '--images', T10K).predictions as Prediction[];
     expect(predictions.map((p) => Number(p.class))).toEqual(torch.predicted);
     torch.outputs.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - predictions[i].logits[j])).toBeLessThan(1e-9)));
-  }, 120_000);
+
+    // and on through a notebook: a model with no training state trains on with the default recipe
+    const notebook = path.join(tmp.dir, 'from-pytorch.ipynb');
+    cli('export', saved, '--notebook', notebook);
+    const nb = JSON.parse(readFileSync(notebook, 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
+    const script = path.join(tmp.dir, 'from-pytorch.py');
+    writeFileSync(script, nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join('')).join('\n\n'));
+    const run = spawnSync(PY.python!, [script], { cwd: tmp.dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain(`accuracy: ${(torch.accuracy * 100).toFixed(2)}%`);
+    expect(run.stdout).toMatch(/gradient of 4\.weight +\= Scratchnet's/);
+    expect(run.stdout).toMatch(/test accuracy after 300 more steps in PyTorch/);
+  }, 180_000);
 });
