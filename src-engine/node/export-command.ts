@@ -4,6 +4,7 @@
  * sentence on stderr.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { decodeCheckpoint } from '../checkpoint/codec';
 import { exportOnnx } from '../export/onnx';
 import type { DatasetSource } from '../protocol';
@@ -26,6 +27,9 @@ export function exportCommand(positionals: string[], flags: Flags): { notebook?:
   if (flags.notebook === undefined && flags.onnx === undefined) throw new UsageError('export needs --notebook FILE.ipynb or --onnx FILE.onnx (or both)');
   if (flags.float32 && flags.onnx === undefined) throw new UsageError('--float32 applies to --onnx only');
   if (!existsSync(modelPath)) throw new UsageError(`${modelPath}: no such file`);
+  for (const target of [flags.notebook, flags.onnx]) {
+    if (target !== undefined && resolve(String(target)) === resolve(modelPath)) throw new UsageError(`${String(target)} is the model file itself; choose another name for the export`);
+  }
   const bytes = new Uint8Array(readFileSync(modelPath));
   const c = decodeCheckpoint(bytes, modelPath);
   const lines: string[] = [];

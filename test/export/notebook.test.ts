@@ -118,7 +118,7 @@ describe('notebook export: what it cannot do, and bad calls', () => {
     expect(notebookProblem(odd)).toBe('The notebook export cannot express layer 0 (conv2d): its numpy code knows linear, relu, leaky_relu, sigmoid and tanh layers.');
   });
 
-  it('says what is missing, in one line, and writes nothing', () => {
+  it('says what is missing, in one line, and writes nothing (never over the model file)', () => {
     const noTarget = cli('export', 'whatever.safetensors');
     expect(noTarget.status).toBe(2);
     expect(noTarget.stderr.trim()).toBe('error: export needs --notebook FILE.ipynb or --onnx FILE.onnx (or both)');
@@ -126,5 +126,10 @@ describe('notebook export: what it cannot do, and bad calls', () => {
     expect(float32.stderr.trim()).toBe('error: --float32 applies to --onnx only');
     const missing = cli('export', path.join(tmp.dir, 'nope.safetensors'), '--onnx', path.join(tmp.dir, 'nope.onnx'));
     expect(missing.stderr.trim()).toBe(`error: ${path.join(tmp.dir, 'nope.safetensors')}: no such file`);
+    const model = path.join(tmp.dir, 'keep.safetensors');
+    writeFileSync(model, readFileSync(path.join(ROOT, 'test/fixtures/golden-784-4-10.safetensors')));
+    const itself = cli('export', model, '--onnx', model);
+    expect(itself.stderr.trim()).toBe(`error: ${model} is the model file itself; choose another name for the export`);
+    expect(readFileSync(model).equals(readFileSync(path.join(ROOT, 'test/fixtures/golden-784-4-10.safetensors')))).toBe(true);
   });
 });
