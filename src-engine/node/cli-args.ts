@@ -18,6 +18,8 @@ export const USAGE = `usage: npm run cli -- <command> [options]
   lr-find   [the train flags]                 learning-rate range test (1e-6 to 10): the curve and suggested_lr
   bench     [--workloads W,W2] [--backend NAME] [--repeat 2] [--health]  throughput of the standard workloads
             (--health: each with and without the training-health measurements, alternating)
+  export    MODEL --notebook F.ipynb | --onnx F.onnx [--float32] [--dataset mnist|idx:DIR]
+            a Jupyter notebook (numpy, PyTorch) or an ONNX model
 
   --backend typescript|wasm-simd|wasm-relaxed-simd|wasm-...-x2 (default: the fastest here)
   --threads N  kernel threads (default 2 where there are two cores; results are identical)
@@ -49,6 +51,9 @@ const OPTIONS = {
   threads: { type: 'string' },
   repeat: { type: 'string' },
   health: { type: 'boolean' },
+  notebook: { type: 'string' },
+  onnx: { type: 'string' },
+  float32: { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

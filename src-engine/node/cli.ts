@@ -20,6 +20,7 @@ import { healthJson, lrFindCommand } from './lr-find-command';
 import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';
+import { exportCommand } from './export-command';
 import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
 import { loadDataset, readIdxImages } from './dataset-files';
 import { endQuietlyWhenOutputCloses, exitWhenFlushed } from './exit';
@@ -310,8 +311,13 @@ async function main(argv: string[]): Promise<void> {
       return runBench(flags, threads);
     case 'lr-find':
       return lrFindCommand(flags, trainConfig(flags, null));
+    case 'export': {
+      const { lines, ...written } = exportCommand(positionals, flags);
+      lines.forEach(out);
+      return emitJson(flags, written);
+    }
     default:
-      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, lr-find; --help for more)`);
+      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, lr-find, export; --help for more)`);
   }
 }
 

@@ -6,7 +6,7 @@
 import type { ModelInfo } from '../../src-engine/protocol';
 import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
 import { modelNameProblem } from '../../src-main/model-names';
-import type { ExportResult, ModelCallName, ModelCalls, ModelList, ModelSummary } from '../../src-main/models-contract';
+import type { ExportFormat, ExportResult, ModelCallName, ModelCalls, ModelList, ModelSummary } from '../../src-main/models-contract';
 import { downloadFile, readPickedFile } from '../lib/download';
 import { byteSize, MAX_MODEL_UPLOAD_BYTES } from '../../src-main/upload-limits';
 
@@ -166,6 +166,12 @@ export class ModelLibrary {
   /** The per-epoch metrics as CSV: Save As dialog (desktop) or a download (browser). */
   exportCsv(name: string): Promise<void> {
     return this.act(async () => this.deliver(await this.api.call('models:export-csv', { name }), `the metrics of "${name}"`), false);
+  }
+
+  /** The model as a Jupyter notebook or ONNX: Save As dialog (desktop) or a download (browser). */
+  exportAs(name: string, format: ExportFormat): Promise<void> {
+    const what = `the ${{ notebook: 'notebook', onnx: 'ONNX export', 'onnx-float32': 'float32 ONNX export' }[format]} of "${name}"`;
+    return this.act(async () => this.deliver(await this.api.call('models:export-as', { name, format }), what), false);
   }
 
   /** Desktop: pick a .safetensors file in the Open dialog and add it to the library. */

@@ -13,7 +13,7 @@ const noop = () => undefined;
 
 function details(model: ModelSummary): Record<string, string> {
   render(ModelDetails, {
-    props: { model, mode: 'browser', busy: false, runActive: false, onOpen: noop, onContinue: noop, onRename: noop, onDuplicate: noop, onDelete: noop, onReveal: noop, onExport: noop, onExportCsv: noop },
+    props: { model, mode: 'browser', busy: false, runActive: false, onOpen: noop, onContinue: noop, onRename: noop, onDuplicate: noop, onDelete: noop, onReveal: noop, onExport: noop, onExportCsv: noop, onExportAs: noop },
   });
   const rows: Record<string, string> = {};
   for (const dt of screen.getByRole('region', { name: 'Model details' }).querySelectorAll('dt')) rows[dt.textContent!] = dt.nextElementSibling!.textContent!;
