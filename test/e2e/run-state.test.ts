@@ -79,10 +79,14 @@ function lossPixels(page: Page): Promise<number> {
   });
 }
 
-/** Start a run from the form (784-800-10 with `Simard 2003`, or the default 784-128-10). */
+/**
+ * Start a run from the form: 784-800-10 with `Simard 2003`, else 784-128-10 with `Seeds' notebook`;
+ * on `limit` images ('' for all). NOTE: a page that opens after a run shows that run, and its form
+ * that run's settings: the preset and the limit make the run the one asked for.
+ */
 async function start(page: Page, { simard = false, limit = '', epochs = '2' } = {}): Promise<void> {
-  if (simard) await page.getByRole('button', { name: 'Simard 2003' }).click();
-  if (limit) await page.locator('#limit').fill(limit);
+  await page.getByRole('button', { name: simard ? 'Simard 2003' : "Seeds' notebook" }).click();
+  await page.locator('#limit').fill(limit);
   await page.locator('#epochs').fill(epochs);
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect.poll(() => runState(page), { timeout: 30_000 }).toBe('Training');
