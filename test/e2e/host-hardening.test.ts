@@ -181,14 +181,18 @@ describe('uploads from the page (Chromium)', () => {
       await page.getByRole('radio', { name: 'CSV file' }).click();
       await page.getByLabel('Upload dataset files').setInputFiles(file);
       await page.getByRole('button', { name: 'Upload', exact: true }).click();
+      // The status names the file, then where the host keeps it (the picker shows every open dataset's path), then what is in it.
       await expect
         .poll(() => page.locator('.status').innerText(), { timeout: 60_000 })
-        .toMatch(/^digits\.csv\s+40 train · 0 test · 28×28 · 2 classes/);
+        .toMatch(/^digits\.csv\n(.+)\n40 train · 0 test · 28×28 · 2 classes\n/);
+      const shownPath = (await page.getByTestId('dataset-path').innerText()).trim();
+      expect(path.dirname(path.dirname(shownPath))).toBe(uploads);
       expect(readdirSync(uploads).filter((n) => n.startsWith('incoming-'))).toEqual([]);
       await page.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
     expect(pageProblems).toEqual([]);
-  });
+    // NOTE: longer than the poll above, so that a status that never comes is reported with what it showed.
+  }, 90_000);
 });

@@ -10,6 +10,7 @@
  * - a chart canvas not sized to its box, or still drawn at an old size after a resize;
  * - text drawn over other text, panels drawn over each other, text smaller than 10 px;
  * - the page scrolling sideways.
+ * Text visually hidden for screen readers (the `.sr-only` pattern) is not seen, so not checked.
  * NOTE: self-contained (no imports, no outer names): Playwright sends its source to the page.
  */
 export function layoutProblems(): string[] {
@@ -22,10 +23,23 @@ export function layoutProblems(): string[] {
     const cls = typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : '';
     return `${el.tagName.toLowerCase()}${cls} "${label}"`;
   };
+  /**
+   * Text for screen readers only (the standard visually-hidden pattern): taken out of the flow
+   * and clipped to nothing on purpose, so it is not content a person was meant to see.
+   */
+  const visuallyHidden = (s: CSSStyleDeclaration, r: DOMRect): boolean => {
+    if (s.position !== 'absolute' && s.position !== 'fixed') return false;
+    const clippedAway = s.clipPath === 'inset(50%)' || s.clipPath === 'inset(100%)' || s.clip.replace(/[\s,]|px/g, '') === 'rect(0000)';
+    return clippedAway || (r.width <= 1 && r.height <= 1 && s.overflowX !== 'visible' && s.overflowY !== 'visible');
+  };
   const shown = (el: Element): boolean => {
     if (el.closest('script, style, [hidden], [aria-hidden="true"]')) return false;
     const s = getComputedStyle(el);
-    return s.visibility !== 'hidden' && s.display !== 'none';
+    if (s.visibility === 'hidden' || s.display === 'none') return false;
+    for (let a: Element | null = el; a && a !== document.body; a = a.parentElement) {
+      if (visuallyHidden(getComputedStyle(a), a.getBoundingClientRect())) return false;
+    }
+    return true;
   };
   type Box = { left: number; top: number; right: number; bottom: number };
   const AXES = [
