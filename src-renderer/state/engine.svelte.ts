@@ -3,7 +3,7 @@
  * on this machine and given to the engine when the app starts (the host gives it again to an
  * engine restarted after a crash).
  */
-import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiEvent, ScratchnetApi } from '../../src-main/host/api-contract';
 import type { KernelsInfo } from '../../src-engine/protocol';
 
 const THREADS_KEY = 'scratchnet.threads';
