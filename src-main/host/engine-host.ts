@@ -7,6 +7,7 @@
  * replaced the same way.
  */
 import type { EngineCallName, EngineCalls, EngineEvent, RequestMessage } from '../../src-engine/protocol';
+import { SettingsReplay } from './settings-replay';
 import { parseWorkerMessage } from './worker-message';
 
 /**
@@ -80,8 +81,8 @@ export class EngineHost {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(event: HostEvent) => void>();
   private crashTimes: number[] = [];
-  /** The thread count the app chose (engine:set-threads), given again to a restarted worker. */
-  private threads: number | null = null;
+  /** The settings the app made (e.g. the thread count), given again to every fresh worker. */
+  private readonly settings = new SettingsReplay();
   private disposed = false;
   private readonly options: Required<Omit<EngineHostOptions, 'callTimeoutsMs'>> & Pick<EngineHostOptions, 'callTimeoutsMs'>;
 
@@ -118,17 +119,13 @@ export class EngineHost {
         if (generation === this.generation) this.exited(exit);
       },
     });
-    // A restarted worker starts on the default thread count: give it back the one chosen.
-    if (this.threads !== null) this.call('engine:set-threads', { threads: this.threads }).catch(() => undefined);
+    this.settings.replay((name, args) => this.send(name, args));
   }
 
   /** Send one request and wait for its typed reply. */
   call<K extends EngineCallName>(name: K, args: EngineCalls[K]['args'], timeoutMs?: number): Promise<EngineCalls[K]['result']> {
     const reply = this.send(name, args, timeoutMs);
-    if (name === 'engine:set-threads') {
-      const { threads } = args as EngineCalls['engine:set-threads']['args'];
-      void reply.then(() => (this.threads = threads), () => undefined);
-    }
+    this.settings.record(name, args, reply);
     return reply;
   }
 

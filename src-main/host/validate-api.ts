@@ -4,6 +4,7 @@
  */
 import { configProblems, MAX_EPOCHS } from '../../src-engine/train/config';
 import { type DatasetSource, MAX_KERNEL_THREADS, type TrainConfig } from '../../src-engine/protocol';
+import { isThreadCount } from '../../src-engine/service/thread-count';
 import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
 import { checkModelName } from '../library/model-names';
 import { UPLOAD_ID } from './upload-limits';
@@ -143,7 +144,7 @@ const VALIDATORS: Validators = {
   'engine:kernels': empty('engine:kernels'),
   'engine:set-threads': (v) => {
     const threads = object(v, 'engine:set-threads', ['threads']).threads;
-    if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_KERNEL_THREADS) {
+    if (!isThreadCount(threads, MAX_KERNEL_THREADS)) {
       throw new Error(`threads must be a whole number from 1 to ${MAX_KERNEL_THREADS} (got ${shown(threads)})`);
     }
   },

@@ -58,4 +58,21 @@ describe('EngineHost restarts the real worker', () => {
     expect(await gone(first)).toBe(true);
     expect((await host.call('engine:kernels', {})).threads).toBeGreaterThanOrEqual(1);
   });
+
+  it('gives a worker killed with SIGKILL the settings last accepted, not one the engine refused', async () => {
+    const { host, crashes } = realHost();
+    const { maxThreads, threads: initial } = await host.call('engine:kernels', {});
+    // the last accepted count differs from the one a fresh worker starts on, where the machine allows two
+    const chosen = maxThreads > 1 && initial !== 1 ? 1 : maxThreads;
+    if (chosen !== maxThreads) await host.call('engine:set-threads', { threads: maxThreads });
+    await host.call('engine:set-threads', { threads: chosen });
+    await expect(host.call('engine:set-threads', { threads: maxThreads + 1 })).rejects.toThrow('the thread count must be a whole number');
+    const first = host.pid!;
+    process.kill(first, 'SIGKILL');
+    expect(await gone(first)).toBe(true);
+    for (let i = 0; i < 100 && crashes.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(crashes).toMatchObject([{ type: 'worker:crashed', restarted: true, exit: { signal: 'SIGKILL' } }]);
+    expect(host.pid).not.toBe(first);
+    expect(await host.call('engine:kernels', {})).toMatchObject({ threads: chosen, maxThreads });
+  });
 });
