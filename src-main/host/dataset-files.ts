@@ -6,7 +6,7 @@
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetChoice, DatasetKind, UploadedFile } from './api-contract';
-import { uploadFile } from '../web/upload-folders';
+import { uploadFile } from './upload-folders';
 
 import { expandHome, IDX_ROLES, idxRole } from '../../src-engine/node/dataset-files';
 

@@ -20,7 +20,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH, type ApiEvent, type ApiReply, type SocketCall, type SocketMessage } from '../host/api-contract';
 import { contentSecurityPolicy } from '../host/csp';
-import { uploadFile } from './upload-folders';
+import { uploadFile } from '../host/upload-folders';
 import { byteSize, MAX_SOCKET_MESSAGE_BYTES, MAX_UPLOAD_BYTES, UPLOAD_PATH } from '../host/upload-limits';
 import { decodeFrame, encodeFrame } from '../host/wire-codec';
 

@@ -16,7 +16,7 @@ import { EngineHost } from '../host/engine-host';
 import { shutDownOnFatalErrors } from './fatal-errors';
 import { whenLastPageCloses } from './last-page';
 import { childSpawner } from './spawn-child';
-import { createUploadFolder, removeStaleUploadFolders } from './upload-folders';
+import { createUploadFolder, removeStaleUploadFolders } from '../host/upload-folders';
 import { webPlatform } from './web-platform';
 import { startWebHost } from './web-host';
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { UPLOAD_ID } from '../host/upload-limits';
+import { UPLOAD_ID } from './upload-limits';
 
 /** The file that the upload with this id went into (the id is checked; it never makes a path). */
 export function uploadFile(dir: string, id: string): string {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUploadFolder, removeStaleUploadFolders } from '../../../src-main/web/upload-folders';
+import { createUploadFolder, removeStaleUploadFolders } from '../../../src-main/host/upload-folders';
 
 let parent: string;
 afterEach(() => rmSync(parent, { recursive: true, force: true }));
