@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from './process-alive';
 import { UPLOAD_ID } from './upload-limits';
 
 /** The file that the upload with this id went into (the id is checked; it never makes a path). */
@@ -14,18 +15,8 @@ export function uploadFile(dir: string, id: string): string {
   return path.join(dir, `incoming-${id}`);
 }
 
-/** Whether a process with this id is running (a zombie or another user's counts as running). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Remove the upload folders under `parent` whose host is no longer running; returns their names. */
-export async function removeStaleUploadFolders(parent: string, isAlive: (pid: number) => boolean = alive): Promise<string[]> {
+export async function removeStaleUploadFolders(parent: string, isAlive: (pid: number) => boolean = processAlive): Promise<string[]> {
   const names = await readdir(parent).catch(() => [] as string[]);
   const stale = names.filter((name) => {
     const m = /^host-(\d+)-[\w-]+$/.exec(name);

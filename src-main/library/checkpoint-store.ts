@@ -13,6 +13,7 @@ import { historyCsv } from './history-csv';
 import { checkModelFile } from './model-header';
 import { checkModelName, MODEL_EXTENSION, modelNameProblem, nameOfModelFile, toModelName, uniqueModelName } from './model-names';
 import type { ModelList, ModelProblem, ModelSummary } from './models-contract';
+import { processAlive } from '../host/process-alive';
 
 /** The largest model file the library opens or imports (bytes). */
 export const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
@@ -28,15 +29,6 @@ export interface StoreOptions {
   remove?: (file: string) => Promise<void>;
   /** Whether a process id is running (tests stub it); default: signal 0. */
   isAlive?: (pid: number) => boolean;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The error for a model file that is not in the folder ("net.safetensors: there is no such model ..."). */
