@@ -2,7 +2,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { contentSecurityPolicy, devServerPolicy } from './src-main/csp';
+import { contentSecurityPolicy, devServerPolicy } from './src-main/host/csp';
 
 const root = import.meta.dirname;
 
@@ -23,11 +23,11 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       rolldownOptions: {
         input: {
-          index: resolve(root, 'src-main/index.ts'),
+          index: resolve(root, 'src-main/desktop/index.ts'),
           // NOTE: the engine worker is a second main-process entry: utilityProcess.fork and
           // child_process.fork both run out/main/engine-worker.js.
           'engine-worker': resolve(root, 'src-engine/worker.ts'),
-          web: resolve(root, 'src-main/web.ts'),
+          web: resolve(root, 'src-main/web/web.ts'),
         },
         output: { entryFileNames: '[name].js' },
       },
@@ -39,7 +39,7 @@ export default defineConfig({
       // NOTE: a sandboxed preload cannot require anything but electron: bundle everything.
       externalizeDeps: false,
       rolldownOptions: {
-        input: { index: resolve(root, 'src-main/preload.ts') },
+        input: { index: resolve(root, 'src-main/desktop/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].js' },
       },
     },

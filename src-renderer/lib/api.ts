@@ -10,9 +10,9 @@ import {
   type ScratchnetApi,
   type SocketCall,
   type SocketMessage,
-} from '../../src-main/api-contract';
-import { UPLOAD_PATH } from '../../src-main/upload-limits';
-import { decodeFrame, encodeFrame } from '../../src-main/wire-codec';
+} from '../../src-main/host/api-contract';
+import { UPLOAD_PATH } from '../../src-main/host/upload-limits';
+import { decodeFrame, encodeFrame } from '../../src-main/host/wire-codec';
 
 declare global {
   interface Window {

@@ -3,7 +3,7 @@
  * differ between runs, and the comparison as CSV.
  */
 import type { EpochMetrics } from '../../src-engine/protocol';
-import type { ComparedRun } from '../../src-main/models-contract';
+import type { ComparedRun } from '../../src-main/library/models-contract';
 
 export type CompareAxis = 'epoch' | 'samples';
 export type CurveMetric = 'train_loss' | 'test_loss' | 'val_loss' | 'train_accuracy' | 'test_accuracy' | 'val_accuracy';

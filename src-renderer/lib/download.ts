@@ -1,5 +1,5 @@
 /** Browser mode's file transfers: offer bytes as a download, read a picked file's bytes. */
-import type { DownloadFile } from '../../src-main/models-contract';
+import type { DownloadFile } from '../../src-main/library/models-contract';
 
 /** Let the browser save `file` (the person's download folder or its Save dialog). */
 export function downloadFile(file: DownloadFile, doc: Document = document): void {

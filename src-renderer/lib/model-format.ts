@@ -1,5 +1,5 @@
 /** How the Models view words a model's facts. */
-import type { ModelSummary } from '../../src-main/models-contract';
+import type { ModelSummary } from '../../src-main/library/models-contract';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
 
 /** 1536 -> "1.5 KB", 3.2e6 -> "3.1 MB" */

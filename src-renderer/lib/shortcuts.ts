@@ -2,7 +2,7 @@
  * Keyboard shortcuts of browser mode, read from the same accelerators as the desktop menu
  * (COMMANDS in the API contract), so both modes answer to the same keys.
  */
-import { COMMANDS, type CommandName } from '../../src-main/api-contract';
+import { COMMANDS, type CommandName } from '../../src-main/host/api-contract';
 
 /** Whether a keydown matches an Electron accelerator such as "CmdOrCtrl+Enter". */
 export function matchesAccelerator(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>, accelerator: string, mac: boolean): boolean {

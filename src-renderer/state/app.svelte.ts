@@ -2,7 +2,7 @@
  * App-wide state: the current view, the theme, what the host said about itself, and the notices
  * that concern the whole app (the engine stopped and was restarted; the connection was lost).
  */
-import type { ApiEvent, AppInfo, CommandName, ScratchnetApi, ThemeSource } from '../../src-main/api-contract';
+import type { ApiEvent, AppInfo, CommandName, ScratchnetApi, ThemeSource } from '../../src-main/host/api-contract';
 
 export type ViewName = 'train' | 'weights' | 'digit-pad' | 'models' | 'evaluate';
 

@@ -2,8 +2,8 @@
  * Compare runs: the models chosen in the Models view (2 to 6) and their histories and settings
  * from the host. The comparison is read when asked for, never in the background.
  */
-import type { ScratchnetApi } from '../../src-main/api-contract';
-import type { ComparedRun, ModelCalls } from '../../src-main/models-contract';
+import type { ScratchnetApi } from '../../src-main/host/api-contract';
+import type { ComparedRun, ModelCalls } from '../../src-main/library/models-contract';
 import type { CompareAxis } from '../lib/compare-runs';
 
 /** Most runs compared at once (the host refuses more). */

@@ -3,8 +3,8 @@
  * (sizes, classes, the mean-image baseline), loaded with `dataset:info`.
  */
 import type { DatasetInfo, DatasetSource, ModelInfo } from '../../src-engine/protocol';
-import type { DatasetChoice, DatasetKind, ScratchnetApi, UploadedFile } from '../../src-main/api-contract';
-import { byteSize, MAX_UPLOAD_BYTES } from '../../src-main/upload-limits';
+import type { DatasetChoice, DatasetKind, ScratchnetApi, UploadedFile } from '../../src-main/host/api-contract';
+import { byteSize, MAX_UPLOAD_BYTES } from '../../src-main/host/upload-limits';
 
 /** What each kind is called where the person reads it. */
 const KIND_NAMES: Record<DatasetSource['kind'], string> = { mnist: 'MNIST (bundled)', idx: 'IDX folder', csv: 'CSV file' };

@@ -5,7 +5,7 @@
  * drawing waits.
  */
 import type { Prediction, Sample } from '../../src-engine/protocol';
-import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiEvent, ScratchnetApi } from '../../src-main/host/api-contract';
 import { preprocessDigit, type Box, type InkImage } from '../lib/digit-preprocess';
 import { LatestOnly } from '../lib/latest-only';
 

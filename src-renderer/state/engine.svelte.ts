@@ -3,8 +3,9 @@
  * on this machine and given to the engine when the app starts (the host gives it again to an
  * engine restarted after a crash).
  */
-import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiEvent, ScratchnetApi } from '../../src-main/host/api-contract';
 import type { KernelsInfo } from '../../src-engine/protocol';
+import { isThreadCount } from '../../src-engine/service/thread-count';
 
 const THREADS_KEY = 'scratchnet.threads';
 
@@ -27,7 +28,7 @@ export class EngineSettings {
     if (!(await this.refresh())) return;
     const saved = Number(this.storage?.getItem(THREADS_KEY));
     const k = this.kernels!;
-    if (Number.isInteger(saved) && saved >= 1 && saved <= k.maxThreads && saved !== k.threads) await this.setThreads(saved);
+    if (isThreadCount(saved, k.maxThreads) && saved !== k.threads) await this.setThreads(saved);
   }
 
   /** Ask the engine what it runs; false (and the error shown) when it cannot answer. */

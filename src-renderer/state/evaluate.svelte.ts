@@ -4,7 +4,7 @@
  * worker. Nothing is asked of the engine unless the view is open (DESIGN.md: heavy views).
  */
 import type { EvalSplit, EvaluationSummary, Gallery, GalleryQuery, HiddenActivations } from '../../src-engine/protocol';
-import type { ApiEvent, ApiCalls, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiEvent, ApiCalls, ScratchnetApi } from '../../src-main/host/api-contract';
 import type { ProjectionMethod, ProjectionProgress } from '../lib/projection';
 import type { ProjectionReply, ProjectionRequest } from '../lib/projection-messages';
 

@@ -4,7 +4,7 @@
  * and no form field changes until the person clicks "Use".
  */
 import type { LrFinderResult, TrainConfig } from '../../src-engine/protocol';
-import type { ScratchnetApi } from '../../src-main/api-contract';
+import type { ScratchnetApi } from '../../src-main/host/api-contract';
 
 export class LrFinderState {
   running = $state(false);

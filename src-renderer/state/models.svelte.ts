@@ -4,11 +4,11 @@
  * Refreshes itself when a run saves a model.
  */
 import type { ModelInfo } from '../../src-engine/protocol';
-import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
-import { modelNameProblem } from '../../src-main/model-names';
-import type { ExportFormat, ExportResult, ModelCallName, ModelCalls, ModelList, ModelSummary } from '../../src-main/models-contract';
+import type { ApiEvent, ScratchnetApi } from '../../src-main/host/api-contract';
+import { modelNameProblem } from '../../src-main/library/model-names';
+import type { ExportFormat, ExportResult, ModelCallName, ModelCalls, ModelList, ModelSummary } from '../../src-main/library/models-contract';
 import { downloadFile, readPickedFile } from '../lib/download';
-import { byteSize, MAX_MODEL_UPLOAD_BYTES } from '../../src-main/upload-limits';
+import { byteSize, MAX_MODEL_UPLOAD_BYTES } from '../../src-main/host/upload-limits';
 
 /** The part of the app API the library uses (ScratchnetApi, or a fake in tests). */
 export interface LibraryApi extends Pick<ScratchnetApi, 'mode' | 'onEvent'> {

@@ -4,7 +4,7 @@
  * arrays (not deep-reactive proxies); `revision` ticks when they change so charts redraw.
  */
 import type { EpochMetrics, HealthSample, ModelInfo, RunOutcome, RunState, TrainConfig } from '../../src-engine/protocol';
-import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/host/api-contract';
 import { Ema } from '../lib/ema';
 import type { RunOrigin } from '../lib/run-plan';
 

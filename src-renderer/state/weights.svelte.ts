@@ -5,7 +5,7 @@
  * sends them (Float32Array), never copied into reactive proxies.
  */
 import type { DatasetInfo, DatasetSource, ModelInfo, WeightsSnapshot } from '../../src-engine/protocol';
-import type { ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiEvent, ScratchnetApi } from '../../src-main/host/api-contract';
 import { inkMask, type ScaleMode } from '../lib/weight-tiles';
 
 /** One point of the scrubber. */

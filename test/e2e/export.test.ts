@@ -11,7 +11,7 @@ import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src-engine/checkpoint/codec';
-import { trainedModel } from '../main/model-fixtures';
+import { trainedModel } from '../main/library/model-fixtures';
 import { argmaxRows, bundledMnist, engineOutputs } from '../export/trained-models';
 import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
 

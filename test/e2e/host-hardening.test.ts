@@ -12,10 +12,10 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { SocketMessage } from '../../src-main/api-contract';
+import type { SocketMessage } from '../../src-main/host/api-contract';
 import { DEFAULT_CONFIG, MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS } from '../../src-engine/train/config';
-import { MAX_UPLOAD_BYTES } from '../../src-main/upload-limits';
-import { decodeFrame, encodeFrame } from '../../src-main/wire-codec';
+import { MAX_UPLOAD_BYTES } from '../../src-main/host/upload-limits';
+import { decodeFrame, encodeFrame } from '../../src-main/host/wire-codec';
 import { buildIfStale, launchChromium, openApp, type RunningHost, startHost } from './browser-mode';
 
 let host: RunningHost;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointStore } from '../../src-main/checkpoint-store';
+import { CheckpointStore } from '../../src-main/library/checkpoint-store';
 import { buildIfStale, launchChromium, ROOT, type RunningHost, startHost } from './browser-mode';
 
 const OUT = path.join(ROOT, 'out', 'e2e');

@@ -22,7 +22,7 @@ import { decodeIdxFile } from '../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 import type { TrainingState } from '../../src-engine/train/training-state';
-import { checkModelFile } from '../../src-main/model-header';
+import { checkModelFile } from '../../src-main/library/model-header';
 
 const TIME_LIMIT_MS = 2_000;
 const run = (numRuns: number) => ({ numRuns, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS)] });

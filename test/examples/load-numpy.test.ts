@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../../src-engine/node/dataset-files';
-import { tempDir } from '../main/model-fixtures';
+import { tempDir } from '../main/library/model-fixtures';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCRIPT = path.join(ROOT, 'examples', 'load_numpy.py');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mnistDataDir } from '../../src-engine/node/dataset-files';
 import { PY, warnMissing } from '../export/python-tools';
-import { tempDir } from '../main/model-fixtures';
+import { tempDir } from '../main/library/model-fixtures';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCRIPT = path.join(ROOT, 'examples', 'load_pytorch.py');

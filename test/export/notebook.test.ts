@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src-engine/checkpoint/codec';
 import { notebookProblem } from '../../src-engine/export/notebook';
-import { tempDir } from '../main/model-fixtures';
+import { tempDir } from '../main/library/model-fixtures';
 import { NBCONVERT, PY, warnMissing } from './python-tools';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

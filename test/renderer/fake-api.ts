@@ -1,5 +1,5 @@
 /** A scripted ScratchnetApi for renderer tests: records calls, answers from a table, emits events. */
-import type { ApiCallName, ApiEvent, ScratchnetApi } from '../../src-main/api-contract';
+import type { ApiCallName, ApiEvent, ScratchnetApi } from '../../src-main/host/api-contract';
 
 export interface FakeApi extends ScratchnetApi {
   calls: { name: ApiCallName; args: unknown }[];

@@ -1,6 +1,6 @@
 /** A scripted model-library API and sample summaries for the Models view tests. */
-import type { ApiEvent } from '../../src-main/api-contract';
-import type { ModelCallName, ModelCalls, ModelSummary } from '../../src-main/models-contract';
+import type { ApiEvent } from '../../src-main/host/api-contract';
+import type { ModelCallName, ModelCalls, ModelSummary } from '../../src-main/library/models-contract';
 import type { LibraryApi } from '../../src-renderer/state/models.svelte';
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import type { DownloadFile, ModelList } from '../../../src-main/models-contract';
+import type { DownloadFile, ModelList } from '../../../src-main/library/models-contract';
 import { ModelLibrary } from '../../../src-renderer/state/models.svelte';
 import ModelsView from '../../../src-renderer/views/ModelsView.svelte';
 import { fakeLibraryApi, summary } from '../models-fixtures';

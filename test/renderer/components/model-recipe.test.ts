@@ -5,7 +5,7 @@
 import { render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
-import type { ModelSummary } from '../../../src-main/models-contract';
+import type { ModelSummary } from '../../../src-main/library/models-contract';
 import ModelDetails from '../../../src-renderer/components/ModelDetails.svelte';
 import { summary } from '../models-fixtures';
 

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { describe, expect, it } from 'vitest';
 import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { ModelInfo } from '../../../src-engine/protocol';
-import type { DownloadFile, ModelList } from '../../../src-main/models-contract';
+import type { DownloadFile, ModelList } from '../../../src-main/library/models-contract';
 import { ModelLibrary } from '../../../src-renderer/state/models.svelte';
 import ModelsView from '../../../src-renderer/views/ModelsView.svelte';
 import { fakeLibraryApi, summary } from '../models-fixtures';

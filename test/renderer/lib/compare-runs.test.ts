@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
-import type { ComparedRun } from '../../../src-main/models-contract';
+import type { ComparedRun } from '../../../src-main/library/models-contract';
 import { comparisonCsv, curve, differingSettings } from '../../../src-renderer/lib/compare-runs';
 
 const epoch = (e: number, acc: number): EpochMetrics => ({

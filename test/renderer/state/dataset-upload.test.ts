@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetState } from '../../../src-renderer/state/dataset.svelte';
-import { MAX_UPLOAD_BYTES } from '../../../src-main/upload-limits';
+import { MAX_UPLOAD_BYTES } from '../../../src-main/host/upload-limits';
 import { fakeApi } from '../fake-api';
 
 const CHOICE = { source: { kind: 'csv', train: '/up/train.csv' }, label: 'digits.csv' };

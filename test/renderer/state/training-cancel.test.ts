@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
-import type { ApiEvent, ScratchnetApi } from '../../../src-main/api-contract';
+import type { ApiEvent, ScratchnetApi } from '../../../src-main/host/api-contract';
 import { TrainingSession } from '../../../src-renderer/state/training.svelte';
 
 const huge: TrainConfig = { ...DEFAULT_CONFIG, hidden: Array(8).fill(4096) };

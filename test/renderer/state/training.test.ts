@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, ModelInfo, TrainConfig } from '../../../src-engine/protocol';
-import type { ApiEvent } from '../../../src-main/api-contract';
+import type { ApiEvent } from '../../../src-main/host/api-contract';
 import { TrainingSession } from '../../../src-renderer/state/training.svelte';
 import { fakeApi } from '../fake-api';
 

@@ -1,0 +1,203 @@
+/**
+ * The host side of the renderer API, shared by the Electron IPC handlers and the browser-mode
+ * WebSocket: validates every call, checks dataset paths against the ones this session approved,
+ * forwards engine calls to the EngineHost and answers the app calls with platform handlers.
+ * With a model library it also autosaves every checkpoint and answers the `models:*` calls.
+ */
+import type { DatasetSource, ModelInfo, TrainConfig } from '../../src-engine/protocol';
+import {
+  ENGINE_CHANNELS,
+  isEngineChannel,
+  isModelChannel,
+  type ApiArgs,
+  type ApiCallName,
+  type ApiEvent,
+  type ApiReply,
+  type ApiResult,
+  type AppCalls,
+  type DatasetChoice,
+} from './api-contract';
+import { Autosaver } from '../library/autosave';
+import type { CheckpointStore } from '../library/checkpoint-store';
+import type { EngineHost, HostEvent } from './engine-host';
+import { ModelApi, type ModelPlatform } from '../library/model-api';
+import { RunRecord } from './run-record';
+import { checkApiCall } from './validate-api';
+
+type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status' | 'training:cancel'>;
+
+/** What differs between the desktop app and browser mode: dialogs, uploads, theme, paths. */
+export type PlatformHandlers = {
+  [K in keyof PlatformCalls]: (args: PlatformCalls[K]['args']) => Promise<PlatformCalls[K]['result']>;
+};
+
+/** The models folder and what the platform adds to it (dialogs, file manager). */
+export interface ModelLibraryOptions {
+  store: CheckpointStore;
+  platform: ModelPlatform;
+}
+
+const datasetKey = (source: DatasetSource) => JSON.stringify(source);
+
+interface Saved {
+  bytes: Uint8Array;
+  info: ModelInfo;
+}
+
+/** Dispatches renderer calls and turns engine events into renderer events. */
+export class ApiServer {
+  private readonly approved = new Set<string>();
+  private readonly listeners = new Set<(event: ApiEvent) => void>();
+  /** The run going now (training or paused) and its last checkpoint. */
+  private going: { runId: number; checkpoint: Saved | null } | null = null;
+  /** The last checkpoint of the run a crash ended: what recover() continues (null when none). */
+  private crashed: Saved | null = null;
+  /** Writes every checkpoint into the models folder (null without a library). */
+  readonly autosave: Autosaver | null = null;
+  private readonly models: ModelApi | null = null;
+  /** The latest run, whole: what a page that opens mid-run is given. */
+  private readonly run = new RunRecord();
+
+  constructor(
+    private readonly host: EngineHost,
+    private readonly platform: PlatformHandlers,
+    library?: ModelLibraryOptions,
+  ) {
+    if (library) {
+      const autosave = new Autosaver(library.store, {
+        onSaved: ({ name, reason, info }) => {
+          this.run.saved(name);
+          this.emit({ type: 'models:saved', name, reason, epoch: info.epoch });
+        },
+        onError: (message) => this.emit({ type: 'error', message }),
+      });
+      this.autosave = autosave;
+      this.models = new ModelApi({ ...library, autosave, engine: host, checkDataset: (source) => this.checkDataset(source) });
+    }
+    host.onEvent((event) => this.relay(event));
+  }
+
+  /** Answer one call from the renderer; never throws (failures become `{ok: false, error}`). */
+  async handle(name: unknown, args: unknown): Promise<ApiReply> {
+    try {
+      const call = checkApiCall(name, args);
+      return { ok: true, result: await this.dispatch(call.name, call.args) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Listen to renderer events; returns the function that stops listening. */
+  onEvent(listener: (event: ApiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Let the engine read this dataset (one the person picked, typed or uploaded). */
+  private approve(choice: DatasetChoice): DatasetChoice {
+    this.approved.add(datasetKey(choice.source));
+    return choice;
+  }
+
+  private checkDataset(source: DatasetSource): void {
+    if (source.kind === 'mnist' || this.approved.has(datasetKey(source))) return;
+    throw new Error('That dataset was not chosen in this session; choose it again with the dataset picker.');
+  }
+
+  private async dispatch(name: ApiCallName, args: ApiArgs<ApiCallName>): Promise<unknown> {
+    if (isEngineChannel(name)) {
+      if (name === 'training:start') {
+        const start = args as ApiArgs<'training:start'>;
+        this.checkDataset(start.config.dataset);
+        return this.startRun(null, start);
+      }
+      if (name === 'dataset:info') this.checkDataset((args as ApiArgs<'dataset:info'>).source);
+      const result = await this.host.call(ENGINE_CHANNELS[name], args as never);
+      // NOTE: another model in the engine ends any chance of resuming the crashed run.
+      if (name === 'model:load') this.crashed = null;
+      return result;
+    }
+    if (isModelChannel(name)) {
+      if (!this.models) throw new Error('The model library is not available.');
+      const result = await this.models.handle(name, args as never);
+      if (name === 'models:open') this.crashed = null;
+      if (name === 'models:continue') {
+        const { runId, info } = result as ApiResult<'models:continue'>;
+        this.run.started(runId, info);
+      }
+      return result;
+    }
+    switch (name) {
+      case 'training:recover':
+        return this.recover();
+      case 'training:status':
+        return this.run.status();
+      case 'training:cancel':
+        // NOTE: the engine answers one message at a time, so what it is stuck in cannot be
+        // interrupted by another message: it is restarted (the run's saved epochs are kept).
+        if (!this.host.cancel()) throw new Error('The engine is not busy with anything to cancel.');
+        return { cancelled: true };
+      case 'dataset:choose': {
+        const choice = await this.platform['dataset:choose'](args as ApiArgs<'dataset:choose'>);
+        return choice && this.approve(choice);
+      }
+      case 'dataset:open-path':
+        return this.approve(await this.platform['dataset:open-path'](args as ApiArgs<'dataset:open-path'>));
+      case 'dataset:upload':
+        return this.approve(await this.platform['dataset:upload'](args as ApiArgs<'dataset:upload'>));
+      case 'app:info':
+        return this.platform['app:info'](args as ApiArgs<'app:info'>);
+      case 'app:set-theme':
+        return this.platform['app:set-theme'](args as ApiArgs<'app:set-theme'>);
+    }
+  }
+
+  /** Start a run in the engine; with a library its checkpoints go into `name` (null: a new model). */
+  private async startRun(name: string | null, args: ApiArgs<'training:start'>) {
+    const start = () => this.host.call('train:start', args);
+    const result = await (this.autosave ? this.autosave.startRun(name, start) : start());
+    this.run.started(result.runId, result.info);
+    return result;
+  }
+
+  /** Resume the run a crash ended from its last checkpoint, into the model it was writing. */
+  private async recover() {
+    const saved = this.crashed;
+    if (!saved) throw new Error('There is no saved epoch to resume from yet.');
+    const config: TrainConfig | null = saved.info.config;
+    if (!config) throw new Error('The last checkpoint does not say how it was trained, so it cannot be resumed.');
+    return this.startRun((await this.autosave?.crashedName()) ?? null, { config, resume: saved.bytes });
+  }
+
+  private relay(event: HostEvent): void {
+    this.autosave?.handle(event);
+    if (event.type === 'worker:crashed') this.run.handle(event, this.going?.checkpoint != null);
+    else this.run.handle(event);
+    let out: ApiEvent;
+    if (event.type === 'state') {
+      const going = event.state === 'training' || event.state === 'paused';
+      if (going && this.going?.runId !== event.runId) {
+        this.going = { runId: event.runId, checkpoint: null };
+        this.crashed = null;
+      } else if (!going && this.going?.runId === event.runId) {
+        this.going = null;
+      }
+      out = event;
+    } else if (event.type === 'checkpoint') {
+      if (this.going?.runId === event.runId) this.going.checkpoint = { bytes: event.bytes, info: event.info };
+      out = { type: 'checkpoint', runId: event.runId, reason: event.reason, info: event.info };
+    } else if (event.type === 'worker:crashed') {
+      // NOTE: only the run that was going can be resumed, never an earlier one.
+      this.crashed = this.going?.checkpoint ?? null;
+      this.going = null;
+      out = { type: 'engine:stopped', message: event.message, restarted: event.restarted, recoverable: this.crashed !== null };
+    } else {
+      out = event;
+    }
+    this.emit(out);
+  }
+
+  private emit(event: ApiEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The run as the host knows it: one record per engine, fed every engine event, so that a page
+ * that opens or reloads mid-run (or a second tab) is given the whole run at once instead of
+ * picking up a stream halfway. Pages then follow the same events from there.
+ */
+import type { EpochMetrics, ModelInfo, RunState } from '../../src-engine/protocol';
+import type { RunStatus } from './api-contract';
+import type { HostEvent } from './engine-host';
+
+/** Keeps the latest run: its settings, state, every batch loss, epochs, progress and saves. */
+export class RunRecord {
+  private run: {
+    runId: number;
+    state: RunState;
+    message: string | null;
+    /** The run's model and settings (null until the start's reply tells them). */
+    info: ModelInfo | null;
+    history: EpochMetrics[];
+    losses: number[];
+    /** Global step of losses[0] minus one (the step the run started from; null before its first batch). */
+    firstStep: number | null;
+    lr: [number, number][];
+    batchAccuracy: [number, number][];
+    progress: RunStatus['progress'];
+    savedEpoch: number | null;
+    savedStep: number | null;
+    savedName: string | null;
+    recoverable: boolean;
+    /** Milliseconds trained before the current stretch, and when that stretch began (null: not training). */
+    trainedMs: number;
+    since: number | null;
+  } | null = null;
+
+  constructor(private readonly clock: () => number = () => Date.now()) {}
+
+  /**
+   * The engine's reply to a start: the run's model and settings, and the epochs it continues.
+   * NOTE: its first events may come before the reply is handled; the record began with them.
+   */
+  started(runId: number, info: ModelInfo): void {
+    if (this.run?.runId !== runId) this.begin(runId);
+    const run = this.run!;
+    if (run.info === null) run.history = [...info.history, ...run.history];
+    run.info = info;
+    if (run.savedEpoch === null && info.history.length) run.savedEpoch = info.epoch;
+  }
+
+  private begin(runId: number): void {
+    this.run = {
+      runId,
+      state: 'training',
+      message: null,
+      info: null,
+      history: [],
+      losses: [],
+      firstStep: null,
+      lr: [],
+      batchAccuracy: [],
+      progress: null,
+      savedEpoch: null,
+      savedStep: null,
+      savedName: null,
+      recoverable: false,
+      trainedMs: 0,
+      since: this.clock(),
+    };
+  }
+
+  /** A checkpoint was written as `name` (the model library's autosave). */
+  saved(name: string): void {
+    if (this.run) this.run.savedName = name;
+  }
+
+  /** Feed one engine host event. `recoverable`: after a crash, whether its last checkpoint can be resumed. */
+  handle(event: HostEvent, recoverable = false): void {
+    if (event.type === 'worker:crashed') {
+      const run = this.run;
+      if (!run) return;
+      if (run.state === 'training' || run.state === 'paused') this.setState('failed', event.message);
+      // NOTE: a fresh worker numbers its runs from 1 again: this record takes no more events.
+      run.runId = -1;
+      run.recoverable = recoverable;
+      return;
+    }
+    if (!('runId' in event)) return;
+    if (event.type === 'state' && event.state === 'training' && this.run?.runId !== event.runId) this.begin(event.runId);
+    const run = this.run;
+    if (!run || event.runId !== run.runId) return;
+    switch (event.type) {
+      case 'batch': {
+        run.firstStep ??= event.firstStep;
+        // NOTE: a run continued from a checkpoint starts at its step; losses keep their steps.
+        if (event.firstStep - run.firstStep !== run.losses.length) return;
+        for (const loss of event.losses) run.losses.push(loss);
+        const last = event.firstStep + event.losses.length;
+        run.lr.push([last, event.lr]);
+        run.batchAccuracy.push([event.epoch - 1 + event.stepInEpoch / event.stepsPerEpoch, event.accuracy]);
+        const { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta } = event;
+        run.progress = { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta };
+        return;
+      }
+      case 'epoch':
+        run.history.push(event.metrics);
+        return;
+      case 'checkpoint':
+        run.info = event.info;
+        run.savedEpoch = event.info.epoch;
+        run.savedStep = event.info.step;
+        return;
+      case 'state':
+      case 'done':
+        this.setState(event.state, event.message ?? null);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The latest run as a page needs it to draw it (null when none has run since the host started). */
+  status(): RunStatus | null {
+    const run = this.run;
+    if (!run) return null;
+    const trainedMs = run.trainedMs + (run.since === null ? 0 : this.clock() - run.since);
+    return {
+      runId: run.runId < 0 ? null : run.runId,
+      state: run.state,
+      message: run.message,
+      info: run.info,
+      history: [...run.history],
+      firstStep: run.firstStep ?? run.info?.step ?? 0,
+      losses: Float64Array.from(run.losses),
+      lr: Float64Array.from(run.lr.flat()),
+      batchAccuracy: Float64Array.from(run.batchAccuracy.flat()),
+      progress: run.progress,
+      savedEpoch: run.savedEpoch,
+      savedStep: run.savedStep,
+      savedName: run.savedName,
+      recoverable: run.recoverable,
+      seconds: trainedMs / 1000,
+    };
+  }
+
+  private setState(state: RunState, message: string | null): void {
+    const run = this.run!;
+    const now = this.clock();
+    if (run.since !== null && state !== 'training') {
+      run.trainedMs += now - run.since;
+      run.since = null;
+    } else if (run.since === null && state === 'training') run.since = now;
+    run.state = state;
+    if (message !== null || state === 'training') run.message = message;
+  }
+}

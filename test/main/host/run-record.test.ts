@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { mlpArchitecture } from '../../../src-engine/architecture';
+import type { EngineEvent, EpochMetrics, ModelInfo } from '../../../src-engine/protocol';
+import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
+import { RunRecord } from '../../../src-main/host/run-record';
+
+const info = (epoch = 0, step = 0, history: EpochMetrics[] = []): ModelInfo => ({
+  architecture: mlpArchitecture([784, 8, 10], 'relu', 'cross_entropy', [...'0123456789']),
+  config: { ...DEFAULT_CONFIG, epochs: 3 },
+  history,
+  epoch,
+  step,
+  datasetName: 'MNIST',
+  parameters: 6370,
+});
+const metrics = (epoch: number): EpochMetrics => ({ epoch, train_loss: 1, train_accuracy: 0.5, test_loss: 1, test_accuracy: 0.6, lr: 0.1, seconds: 1, samples_per_second: 100 });
+const batch = (runId: number, firstStep: number, losses: number[], stepInEpoch: number): EngineEvent => ({
+  type: 'batch', runId, epoch: 1, firstStep, losses: Float64Array.from(losses), accuracy: 0.5, lr: 0.1, stepInEpoch, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 3,
+});
+
+describe('run record', () => {
+  it('keeps the whole run for a page that opens mid-run, even when its first events beat the start reply', () => {
+    let now = 1000;
+    const r = new RunRecord(() => now);
+    expect(r.status()).toBeNull();
+    r.handle({ type: 'state', runId: 2, state: 'training' });
+    r.handle(batch(2, 0, [2.3, 2.2], 2)); // before the reply reached the host
+    r.started(2, info());
+    r.handle(batch(2, 2, [2.1], 3));
+    r.handle(batch(2, 2, [2.1], 3)); // a repeat is not counted twice
+    r.handle(batch(1, 40, [9], 5)); // an older run's straggler is not this run's
+    now += 2500;
+    const s = r.status()!;
+    expect([...s.losses]).toEqual([2.3, 2.2, 2.1]);
+    expect(s).toMatchObject({ runId: 2, state: 'training', firstStep: 0, progress: { epoch: 1, stepInEpoch: 3, stepsPerEpoch: 10 }, seconds: 2.5 });
+    expect([...s.lr]).toEqual([2, 0.1, 3, 0.1]);
+    expect(s.info!.config!.epochs).toBe(3);
+  });
+
+  it('continues a model\'s history and steps, records saves and the end, and after a crash says whether it can resume', () => {
+    let now = 0;
+    const r = new RunRecord(() => now);
+    r.handle({ type: 'state', runId: 1, state: 'training' });
+    r.started(1, info(1, 10, [metrics(1)]));
+    r.handle(batch(1, 10, [1, 1], 2));
+    r.handle({ type: 'epoch', runId: 1, metrics: metrics(2) });
+    r.handle({ type: 'checkpoint', runId: 1, reason: 'epoch', bytes: new Uint8Array(), info: info(2, 20, [metrics(1), metrics(2)]) });
+    r.saved('my net');
+    now = 4000;
+    r.handle({ type: 'state', runId: 1, state: 'paused' });
+    now = 9000;
+    expect(r.status()).toMatchObject({ state: 'paused', firstStep: 10, savedEpoch: 2, savedStep: 20, savedName: 'my net', seconds: 4 });
+    expect(r.status()!.history.map((m) => m.epoch)).toEqual([1, 2]);
+    r.handle({ type: 'state', runId: 1, state: 'training' });
+    now = 10_000;
+    r.handle({ type: 'worker:crashed', message: 'The engine stopped unexpectedly (killed by signal SIGKILL).', exit: { code: null, signal: 'SIGKILL' }, restarted: true }, true);
+    expect(r.status()).toMatchObject({ runId: null, state: 'failed', message: 'The engine stopped unexpectedly (killed by signal SIGKILL).', recoverable: true, seconds: 5 });
+    // the fresh worker numbers runs from 1 again: its first run is a new record
+    r.handle({ type: 'state', runId: 1, state: 'training' });
+    expect(r.status()).toMatchObject({ runId: 1, state: 'training', recoverable: false, history: [] });
+  });
+});
