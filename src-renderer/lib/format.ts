@@ -8,6 +8,8 @@ export function percent(x: number | null | undefined, digits = 2): string {
 /** 65 -> "1 m 05 s", 3725 -> "1 h 02 m", 4.2 -> "4 s" */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
+  // NOTE: a run of a fraction of a second is not "0 s": under 10 s one decimal is shown
+  if (seconds < 9.95) return `${seconds.toFixed(1)} s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;

@@ -10,7 +10,10 @@ describe('dashboard formatting', () => {
   });
 
   it('duration', () => {
-    expect(duration(4.2)).toBe('4 s');
+    expect(duration(4.2)).toBe('4.2 s');
+    expect(duration(0.24)).toBe('0.2 s');
+    expect(duration(9.96)).toBe('10 s');
+    expect(duration(31.4)).toBe('31 s');
     expect(duration(65)).toBe('1 m 05 s');
     expect(duration(3725)).toBe('1 h 02 m');
     expect(duration(NaN)).toBe('–');
