@@ -5,7 +5,7 @@ export function percent(x: number | null | undefined, digits = 2): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 }
 
-/** 65 -> "1 m 05 s", 3725 -> "1 h 02 m", 4.2 -> "4 s" */
+/** 65 -> "1 m 05 s", 3725 -> "1 h 02 m", 4.2 -> "4.2 s" */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';
   // NOTE: a run of a fraction of a second is not "0 s": under 10 s one decimal is shown
