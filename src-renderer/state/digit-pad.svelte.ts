@@ -149,15 +149,7 @@ export class DigitPadState {
 
   private async loadSample(args: { which: 'random' } | { which: 'misclassified'; after: number }): Promise<void> {
     try {
-      const sample = await this.api.call('dataset:sample', args);
-      this.strokes = [];
-      this.generation++;
-      this.sample = sample;
-      this.input = sample.pixels;
-      this.box = null;
-      this.prediction = null;
-      this.error = null;
-      this.ask();
+      this.showSample(await this.api.call('dataset:sample', args));
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }
