@@ -15,7 +15,8 @@ import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
 import { modelFromCheckpoint } from '../checkpoint/layout';
 import { DivergenceError, prepareData, Trainer } from '../train/trainer';
-import { divergedOutcome, type RunOutcome } from '../train/outcome';
+import { continueSettings, scheduleOnContinue } from '../train/continue-schedule';
+import { divergedOutcome, type RunOutcome, stoppedOutcome } from '../train/outcome';
 import { healthJson, lrFindCommand } from './lr-find-command';
 import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
@@ -72,17 +73,34 @@ function datasetForModel(flags: Flags, modelPath: string, stored: DatasetSource 
   );
 }
 
-/** The training config from flags (or from the checkpoint when resuming). */
-function trainConfig(flags: Flags, resume: Checkpoint | null): TrainConfig {
-  if (resume) {
-    const given = RESUME_FORBIDS.filter((f) => flags[f] !== undefined);
-    if (given.length) throw new UsageError(`--${given[0]} cannot change when resuming: the run continues with its own settings (only --epochs, --dataset, --out and --json apply)`);
-    if (!resume.training) throw new UsageError('this model has no training state (written by another tool?): it can be evaluated, not resumed');
-    const more = numberFlag(flags, 'epochs', true) ?? 1;
-    if (more < 1) throw new UsageError(`--epochs must be at least 1 (got ${more})`);
-    const dataset = datasetForModel(flags, String(flags.resume), resume.training.config.dataset, 'continue training');
-    return { ...resume.training.config, dataset, epochs: resume.training.epoch + more };
-  }
+/** How a run continues from a file: its settings, the epoch it stops after (before the planned end), and what its schedule does. */
+interface Continuation {
+  config: TrainConfig;
+  stopAfter: number | null;
+  /** What the learning rate will do, said before training (the Models view says the same). */
+  schedule: string;
+}
+
+/** `train --resume FILE --epochs N`: N more epochs, keeping the planned schedule unless --stretch-schedule. */
+function continuation(flags: Flags, resume: Checkpoint): Continuation {
+  const given = RESUME_FORBIDS.filter((f) => flags[f] !== undefined);
+  if (given.length) throw new UsageError(`--${given[0]} cannot change when resuming: the run continues with its own settings (only --epochs, --stretch-schedule, --dataset, --out and --json apply)`);
+  const training = resume.training;
+  if (!training) throw new UsageError('this model has no training state (written by another tool?): it can be evaluated, not resumed');
+  const more = numberFlag(flags, 'epochs', true) ?? 1;
+  if (more < 1) throw new UsageError(`--epochs must be at least 1 (got ${more})`);
+  const dataset = datasetForModel(flags, String(flags.resume), training.config.dataset, 'continue training');
+  const keep = flags['stretch-schedule'] !== true;
+  const to = training.epoch + more;
+  const { config, stopAfter } = continueSettings({ ...training.config, dataset }, to, keep);
+  const said = scheduleOnContinue(training.config, training.epoch, more, keep);
+  const other = !said.canKeep ? '' : keep ? ` (--stretch-schedule lays it over ${to} epochs instead.)` : ` (Without --stretch-schedule it keeps its plan of ${training.config.epochs} epochs.)`;
+  return { config, stopAfter: stopAfter ?? null, schedule: said.text + other };
+}
+
+/** The training config from flags (a new run). */
+function trainConfig(flags: Flags): TrainConfig {
+  if (flags['stretch-schedule']) throw new UsageError('--stretch-schedule applies only with --resume FILE (continuing a run for fewer epochs than it planned)');
   const layers = listFlag(flags, 'layers');
   const config: TrainConfig = {
     ...DEFAULT_CONFIG,
@@ -114,7 +132,11 @@ function trainConfig(flags: Flags, resume: Checkpoint | null): TrainConfig {
 
 function train(flags: Flags): void {
   const resume = flags.resume ? readCheckpoint(String(flags.resume)) : null;
-  const config = trainConfig(flags, resume);
+  const continued = resume ? continuation(flags, resume) : null;
+  const config = continued?.config ?? trainConfig(flags);
+  const stopAfter = continued?.stopAfter ?? null;
+  /** The epoch this session ends after: the planned end, or earlier when continuing keeps the plan. */
+  const lastEpoch = stopAfter ?? config.epochs;
   const outPath = flags.out !== undefined ? String(flags.out) : resume ? String(flags.resume) : null;
   const { train: trainSet, test } = loadDataset(config.dataset);
   const data = prepareData(config, trainSet, test);
@@ -131,8 +153,9 @@ function train(flags: Flags): void {
   const arch = describeArchitecture(trainer.model.architecture);
   progress.line(
     `${resume ? 'resuming' : 'training'} ${arch} on ${data.meta.name} (${data.train.count} train, ${data.test?.count ?? 0} test) — ` +
-      `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${config.epochs}, seed ${config.seed}, kernels ${kernelsName}`,
+      `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${lastEpoch}${stopAfter !== null ? ` of ${config.epochs} planned` : ''}, seed ${config.seed}, kernels ${kernelsName}`,
   );
+  if (continued) process.stderr.write(`${String(flags.resume)}: ${continued.schedule.charAt(0).toLowerCase()}${continued.schedule.slice(1)}\n`);
   const save = (outcome?: RunOutcome) => {
     if (!outPath) return;
     const c = trainer.checkpoint(new Date().toISOString(), appVersion());
@@ -144,13 +167,13 @@ function train(flags: Flags): void {
   let smoothLoss = NaN;
   let outcome: RunOutcome;
   try {
-    while (!trainer.finished) {
+    while (trainer.state.epoch < lastEpoch) {
       const r = trainer.trainBatch();
       smoothLoss = Number.isNaN(smoothLoss) ? r.loss : 0.98 * smoothLoss + 0.02 * r.loss;
       const done = (trainer.state.epoch - firstEpoch) * trainer.stepsPerEpoch + trainer.state.stepInEpoch;
-      const total = (config.epochs - firstEpoch) * trainer.stepsPerEpoch;
+      const total = (lastEpoch - firstEpoch) * trainer.stepsPerEpoch;
       const elapsed = (performance.now() - startedAt) / 1000;
-      progress.update(done, total, `epoch ${trainer.state.epoch + 1}/${config.epochs} step ${trainer.state.stepInEpoch}/${trainer.stepsPerEpoch} loss ${smoothLoss.toFixed(4)}`, (elapsed / Math.max(done, 1)) * (total - done));
+      progress.update(done, total, `epoch ${trainer.state.epoch + 1}/${lastEpoch} step ${trainer.state.stepInEpoch}/${trainer.stepsPerEpoch} loss ${smoothLoss.toFixed(4)}`, (elapsed / Math.max(done, 1)) * (total - done));
       if (!r.epochEnded) continue;
       const m = trainer.finishEpoch();
       progress.line(
@@ -159,7 +182,8 @@ function train(flags: Flags): void {
       );
       save();
     }
-    outcome = trainer.finishedOutcome();
+    // NOTE: a run that keeps its planned schedule and stops before its end is stopped, not done.
+    outcome = trainer.finished ? trainer.finishedOutcome() : stoppedOutcome(trainer.state.epoch, config.epochs);
     if (outcome.kind !== 'done') save(outcome);
   } catch (e) {
     if (!(e instanceof DivergenceError)) {
@@ -310,7 +334,7 @@ async function main(argv: string[]): Promise<void> {
     case 'bench':
       return runBench(flags, threads);
     case 'lr-find':
-      return lrFindCommand(flags, trainConfig(flags, null));
+      return lrFindCommand(flags, trainConfig(flags));
     case 'export': {
       const { lines, ...written } = exportCommand(positionals, flags);
       lines.forEach(out);

@@ -40,7 +40,7 @@ describe('command line', () => {
   });
 
   it('resume refuses to change the recipe', () => {
-    expectOneLineError(cli('train', '--resume', model, '--lr', '0.5'), '--lr cannot change when resuming: the run continues with its own settings (only --epochs, --dataset, --out and --json apply)');
+    expectOneLineError(cli('train', '--resume', model, '--lr', '0.5'), '--lr cannot change when resuming: the run continues with its own settings (only --epochs, --stretch-schedule, --dataset, --out and --json apply)');
   });
 
   it('eval prints accuracy and the confusion matrix', () => {
