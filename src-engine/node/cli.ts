@@ -14,6 +14,7 @@ import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
 import { modelFromCheckpoint } from '../checkpoint/layout';
+import { binaryAnswer, outputKind, outputNote } from '../nn/output-reading';
 import { DivergenceError, prepareData, Trainer } from '../train/trainer';
 import { continueSettings, scheduleOnContinue } from '../train/continue-schedule';
 import { divergedOutcome, type RunOutcome, stoppedOutcome } from '../train/outcome';
@@ -256,6 +257,11 @@ function evalCommand(positionals: string[], flags: Flags): void {
   });
 }
 
+/**
+ * Each image's class and the model's outputs, named for what they are (see nn/output-reading.ts):
+ * probabilities (cross-entropy; bce's two, of its second class against its first) with the
+ * logits, or scores for a model trained with mse.
+ */
 function predictCommand(positionals: string[], flags: Flags): void {
   if (!positionals[0]) throw new UsageError('predict needs a model file: npm run cli -- predict MODEL --images FILE.idx');
   if (!flags.images) throw new UsageError('predict needs --images FILE.idx[.gz] (an IDX file of images)');
@@ -264,17 +270,27 @@ function predictCommand(positionals: string[], flags: Flags): void {
   const pixels = imgs.rows * imgs.cols;
   if (pixels !== model.inputSize) throw new UsageError(`the model takes ${model.inputSize}-pixel images but ${String(flags.images)} holds ${imgs.rows}x${imgs.cols} images`);
   const limit = numberFlag(flags, 'limit', true) ?? imgs.count;
-  const classes = model.architecture.classes;
+  const { classes, loss } = model.architecture;
+  const outputs = outputKind(loss);
+  const note = outputNote(loss, classes, 'whatever the image');
+  if (note) process.stderr.write(`${positionals[0]}: ${note}\n`);
   const predictions = [];
   for (let i = 0; i < Math.min(limit, imgs.count); i++) {
     const p = predictImage(model, imgs.images.subarray(i * pixels, (i + 1) * pixels));
-    predictions.push({ index: i, class: classes[p.best], probabilities: Array.from(p.probabilities), logits: Array.from(p.logits) });
-    out(`${String(i).padStart(5)}  ${classes[p.best].padStart(3)}  p=${p.probabilities[p.best].toFixed(4)}`);
+    const row = `${String(i).padStart(5)}  ${classes[p.best].padStart(3)}`;
+    if (outputs === 'scores') {
+      predictions.push({ index: i, class: classes[p.best], scores: Array.from(p.logits) });
+      out(`${row}  score=${p.logits[p.best].toFixed(4)}`);
+    } else {
+      predictions.push({ index: i, class: classes[p.best], probabilities: Array.from(p.probabilities), logits: Array.from(p.logits) });
+      const rather = binaryAnswer(loss, classes, p.best);
+      out(`${row}  p=${p.probabilities[p.best].toFixed(4)}${rather ? ` (${rather})` : ''}`);
+    }
   }
-  emitJson(flags, { predictions });
+  emitJson(flags, { loss, outputs, classes, predictions });
 }
 
-/** One image's logits, class probabilities and predicted class. */
+/** One image's outputs (logits, or scores for mse), class probabilities and predicted class. */
 function predictImage(model: ReturnType<typeof modelFromCheckpoint>, bytes: Uint8Array) {
   const scale = model.architecture.input.scale;
   const logits = model.infer(Float64Array.from(bytes, (b) => b * scale));
