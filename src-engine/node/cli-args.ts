@@ -11,8 +11,8 @@ export const USAGE = `usage: npm run cli -- <command> [options]
             [--momentum 0.9] [--nesterov] [--weight-decay 0] [--schedule cosine|step|constant]
             [--batch 64] [--epochs 5] [--seed 1] [--limit N] [--validation 0.1] [--classes 3,7]
             [--out FILE] [--resume FILE [--stretch-schedule]] [--backend NAME] [--threads 2]
-            --resume FILE --epochs N: N more epochs; fewer than the run planned keep its schedule
-            (it stops after them) unless --stretch-schedule lays the schedule over them instead
+            --resume FILE --epochs N: N more epochs; ending before the run's planned end, it keeps
+            its schedule and stops after them, unless --stretch-schedule lays it over them instead
   eval      MODEL [--dataset ...]             accuracy, loss, confusion matrix
   predict   MODEL --images FILE.idx[.gz]      class and outputs per image (probabilities, or scores for mse)
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
