@@ -19,7 +19,7 @@ function cli(...args: string[]) {
 }
 
 /** The printed rows (stdout without the --json line). */
-const rows = (stdout: string) => stdout.trim().split('\n').slice(0, -1);
+const rows = (stdout: string) => stdout.trimEnd().split('\n').slice(0, -1);
 
 describe('predict says what the outputs are', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scratchnet-predict-'));
