@@ -10,9 +10,11 @@ export const USAGE = `usage: npm run cli -- <command> [options]
             [--loss cross_entropy|mse|bce] [--optimizer sgd|adam|adamw] [--lr 0.05]
             [--momentum 0.9] [--nesterov] [--weight-decay 0] [--schedule cosine|step|constant]
             [--batch 64] [--epochs 5] [--seed 1] [--limit N] [--validation 0.1] [--classes 3,7]
-            [--out FILE] [--resume FILE] [--backend NAME] [--threads 2]
+            [--out FILE] [--resume FILE [--stretch-schedule]] [--backend NAME] [--threads 2]
+            --resume FILE --epochs N: N more epochs; ending before the run's planned end, it keeps
+            its schedule and stops after them, unless --stretch-schedule lays it over them instead
   eval      MODEL [--dataset ...]             accuracy, loss, confusion matrix
-  predict   MODEL --images FILE.idx[.gz]      class, probabilities and logits per image
+  predict   MODEL --images FILE.idx[.gz]      class and outputs per image (probabilities, or scores for mse)
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
   gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
   lr-find   [the train flags]                 learning-rate range test (1e-6 to 10): the curve and suggested_lr
@@ -45,6 +47,7 @@ const OPTIONS = {
   classes: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
+  'stretch-schedule': { type: 'boolean' },
   images: { type: 'string' },
   workloads: { type: 'string' },
   backend: { type: 'string' },

@@ -14,8 +14,10 @@ import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import { evaluate } from '../train/evaluate';
 import { modelFromCheckpoint } from '../checkpoint/layout';
+import { binaryAnswer, outputKind, outputNote } from '../nn/output-reading';
 import { DivergenceError, prepareData, Trainer } from '../train/trainer';
-import { divergedOutcome, type RunOutcome } from '../train/outcome';
+import { continueSettings, scheduleOnContinue } from '../train/continue-schedule';
+import { divergedOutcome, type RunOutcome, stoppedOutcome } from '../train/outcome';
 import { healthJson, lrFindCommand } from './lr-find-command';
 import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
@@ -72,17 +74,34 @@ function datasetForModel(flags: Flags, modelPath: string, stored: DatasetSource 
   );
 }
 
-/** The training config from flags (or from the checkpoint when resuming). */
-function trainConfig(flags: Flags, resume: Checkpoint | null): TrainConfig {
-  if (resume) {
-    const given = RESUME_FORBIDS.filter((f) => flags[f] !== undefined);
-    if (given.length) throw new UsageError(`--${given[0]} cannot change when resuming: the run continues with its own settings (only --epochs, --dataset, --out and --json apply)`);
-    if (!resume.training) throw new UsageError('this model has no training state (written by another tool?): it can be evaluated, not resumed');
-    const more = numberFlag(flags, 'epochs', true) ?? 1;
-    if (more < 1) throw new UsageError(`--epochs must be at least 1 (got ${more})`);
-    const dataset = datasetForModel(flags, String(flags.resume), resume.training.config.dataset, 'continue training');
-    return { ...resume.training.config, dataset, epochs: resume.training.epoch + more };
-  }
+/** How a run continues from a file: its settings, the epoch it stops after (before the planned end), and what its schedule does. */
+interface Continuation {
+  config: TrainConfig;
+  stopAfter: number | null;
+  /** What the learning rate will do, said before training (the Models view says the same). */
+  schedule: string;
+}
+
+/** `train --resume FILE --epochs N`: N more epochs, keeping the planned schedule unless --stretch-schedule. */
+function continuation(flags: Flags, resume: Checkpoint): Continuation {
+  const given = RESUME_FORBIDS.filter((f) => flags[f] !== undefined);
+  if (given.length) throw new UsageError(`--${given[0]} cannot change when resuming: the run continues with its own settings (only --epochs, --stretch-schedule, --dataset, --out and --json apply)`);
+  const training = resume.training;
+  if (!training) throw new UsageError('this model has no training state (written by another tool?): it can be evaluated, not resumed');
+  const more = numberFlag(flags, 'epochs', true) ?? 1;
+  if (more < 1) throw new UsageError(`--epochs must be at least 1 (got ${more})`);
+  const dataset = datasetForModel(flags, String(flags.resume), training.config.dataset, 'continue training');
+  const keep = flags['stretch-schedule'] !== true;
+  const to = training.epoch + more;
+  const { config, stopAfter } = continueSettings({ ...training.config, dataset }, to, keep);
+  const said = scheduleOnContinue(training.config, training.epoch, more, keep);
+  const other = !said.canKeep ? '' : keep ? ` (--stretch-schedule lays it over ${to} epochs instead.)` : ` (Without --stretch-schedule it keeps its plan of ${training.config.epochs} epochs.)`;
+  return { config, stopAfter: stopAfter ?? null, schedule: said.text + other };
+}
+
+/** The training config from flags (a new run). */
+function trainConfig(flags: Flags): TrainConfig {
+  if (flags['stretch-schedule']) throw new UsageError('--stretch-schedule applies only with --resume FILE (continuing a run for fewer epochs than it planned)');
   const layers = listFlag(flags, 'layers');
   const config: TrainConfig = {
     ...DEFAULT_CONFIG,
@@ -114,7 +133,11 @@ function trainConfig(flags: Flags, resume: Checkpoint | null): TrainConfig {
 
 function train(flags: Flags): void {
   const resume = flags.resume ? readCheckpoint(String(flags.resume)) : null;
-  const config = trainConfig(flags, resume);
+  const continued = resume ? continuation(flags, resume) : null;
+  const config = continued?.config ?? trainConfig(flags);
+  const stopAfter = continued?.stopAfter ?? null;
+  /** The epoch this session ends after: the planned end, or earlier when continuing keeps the plan. */
+  const lastEpoch = stopAfter ?? config.epochs;
   const outPath = flags.out !== undefined ? String(flags.out) : resume ? String(flags.resume) : null;
   const { train: trainSet, test } = loadDataset(config.dataset);
   const data = prepareData(config, trainSet, test);
@@ -131,8 +154,9 @@ function train(flags: Flags): void {
   const arch = describeArchitecture(trainer.model.architecture);
   progress.line(
     `${resume ? 'resuming' : 'training'} ${arch} on ${data.meta.name} (${data.train.count} train, ${data.test?.count ?? 0} test) — ` +
-      `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${config.epochs}, seed ${config.seed}, kernels ${kernelsName}`,
+      `${config.optimizer} lr ${config.lr}${config.momentum ? ` momentum ${config.momentum}` : ''} ${config.schedule}, batch ${config.batch}, epochs ${trainer.state.epoch + 1}-${lastEpoch}${stopAfter !== null ? ` of ${config.epochs} planned` : ''}, seed ${config.seed}, kernels ${kernelsName}`,
   );
+  if (continued) process.stderr.write(`${String(flags.resume)}: ${continued.schedule.charAt(0).toLowerCase()}${continued.schedule.slice(1)}\n`);
   const save = (outcome?: RunOutcome) => {
     if (!outPath) return;
     const c = trainer.checkpoint(new Date().toISOString(), appVersion());
@@ -144,13 +168,13 @@ function train(flags: Flags): void {
   let smoothLoss = NaN;
   let outcome: RunOutcome;
   try {
-    while (!trainer.finished) {
+    while (trainer.state.epoch < lastEpoch) {
       const r = trainer.trainBatch();
       smoothLoss = Number.isNaN(smoothLoss) ? r.loss : 0.98 * smoothLoss + 0.02 * r.loss;
       const done = (trainer.state.epoch - firstEpoch) * trainer.stepsPerEpoch + trainer.state.stepInEpoch;
-      const total = (config.epochs - firstEpoch) * trainer.stepsPerEpoch;
+      const total = (lastEpoch - firstEpoch) * trainer.stepsPerEpoch;
       const elapsed = (performance.now() - startedAt) / 1000;
-      progress.update(done, total, `epoch ${trainer.state.epoch + 1}/${config.epochs} step ${trainer.state.stepInEpoch}/${trainer.stepsPerEpoch} loss ${smoothLoss.toFixed(4)}`, (elapsed / Math.max(done, 1)) * (total - done));
+      progress.update(done, total, `epoch ${trainer.state.epoch + 1}/${lastEpoch} step ${trainer.state.stepInEpoch}/${trainer.stepsPerEpoch} loss ${smoothLoss.toFixed(4)}`, (elapsed / Math.max(done, 1)) * (total - done));
       if (!r.epochEnded) continue;
       const m = trainer.finishEpoch();
       progress.line(
@@ -159,7 +183,8 @@ function train(flags: Flags): void {
       );
       save();
     }
-    outcome = trainer.finishedOutcome();
+    // NOTE: a run that keeps its planned schedule and stops before its end is stopped, not done.
+    outcome = trainer.finished ? trainer.finishedOutcome() : stoppedOutcome(trainer.state.epoch, config.epochs);
     if (outcome.kind !== 'done') save(outcome);
   } catch (e) {
     if (!(e instanceof DivergenceError)) {
@@ -232,6 +257,11 @@ function evalCommand(positionals: string[], flags: Flags): void {
   });
 }
 
+/**
+ * Each image's class and the model's outputs, named for what they are (see nn/output-reading.ts):
+ * probabilities (cross-entropy; bce's two, of its second class against its first) with the
+ * logits, or scores for a model trained with mse.
+ */
 function predictCommand(positionals: string[], flags: Flags): void {
   if (!positionals[0]) throw new UsageError('predict needs a model file: npm run cli -- predict MODEL --images FILE.idx');
   if (!flags.images) throw new UsageError('predict needs --images FILE.idx[.gz] (an IDX file of images)');
@@ -240,17 +270,27 @@ function predictCommand(positionals: string[], flags: Flags): void {
   const pixels = imgs.rows * imgs.cols;
   if (pixels !== model.inputSize) throw new UsageError(`the model takes ${model.inputSize}-pixel images but ${String(flags.images)} holds ${imgs.rows}x${imgs.cols} images`);
   const limit = numberFlag(flags, 'limit', true) ?? imgs.count;
-  const classes = model.architecture.classes;
+  const { classes, loss } = model.architecture;
+  const outputs = outputKind(loss);
+  const note = outputNote(loss, classes, 'whatever the image');
+  if (note) process.stderr.write(`${positionals[0]}: ${note}\n`);
   const predictions = [];
   for (let i = 0; i < Math.min(limit, imgs.count); i++) {
     const p = predictImage(model, imgs.images.subarray(i * pixels, (i + 1) * pixels));
-    predictions.push({ index: i, class: classes[p.best], probabilities: Array.from(p.probabilities), logits: Array.from(p.logits) });
-    out(`${String(i).padStart(5)}  ${classes[p.best].padStart(3)}  p=${p.probabilities[p.best].toFixed(4)}`);
+    const row = `${String(i).padStart(5)}  ${classes[p.best].padStart(3)}`;
+    if (outputs === 'scores') {
+      predictions.push({ index: i, class: classes[p.best], scores: Array.from(p.logits) });
+      out(`${row}  score=${p.logits[p.best].toFixed(4)}`);
+    } else {
+      predictions.push({ index: i, class: classes[p.best], probabilities: Array.from(p.probabilities), logits: Array.from(p.logits) });
+      const rather = binaryAnswer(loss, classes, p.best);
+      out(`${row}  p=${p.probabilities[p.best].toFixed(4)}${rather ? ` (${rather})` : ''}`);
+    }
   }
-  emitJson(flags, { predictions });
+  emitJson(flags, { loss, outputs, classes, predictions });
 }
 
-/** One image's logits, class probabilities and predicted class. */
+/** One image's outputs (logits, or scores for mse), class probabilities and predicted class. */
 function predictImage(model: ReturnType<typeof modelFromCheckpoint>, bytes: Uint8Array) {
   const scale = model.architecture.input.scale;
   const logits = model.infer(Float64Array.from(bytes, (b) => b * scale));
@@ -310,7 +350,7 @@ async function main(argv: string[]): Promise<void> {
     case 'bench':
       return runBench(flags, threads);
     case 'lr-find':
-      return lrFindCommand(flags, trainConfig(flags, null));
+      return lrFindCommand(flags, trainConfig(flags));
     case 'export': {
       const { lines, ...written } = exportCommand(positionals, flags);
       lines.forEach(out);

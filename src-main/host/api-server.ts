@@ -66,7 +66,7 @@ export class ApiServer {
     if (library) {
       const autosave = new Autosaver(library.store, {
         onSaved: ({ name, reason, info }) => {
-          this.run.saved(name);
+          this.run.saved(name, info);
           this.emit({ type: 'models:saved', name, reason, epoch: info.epoch });
         },
         onError: (message) => this.emit({ type: 'error', message }),

@@ -66,9 +66,16 @@ export class RunRecord {
     };
   }
 
-  /** A checkpoint was written as `name` (the model library's autosave). */
-  saved(name: string): void {
-    if (this.run) this.run.savedName = name;
+  /**
+   * A checkpoint was written as `name` (the model library's autosave): the file now holds this
+   * epoch and step. NOTE: recorded here, not when the engine sends the checkpoint: a write still
+   * under way, or one that failed, must not make an earlier save (or none) read as this step.
+   */
+  saved(name: string, at: Pick<ModelInfo, 'epoch' | 'step'>): void {
+    if (!this.run) return;
+    this.run.savedName = name;
+    this.run.savedEpoch = at.epoch;
+    this.run.savedStep = at.step;
   }
 
   /** Feed one engine host event. `recoverable`: after a crash, whether its last checkpoint can be resumed. */
@@ -103,9 +110,7 @@ export class RunRecord {
         run.history.push(event.metrics);
         return;
       case 'checkpoint':
-        run.info = event.info;
-        run.savedEpoch = event.info.epoch;
-        run.savedStep = event.info.step;
+        run.info = event.info; // where the run is; saved() says what is on disk
         return;
       case 'state':
       case 'done':

@@ -8,6 +8,7 @@ import type { DatasetSource, EngineCalls } from '../../src-engine/protocol';
 import type { Autosaver } from './autosave';
 import { noSuchModel, type CheckpointStore } from './checkpoint-store';
 import { atomicWrite } from '../../src-engine/node/atomic-write';
+import { continueSettings } from '../../src-engine/train/continue-schedule';
 import { compareRuns } from './compare-runs';
 import { exportModelAs } from './model-export';
 import { MODEL_EXTENSION } from './model-names';
@@ -119,7 +120,7 @@ export class ModelApi {
     if (keepSchedule && epochs > planned) {
       throw new Error(`"${name}" has a learning-rate schedule planned for ${planned} epochs; to train to epoch ${epochs}, let the schedule stretch over them.`);
     }
-    const args = keepSchedule && epochs < planned ? { config: training.config, resume: bytes, stopAfter: epochs } : { config: { ...training.config, epochs }, resume: bytes };
+    const args = { ...continueSettings(training.config, epochs, keepSchedule), resume: bytes };
     return autosave.startRun(name, () => engine.call('train:start', args));
   }
 

@@ -245,7 +245,14 @@ export class TrainingSession {
   /** Where a stopped run was saved, for a page that opens after it stopped. */
   private stoppedNote(status: RunStatus): string | null {
     if (status.state !== 'stopped' || status.savedName === null || status.savedStep === null) return null;
-    return `This run stopped at step ${status.savedStep.toLocaleString('en-US')} and was saved as "${status.savedName}". Continue it from the Models view.`;
+    const step = (n: number) => n.toLocaleString('en-US');
+    // NOTE: the step the run stopped at (its last checkpoint sent) and the step its file holds
+    // differ when the stop's save failed or is still being written.
+    const stoppedAt = status.info?.step ?? status.savedStep;
+    if (stoppedAt !== status.savedStep) {
+      return `This run stopped at step ${step(stoppedAt)}; "${status.savedName}" holds its last save, at step ${step(status.savedStep)}. Continue it from the Models view.`;
+    }
+    return `This run stopped at step ${step(status.savedStep)} and was saved as "${status.savedName}". Continue it from the Models view.`;
   }
 
   /** Pause when training, resume when paused. */

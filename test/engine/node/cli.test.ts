@@ -40,7 +40,7 @@ describe('command line', () => {
   });
 
   it('resume refuses to change the recipe', () => {
-    expectOneLineError(cli('train', '--resume', model, '--lr', '0.5'), '--lr cannot change when resuming: the run continues with its own settings (only --epochs, --dataset, --out and --json apply)');
+    expectOneLineError(cli('train', '--resume', model, '--lr', '0.5'), '--lr cannot change when resuming: the run continues with its own settings (only --epochs, --stretch-schedule, --dataset, --out and --json apply)');
   });
 
   it('eval prints accuracy and the confusion matrix', () => {
@@ -65,10 +65,15 @@ describe('command line', () => {
   it('predict gives class, probabilities and logits per image', () => {
     const r = cli('predict', model, '--images', 'test/fixtures/mnist-500/t10k-images-idx3-ubyte.gz', '--limit', '3', '--json');
     expect(r.code).toBe(0);
-    const p = r.json().predictions;
+    const j = r.json();
+    expect(j).toMatchObject({ loss: 'cross_entropy', outputs: 'probabilities', classes: [...'0123456789'] });
+    const p = j.predictions;
     expect(p).toHaveLength(3);
+    expect(Object.keys(p[0]).sort()).toEqual(['class', 'index', 'logits', 'probabilities']);
     expect(p[0].probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 12);
     expect(p[0].logits).toHaveLength(10);
+    expect(r.stdout.split('\n')[0]).toMatch(/^ {4}0 {2} {2}\d {2}p=[01]\.\d{4}$/);
+    expect(r.stderr).toBe(''); // probabilities of every digit: nothing to explain
   });
 
   it('baseline prints the mean-image accuracy', () => {

@@ -128,4 +128,22 @@ describe('model library through the API server', () => {
     await server.autosave!.flush();
     expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringMatching(/^Could not save the model after pausing: /) });
   });
+
+  it('a page opened after a stop is told the step the saved file holds, not the step of a save that failed', async () => {
+    const { server, events, emit, store } = await setup();
+    const { rmSync, writeFileSync } = await import('node:fs');
+    emit({ type: 'state', runId: 1, state: 'training' });
+    emit({ type: 'checkpoint', runId: 1, reason: 'epoch', bytes, info });
+    await server.autosave!.flush();
+    const name = (events.find((e) => e.type === 'models:saved') as { name: string }).name;
+    // the stop's save fails (the folder is gone): the file still holds epoch 2, step 20
+    rmSync(store.dir, { recursive: true });
+    writeFileSync(store.dir, 'not a folder');
+    emit({ type: 'checkpoint', runId: 1, reason: 'stop', bytes, info: { ...info, step: 25 } });
+    emit({ type: 'done', runId: 1, state: 'stopped', history: [] });
+    await server.autosave!.flush();
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ message: expect.stringMatching(new RegExp(`^Could not save "${name}" after stopping: `)) });
+    const reply = await server.handle('training:status', {});
+    expect(reply.ok && reply.result).toMatchObject({ state: 'stopped', info: { step: 25 }, savedName: name, savedEpoch: 2, savedStep: 20 });
+  });
 });

@@ -45,12 +45,16 @@ describe('run record', () => {
     r.handle(batch(1, 10, [1, 1], 2));
     r.handle({ type: 'epoch', runId: 1, metrics: metrics(2) });
     r.handle({ type: 'checkpoint', runId: 1, reason: 'epoch', bytes: new Uint8Array(), info: info(2, 20, [metrics(1), metrics(2)]) });
-    r.saved('my net');
+    expect(r.status()).toMatchObject({ savedEpoch: 1, savedStep: null, savedName: null }); // sent, not yet written
+    r.saved('my net', { epoch: 2, step: 20 });
     now = 4000;
     r.handle({ type: 'state', runId: 1, state: 'paused' });
     now = 9000;
     expect(r.status()).toMatchObject({ state: 'paused', firstStep: 10, savedEpoch: 2, savedStep: 20, savedName: 'my net', seconds: 4 });
     expect(r.status()!.history.map((m) => m.epoch)).toEqual([1, 2]);
+    // a checkpoint whose write fails (or is still under way) leaves the name with the step it holds
+    r.handle({ type: 'checkpoint', runId: 1, reason: 'pause', bytes: new Uint8Array(), info: info(2, 23, [metrics(1), metrics(2)]) });
+    expect(r.status()).toMatchObject({ info: { step: 23 }, savedEpoch: 2, savedStep: 20, savedName: 'my net' });
     r.handle({ type: 'state', runId: 1, state: 'training' });
     now = 10_000;
     r.handle({ type: 'worker:crashed', message: 'The engine stopped unexpectedly (killed by signal SIGKILL).', exit: { code: null, signal: 'SIGKILL' }, restarted: true }, true);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { ModelInfo } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
-import { scheduleOnContinue } from '../../../src-renderer/lib/continue-schedule';
+import { scheduleOnContinue } from '../../../src-engine/train/continue-schedule';
 import { ModelLibrary } from '../../../src-renderer/state/models.svelte';
 import ModelsView from '../../../src-renderer/views/ModelsView.svelte';
 import { fakeLibraryApi, summary } from '../models-fixtures';

@@ -171,6 +171,20 @@ describe('TrainingSession', () => {
     expect(session.series.loss).toEqual([{ x: 1, y: 2.4 }, { x: 2, y: 2.3 }]);
   });
 
+  it('a page opened after a stop says where the run stopped and the step its file holds, which differ when the stop\'s save failed', async () => {
+    const stopped = (step: number) => ({
+      runId: 5, state: 'stopped', message: null, info: { ...info, config, epoch: 1, step, history: [] }, history: [],
+      firstStep: 0, losses: new Float64Array([2.3]), lr: new Float64Array(), batchAccuracy: new Float64Array(),
+      progress: null, savedEpoch: 1, savedStep: 1200, savedName: 'my net', recoverable: false, seconds: 3,
+    });
+    const saved = new TrainingSession(fakeApi({ 'training:status': stopped(1200) }), () => 0);
+    await saved.restore();
+    expect(saved.note).toBe('This run stopped at step 1,200 and was saved as "my net". Continue it from the Models view.');
+    const unsaved = new TrainingSession(fakeApi({ 'training:status': stopped(1234) }), () => 0);
+    await unsaved.restore();
+    expect(unsaved.note).toBe('This run stopped at step 1,234; "my net" holds its last save, at step 1,200. Continue it from the Models view.');
+  });
+
   it('when another window started a run a moment before, shows that run instead of failing', async () => {
     const going = {
       runId: 4, state: 'training', message: null, info: { ...info, config, epoch: 0, step: 0, history: [] }, history: [],

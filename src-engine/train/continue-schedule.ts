@@ -1,11 +1,12 @@
 /**
- * What "Continue training" does to a model's learning-rate schedule, said before it starts. The
- * schedule is laid over the run's planned epochs; continuing to another number of epochs lays it
- * over those instead, so fewer than planned squeezes it (a cosine rate drops to about 0 at once).
- * For fewer than planned the schedule can instead keep its plan, the run stopping early.
+ * What continuing a model does to its learning-rate schedule, said before it starts (the Models
+ * view's "Continue training" and the command line's `train --resume`). The schedule is laid over
+ * the run's planned epochs; continuing to another number of epochs lays it over those instead, so
+ * fewer than planned squeezes it (a cosine rate drops to about 0 at once). For fewer than planned
+ * the schedule can instead keep its plan, the run stopping early.
  */
-import { learningRate } from '../../src-engine/optim/schedule';
-import type { TrainConfig } from '../../src-engine/protocol';
+import { learningRate } from '../optim/schedule';
+import type { TrainConfig } from '../protocol';
 
 const SCHEDULE_NAMES = { constant: 'constant', step: 'step-decay', cosine: 'cosine' } as const;
 
@@ -58,4 +59,13 @@ export function scheduleOnContinue(recipe: Pick<TrainConfig, 'lr' | 'schedule' |
     canKeep,
     text: `Its ${name} schedule is laid over ${to} epochs instead of ${planned}: the rate ${start} and falls to ${rate(at(to, to))} by epoch ${to}.`,
   };
+}
+
+/**
+ * The train:start settings that continue a run to epoch `to`: the planned schedule kept (the run
+ * stops after `to`) when asked and `to` is before the planned end, else laid over `to` epochs.
+ * @param config the run's settings as the file records them (its epochs are the planned ones)
+ */
+export function continueSettings(config: TrainConfig, to: number, keep: boolean): { config: TrainConfig; stopAfter?: number } {
+  return keep && to < config.epochs ? { config, stopAfter: to } : { config: { ...config, epochs: to } };
 }
