@@ -4,60 +4,33 @@
  * a NaN weight is listed among the files that could not be read, in the words Open would use.
  * Keeps screenshots at 1024x640 and 1920x1080, light and dark, in out/e2e/bad-files-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { encodeCheckpoint } from '../../src-engine/checkpoint/codec';
 import { type Architecture } from '../../src-engine/architecture';
-import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import { openApp, shootSizesAndThemes, useBrowserMode } from './browser-mode';
 
-const OUT = path.join(ROOT, 'out', 'e2e');
 const SIZES = [
   [1024, 640],
   [1920, 1080],
 ] as const;
 
-let dataDir: string;
-let host: RunningHost;
-let browser: Browser;
 const problems: string[] = [];
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-bad-'));
-  mkdirSync(path.join(dataDir, 'models'), { recursive: true });
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('bad');
 
 /** Screenshots of the page at every size, light and dark. */
-async function screenshots(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const [width, height] of SIZES) {
-      await page.setViewportSize({ width, height });
-      await page.waitForTimeout(500); // let the charts settle into the new size
-      await page.screenshot({ path: path.join(OUT, `bad-files-${name}-${width}x${height}-${scheme}.png`) });
-    }
-  }
-}
+const screenshots = (page: Page, name: string) => shootSizesAndThemes(page, `bad-files-${name}`, 500);
 
 describe('bad files in the browser', () => {
   it('a CSV with a stray label is refused in the Train view, with the label counts', async () => {
-    const csv = path.join(dataDir, 'digits.csv');
+    const csv = path.join(app.dataDir, 'digits.csv');
     const row = (label: number) => [label, ...new Array(784).fill((label * 20) % 256)].join(',');
     const labels = [...Array.from({ length: 40 }, (_, i) => i % 10), 255];
     writeFileSync(csv, labels.map(row).join('\n') + '\n');
-    const page = await openApp(browser, host.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await page.getByRole('radio', { name: 'CSV file' }).click();
     await page.getByLabel('CSV file path on the host').fill(csv);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -83,9 +56,9 @@ describe('bad files in the browser', () => {
     const bytes = encodeCheckpoint({ architecture, params, optimizer: new Map(), training: null, history: [], dataset: null, created: '', appVersion: '' });
     const view = new DataView(bytes.buffer);
     view.setFloat64(8 + view.getUint32(0, true), NaN, true); // the first stored value: 0.bias[0]
-    writeFileSync(path.join(dataDir, 'models', 'poisoned.safetensors'), bytes);
+    writeFileSync(path.join(app.dataDir, 'models', 'poisoned.safetensors'), bytes);
 
-    const page = await openApp(browser, host.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await page.getByRole('tab', { name: 'Models' }).click();
     const unreadable = page.getByLabel('Files that could not be read');
     await unreadable.waitFor({ timeout: 30_000 });

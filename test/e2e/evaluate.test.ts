@@ -8,25 +8,19 @@
  * out/e2e/, checked for clipped or unreadable parts by layout-check.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { E2E_OUT, openApp, ROOT, settleFrames, useBrowserMode } from './browser-mode';
 import { layoutProblems } from './layout-check';
 
-const OUT = path.join(ROOT, 'out', 'e2e');
 const RUNS = [
   { name: 'lr-0.02', lr: '0.02' },
   { name: 'lr-0.1', lr: '0.1' },
   { name: 'lr-0.5', lr: '0.5' },
 ];
 
-let dataDir: string;
-let modelsDir: string;
-let host: RunningHost | null = null;
-let browser: Browser;
 const problems: string[] = [];
 
 function cli(args: string[]): string {
@@ -38,34 +32,16 @@ function cli(args: string[]): string {
   return r.stdout;
 }
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-evaluate-'));
-  modelsDir = path.join(dataDir, 'models');
-  mkdirSync(modelsDir, { recursive: true });
-  for (const r of RUNS) {
-    cli(['train', '--limit', '2000', '--layers', '784,32,10', '--epochs', '3', '--lr', r.lr, '--optimizer', 'sgd', '--momentum', '0.9', '--out', path.join(modelsDir, `${r.name}.safetensors`)]);
-  }
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+const app = useBrowserMode('evaluate', {
+  prepare: ({ modelsDir }) => {
+    for (const r of RUNS) {
+      cli(['train', '--limit', '2000', '--layers', '784,32,10', '--epochs', '3', '--lr', r.lr, '--optimizer', 'sgd', '--momentum', '0.9', '--out', path.join(modelsDir, `${r.name}.safetensors`)]);
+    }
+  },
+  timeout: 300_000,
 });
 
-const settle = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        let frames = 4;
-        const next = () => (--frames ? requestAnimationFrame(next) : setTimeout(resolve, 80));
-        requestAnimationFrame(next);
-      }),
-  );
+const settle = (page: Page) => settleFrames(page, 80);
 
 /** Screenshots at the two sizes and both schemes; returns layout-check's findings. */
 async function judge(page: Page, file: string): Promise<string[]> {
@@ -82,10 +58,10 @@ async function judge(page: Page, file: string): Promise<string[]> {
         p = await page.evaluate(layoutProblems);
       }
       found.push(...p.map((x) => `${file} ${width}×${height} ${scheme}: ${x}`));
-      await page.screenshot({ path: path.join(OUT, `${file}-${width}x${height}-${scheme}.png`), fullPage: false });
+      await page.screenshot({ path: path.join(E2E_OUT, `${file}-${width}x${height}-${scheme}.png`), fullPage: false });
       await page.locator('main').evaluate((m) => (m.scrollTop = m.scrollHeight));
       await settle(page);
-      await page.screenshot({ path: path.join(OUT, `${file}-${width}x${height}-${scheme}-end.png`) });
+      await page.screenshot({ path: path.join(E2E_OUT, `${file}-${width}x${height}-${scheme}-end.png`) });
       await page.locator('main').evaluate((m) => (m.scrollTop = 0));
     }
   }
@@ -101,13 +77,13 @@ async function openModel(page: Page, name: string): Promise<void> {
 
 describe('Evaluate and Compare runs in the browser', () => {
   it('matrix → gallery → Digit pad; the matrix is the CLI\'s; the hidden-layer map with PCA and UMAP', async () => {
-    const page = await openApp(browser, host!.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await openModel(page, 'lr-0.1');
     await page.getByRole('tab', { name: 'Evaluate' }).click();
     await page.getByRole('group', { name: /Confusion matrix/ }).waitFor({ timeout: 60_000 });
 
     // the matrix and accuracy equal the command line's evaluation of the same file
-    const cliEval = JSON.parse(cli(['eval', path.join(modelsDir, 'lr-0.1.safetensors'), '--json']).trim().split('\n').pop()!) as { confusion: number[][]; test_accuracy: number };
+    const cliEval = JSON.parse(cli(['eval', path.join(app.modelsDir, 'lr-0.1.safetensors'), '--json']).trim().split('\n').pop()!) as { confusion: number[][]; test_accuracy: number };
     for (let t = 0; t < 10; t++) {
       for (let p = 0; p < 10; p++) expect(Number(await page.getByTestId(`cell-${t}-${p}`).innerText()), `cell ${t},${p}`).toBe(cliEval.confusion[t][p]);
     }
@@ -130,7 +106,7 @@ describe('Evaluate and Compare runs in the browser', () => {
     expect(await page.getByTestId('unsure-gallery').locator('button.digit').count()).toBe(48);
     expect(problems).toEqual([]);
 
-    await page.screenshot({ path: path.join(OUT, 'evaluate-cell.png') });
+    await page.screenshot({ path: path.join(E2E_OUT, 'evaluate-cell.png') });
     const title = (await digits.first().getAttribute('title'))!;
     const index = /^#(\d+):/.exec(title)![1];
     await digits.first().click();
@@ -168,7 +144,7 @@ describe('Evaluate and Compare runs in the browser', () => {
   }, 300_000);
 
   it('compares three runs: curves, the settings that differ, PNG and CSV', async () => {
-    const page = await openApp(browser, host!.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await page.getByRole('tab', { name: 'Models' }).click();
     const panel = page.getByRole('region', { name: 'Compare runs' });
     await panel.waitFor();
@@ -191,7 +167,7 @@ describe('Evaluate and Compare runs in the browser', () => {
     const bytes = readFileSync((await png.path())!);
     expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(bytes.length).toBeGreaterThan(20_000);
-    writeFileSync(path.join(OUT, 'compare-export.png'), bytes);
+    writeFileSync(path.join(E2E_OUT, 'compare-export.png'), bytes);
     expect(problems).toEqual([]);
 
     await panel.scrollIntoViewIfNeeded();

@@ -4,37 +4,20 @@
  * the engine's outputs. Leaves screenshots of the Models view at 1024x640 and 1920x1080, light
  * and dark, in out/e2e/export-*.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src-engine/checkpoint/codec';
 import { trainedModel } from '../main/library/model-fixtures';
 import { argmaxRows, bundledMnist, engineOutputs } from '../export/trained-models';
-import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import { E2E_OUT, openApp, useBrowserMode } from './browser-mode';
 
-let dataDir: string;
-let host: RunningHost | null = null;
-let browser: Browser;
 const problems: string[] = [];
 const model = trainedModel({ dataset: { kind: 'mnist' }, limit: 1000, epochs: 1 });
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-export-'));
-  mkdirSync(path.join(dataDir, 'models'), { recursive: true });
-  writeFileSync(path.join(dataDir, 'models', 'net.safetensors'), model);
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('export', { prepare: ({ modelsDir }) => writeFileSync(path.join(modelsDir, 'net.safetensors'), model) });
 
 async function showNet(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Models' }).click();
@@ -49,11 +32,11 @@ async function download(page: Page, button: string): Promise<Uint8Array> {
 
 describe('Export as, in the browser', () => {
   it('downloads a notebook naming the library file, and an ONNX file that runs like the engine', async () => {
-    const page = await openApp(browser, host!.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await showNet(page);
     const notebook = JSON.parse(new TextDecoder().decode(await download(page, 'Notebook'))) as { nbformat: number; cells: { source: string[] }[] };
     expect(notebook.nbformat).toBe(4);
-    expect(notebook.cells[1].source.join('')).toContain(`MODEL_PATH = ${JSON.stringify(path.join(dataDir, 'models', 'net.safetensors'))}`);
+    expect(notebook.cells[1].source.join('')).toContain(`MODEL_PATH = ${JSON.stringify(path.join(app.dataDir, 'models', 'net.safetensors'))}`);
     await page.getByText('Downloading the notebook of "net" as net.ipynb.').waitFor();
 
     const onnx = await download(page, 'ONNX');
@@ -69,10 +52,9 @@ describe('Export as, in the browser', () => {
   }, 120_000);
 
   it('screenshots of the Models view with the Export as row', async () => {
-    mkdirSync(path.join(ROOT, 'out', 'e2e'), { recursive: true });
     for (const [width, height] of [[1024, 640], [1920, 1080]]) {
       for (const scheme of ['light', 'dark'] as const) {
-        const page = await openApp(browser, host!.url, problems);
+        const page = await openApp(app.browser, app.host.url, problems);
         await page.setViewportSize({ width, height });
         await page.emulateMedia({ colorScheme: scheme });
         await showNet(page);
@@ -81,7 +63,7 @@ describe('Export as, in the browser', () => {
         const box = (await row.boundingBox())!;
         expect(box.width).toBeGreaterThan(0);
         expect(box.x + box.width).toBeLessThanOrEqual(width);
-        await page.screenshot({ path: path.join(ROOT, 'out', 'e2e', `export-${width}x${height}-${scheme}.png`) });
+        await page.screenshot({ path: path.join(E2E_OUT, `export-${width}x${height}-${scheme}.png`) });
         await page.close();
       }
     }

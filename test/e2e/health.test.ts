@@ -5,52 +5,24 @@
  * finder filling the field. Screenshots for a person to judge, at 1024x640 and 1920x1080 in the
  * light and dark themes: out/e2e/health-*.png, coach-*.png, lr-finder-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, launchChromium, openApp as openAppIn, ROOT, type RunningHost, startHost } from './browser-mode';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { E2E_OUT, openApp as openAppIn, shootSizesAndThemes, useBrowserMode } from './browser-mode';
 
-const OUT = path.join(ROOT, 'out', 'e2e');
 const SIZES = [
   { width: 1024, height: 640 },
   { width: 1920, height: 1080 },
 ];
 
-let host: RunningHost;
-let dataDir: string;
-let browser: Browser;
 const pageProblems: string[] = [];
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-health-'));
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('health');
 
 const runState = (page: Page) => page.getByTestId('run-state');
 
-/** One screenshot per window size and theme. */
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await page.waitForTimeout(300); // charts resize on the next frame
-      await page.screenshot({ path: path.join(OUT, `${name}-${size.width}x${size.height}-${theme}.png`) });
-    }
-  }
-  await page.setViewportSize({ width: 1320, height: 860 });
-}
+/** One screenshot per window size and theme; charts resize on the next frame. */
+const shoot = (page: Page, name: string) => shootSizesAndThemes(page, name, 300);
 
 async function train(page: Page, settings: Record<string, string>): Promise<void> {
   for (const [id, value] of Object.entries(settings)) await page.locator(`#${id}`).fill(value);
@@ -60,7 +32,7 @@ async function train(page: Page, settings: Record<string, string>): Promise<void
 
 describe('training health, outcomes, the coach and the finder in the browser', () => {
   it('a healthy run: done, no problem diagnosed, a Health panel with charts for each layer', async () => {
-    const page = await openAppIn(browser, host.url, pageProblems);
+    const page = await openAppIn(app.browser, app.host.url, pageProblems);
     await train(page, { limit: '6000', epochs: '2' });
     await expect.poll(() => runState(page).innerText(), { timeout: 120_000, interval: 250 }).toBe('Done');
     expect(await page.locator('[data-severity="problem"]').count()).toBe(0);
@@ -75,7 +47,7 @@ describe('training health, outcomes, the coach and the finder in the browser', (
   }, 240_000);
 
   it('learning rate 10: "Not learning", never green; the coach names the dead units; the tiles and the Models list show it', async () => {
-    const page = await openAppIn(browser, host.url, pageProblems);
+    const page = await openAppIn(app.browser, app.host.url, pageProblems);
     await train(page, { limit: '6000', epochs: '1', lr: '10' });
     await expect.poll(() => runState(page).innerText(), { timeout: 120_000, interval: 250 }).toBe('Not learning');
     const coach = page.getByRole('region', { name: 'Coach' });
@@ -89,19 +61,19 @@ describe('training health, outcomes, the coach and the finder in the browser', (
 
     await page.getByRole('tab', { name: 'Weights' }).click();
     await expect.poll(() => page.getByTestId('unit-flags').innerText(), { timeout: 30_000 }).toMatch(/^\d+ dead/);
-    await page.screenshot({ path: path.join(OUT, 'weights-dead-units.png') });
+    await page.screenshot({ path: path.join(E2E_OUT, 'weights-dead-units.png') });
 
     await page.getByRole('tab', { name: 'Models' }).click();
     await expect.poll(() => page.getByText('not learning', { exact: true }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await page.locator('[data-model]').first().click();
     await expect.poll(() => page.getByTestId('model-outcome').innerText(), { timeout: 30_000 }).toMatch(/^not learning: test accuracy \d+\.\d+% is at chance level/);
-    await page.screenshot({ path: path.join(OUT, 'models-not-learning.png') });
+    await page.screenshot({ path: path.join(E2E_OUT, 'models-not-learning.png') });
     expect(pageProblems).toEqual([]);
     await page.close();
   }, 240_000);
 
   it('the finder: "Find" beside the learning rate plots the range test and one click fills the field', async () => {
-    const page = await openAppIn(browser, host.url, pageProblems);
+    const page = await openAppIn(app.browser, app.host.url, pageProblems);
     await page.locator('#momentum').fill('0');
     await page.getByRole('button', { name: 'Find', exact: true }).click();
     await page.getByTestId('suggested-lr').waitFor({ timeout: 60_000 });

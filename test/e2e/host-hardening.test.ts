@@ -9,59 +9,29 @@ import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, f
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SocketMessage } from '../../src-main/host/api-contract';
 import { DEFAULT_CONFIG, MAX_HIDDEN_LAYERS, MAX_HIDDEN_UNITS } from '../../src-engine/train/config';
 import { MAX_UPLOAD_BYTES } from '../../src-main/host/upload-limits';
 import { decodeFrame, encodeFrame } from '../../src-main/host/wire-codec';
-import { buildIfStale, launchChromium, openApp, type RunningHost, startHost } from './browser-mode';
+import { openApiSocket, rawExchange } from '../main/web/host-sockets';
+import { launchChromium, openApp, useBrowserMode } from './browser-mode';
 
-let host: RunningHost;
-let dataDir: string;
-let port: number;
-let token: string;
-let browser: Browser;
 const pageProblems: string[] = [];
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-hardening-'));
-  // NOTE: a 2 GiB cap makes the memory check's answer the same on any machine with that much free.
-  host = await startHost(dataDir, { SCRATCHNET_ENGINE_MEMORY_MB: '2048' });
-  const url = new URL(host.url);
+// NOTE: a 2 GiB cap makes the memory check's answer the same on any machine with that much free.
+const app = useBrowserMode('hardening', { env: { SCRATCHNET_ENGINE_MEMORY_MB: '2048' }, browser: false });
+let port: number;
+let token: string;
+
+beforeAll(() => {
+  const url = new URL(app.host.url);
   port = Number(url.port);
   token = url.searchParams.get('token')!;
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Send raw bytes; what comes back before the host closes, or after 5 s at most. */
-function raw(request: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let out = '';
-    const done = () => (clearTimeout(timer), socket.destroy(), resolve(out));
-    const timer = setTimeout(done, 5000);
-    socket.on('data', (c) => (out += c.toString('latin1')));
-    socket.on('close', done);
-    socket.on('error', done);
-    socket.write(request);
-  });
-}
-
-function connect(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
+const raw = (request: string | Buffer) => rawExchange(port, request);
+const connect = () => openApiSocket(port, token);
 
 /** Send one frame on a fresh socket and wait for the answer (any reply or refusal). */
 async function exchange(frame: Uint8Array, ms = 60_000): Promise<SocketMessage> {
@@ -144,8 +114,8 @@ describe('uploads from the page (Chromium)', () => {
   let uploads: string;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    const parent = path.join(dataDir, 'uploads');
+    app.browser = await launchChromium();
+    const parent = path.join(app.dataDir, 'uploads');
     uploads = path.join(parent, readdirSync(parent).find((n) => n.startsWith(`host-`))!);
   }, 120_000);
 
@@ -157,7 +127,7 @@ describe('uploads from the page (Chromium)', () => {
       const fd = openSync(big, 'w');
       ftruncateSync(fd, MAX_UPLOAD_BYTES + 100 * 2 ** 20);
       closeSync(fd);
-      const page = await openApp(browser, host.url, pageProblems);
+      const page = await openApp(app.browser, app.host.url, pageProblems);
       await page.getByRole('radio', { name: 'CSV file' }).click();
       await page.getByLabel('Upload dataset files').setInputFiles(big);
       await page.getByRole('button', { name: 'Upload', exact: true }).click();
@@ -177,7 +147,7 @@ describe('uploads from the page (Chromium)', () => {
       const rows = Array.from({ length: 40 }, (_, i) => [i % 2, ...Array.from({ length: 784 }, (_, p) => (p * (i + 1)) % 256)].join(','));
       const file = path.join(dir, 'digits.csv');
       writeFileSync(file, rows.join('\n') + '\n');
-      const page = await openApp(browser, host.url, pageProblems);
+      const page = await openApp(app.browser, app.host.url, pageProblems);
       await page.getByRole('radio', { name: 'CSV file' }).click();
       await page.getByLabel('Upload dataset files').setInputFiles(file);
       await page.getByRole('button', { name: 'Upload', exact: true }).click();

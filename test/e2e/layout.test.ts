@@ -9,12 +9,11 @@
  * out/e2e/layout/[fresh-]<view>-<w>x<h>-<scheme>.png, and <...>-end.png scrolled to the end where
  * a view scrolls.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openApp, ROOT, settleFrames, useBrowserMode } from './browser-mode';
 import { layoutProblems } from './layout-check';
 
 const OUT = path.join(ROOT, 'out', 'e2e', 'layout');
@@ -69,35 +68,12 @@ const VIEWS: { tab: string; file: string; fill: (page: Page) => Promise<void> }[
   },
 ];
 
-let dataDir: string;
-let host: RunningHost | null = null;
-let browser: Browser;
 const pageProblems: string[] = [];
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-layout-'));
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('layout', { prepare: () => void mkdirSync(OUT, { recursive: true }) });
 
 /** Let layout, resize observers and the charts' redraws settle: a few frames. */
-const settle = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        let frames = 4;
-        const next = () => (--frames ? requestAnimationFrame(next) : setTimeout(resolve, 60));
-        requestAnimationFrame(next);
-      }),
-  );
+const settle = (page: Page) => settleFrames(page, 60);
 
 /** Scroll every scroll box to its start, or to its end; returns whether anything scrolls. */
 const scrollAll = (page: Page, to: 'start' | 'end') =>
@@ -143,7 +119,7 @@ async function judge(page: Page, file: string, width: number, height: number, sc
 
 describe('layout', () => {
   it('every view at every size, light and dark, shows all of itself', async () => {
-    const page = await openApp(browser, host!.url, pageProblems);
+    const page = await openApp(app.browser, app.host.url, pageProblems);
     const found: string[] = [];
     // what a new user sees first, in the smallest window: nothing trained yet
     for (const view of VIEWS) {

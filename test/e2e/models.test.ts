@@ -6,38 +6,21 @@
  * stops and saves the run, and so does Ctrl+C in the terminal.
  * Keeps a screenshot of the library at out/e2e/models.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src-engine/checkpoint/codec';
-import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import { openApp, ROOT, startHost, useBrowserMode } from './browser-mode';
 
 const SCREENSHOT = path.join(ROOT, 'out', 'e2e', 'models.png');
 
-let dataDir: string;
-let modelsDir: string;
-let host: RunningHost | null = null;
-let browser: Browser;
 const problems: string[] = [];
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-models-'));
-  modelsDir = path.join(dataDir, 'models');
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('models');
 
 const runState = (page: Page) => page.getByTestId('run-state');
-const modelFiles = () => readdirSync(modelsDir).filter((f) => f.endsWith('.safetensors')).sort();
+const modelFiles = () => readdirSync(app.modelsDir).filter((f) => f.endsWith('.safetensors')).sort();
 const listItems = (page: Page) => page.locator('[aria-label="Saved models"] [data-model]');
 
 /** The step in all that the progress figures show ("Epoch 2 / 30 Step 40 / 313": 353). */
@@ -57,7 +40,7 @@ function expectSavedWhereStopped(saved: RegExpExecArray | null, seen: number): v
   expect(saved).not.toBeNull();
   const [, epoch, step] = saved!.map(Number);
   const name = saved![3];
-  const training = decodeCheckpoint(new Uint8Array(readFileSync(path.join(modelsDir, `${name}.safetensors`))), name).training!;
+  const training = decodeCheckpoint(new Uint8Array(readFileSync(path.join(app.modelsDir, `${name}.safetensors`))), name).training!;
   expect({ epoch: training.epoch, step: training.step }).toEqual({ epoch, step });
   expect(step).toBeGreaterThanOrEqual(seen);
   expect(seen).toBeGreaterThan(0);
@@ -73,7 +56,7 @@ describe('the model library in the browser', () => {
   let bestInList = '';
 
   it('a short run saves itself and appears in the library with its accuracy', async () => {
-    const page = await openApp(browser, host!.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await page.locator('#limit').fill('3000');
     await page.locator('#epochs').fill('3');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -95,10 +78,10 @@ describe('the model library in the browser', () => {
 
   it('after a host restart: opens the model, renames it (refusing a path), refuses a foreign upload, deletes after confirming', async () => {
     // a damaged file in the folder must be listed with its problem, not break the list
-    writeFileSync(path.join(modelsDir, 'half-copied.safetensors'), Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123, 34]));
-    await host!.stop('SIGINT');
-    host = await startHost(dataDir);
-    const page = await openApp(browser, host.url, problems);
+    writeFileSync(path.join(app.modelsDir, 'half-copied.safetensors'), Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123, 34]));
+    await app.host.stop('SIGINT');
+    app.host = await startHost(app.dataDir);
+    const page = await openApp(app.browser, app.host.url, problems);
     await showModels(page);
     await expect.poll(() => listItems(page).count(), { timeout: 10_000 }).toBe(1);
     await page.getByText('half-copied.safetensors: truncated (the header should be 200 bytes, file has 2 after the length)').waitFor();
@@ -149,7 +132,7 @@ describe('the model library in the browser', () => {
   }, 240_000);
 
   it('leaving the page, or Ctrl+C in the terminal, during a run stops the run and saves it where it was', async () => {
-    const page = await openApp(browser, host!.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await page.locator('#limit').fill('20000');
     await page.locator('#epochs').fill('30');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
@@ -165,17 +148,17 @@ describe('the model library in the browser', () => {
     expect(asked).toEqual(['beforeunload']);
     // NOTE: the host waits a few seconds for a reload before it stops the run: by then the run
     // may be anywhere, an epoch's end included, so where it stopped is what the host says
-    await expect.poll(() => /The last page closed: stopped the run at epoch \d+, step \d+ and saved it as "[^"]+"/.test(host!.output()), { timeout: 30_000 }).toBe(true);
-    expectSavedWhereStopped(/The last page closed: stopped the run at epoch (\d+), step (\d+) and saved it as "([^"]+)"/.exec(host!.output()), seen);
+    await expect.poll(() => /The last page closed: stopped the run at epoch \d+, step \d+ and saved it as "[^"]+"/.test(app.host.output()), { timeout: 30_000 }).toBe(true);
+    expectSavedWhereStopped(/The last page closed: stopped the run at epoch (\d+), step (\d+) and saved it as "([^"]+)"/.exec(app.host.output()), seen);
     expect(modelFiles().length).toBe(3);
     await page.close();
 
-    const again = await openApp(browser, host!.url, problems);
+    const again = await openApp(app.browser, app.host.url, problems);
     await showModels(again);
     // NOTE: a run stopped before its first epoch ended is listed apart, under "Unfinished runs"
     const interrupted = again.locator('[data-model]', { hasText: 'of 30 epochs (interrupted)' });
     await expect.poll(() => interrupted.count(), { timeout: 10_000 }).toBe(1);
-    expect(existsSync(path.join(modelsDir, 'my first net.safetensors'))).toBe(true);
+    expect(existsSync(path.join(app.modelsDir, 'my first net.safetensors'))).toBe(true);
 
     // Ctrl+C in the terminal during a run: the host stops the run and saves it before it exits
     await again.getByRole('tab', { name: 'Train' }).click();
@@ -183,8 +166,8 @@ describe('the model library in the browser', () => {
     await expect.poll(() => runState(again).innerText(), { timeout: 30_000 }).toBe('Training');
     await expect.poll(async () => Number(await again.getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
     const seenAgain = await stepSeen(again);
-    await host!.stop('SIGINT');
-    expectSavedWhereStopped(/Stopped the run at epoch (\d+), step (\d+) and saved it as "([^"]+)"/.exec(host!.output()), seenAgain);
+    await app.host.stop('SIGINT');
+    expectSavedWhereStopped(/Stopped the run at epoch (\d+), step (\d+) and saved it as "([^"]+)"/.exec(app.host.output()), seenAgain);
     expect(problems).toEqual([]);
     await again.close();
   }, 180_000);

@@ -6,37 +6,20 @@
  * - A reload mid-run shows the run still training, whole; after it stopped, where it was saved.
  * - A second tab shows the same run, and either tab can stop it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../src-main/library/checkpoint-store';
-import { buildIfStale, launchChromium, ROOT, type RunningHost, startHost } from './browser-mode';
+import { E2E_OUT, lossPixels, useBrowserMode } from './browser-mode';
 
-const OUT = path.join(ROOT, 'out', 'e2e');
 
-let host: RunningHost;
-let dataDir: string;
-let browser: Browser;
 const problems: string[] = [];
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-run-'));
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('run');
 
 /** Open the app; the size of every WebSocket message it receives is kept in window.__frames. */
 async function openApp(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const page = await app.browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
@@ -53,7 +36,7 @@ async function openApp(): Promise<Page> {
       }
     };
   })()`);
-  await page.goto(host.url);
+  await page.goto(app.host.url);
   await page.getByText('60,000 train · 10,000 test · 28×28 · 10 classes').waitFor({ timeout: 60_000 });
   return page;
 }
@@ -65,19 +48,6 @@ const stepShown = async (page: Page) => Number(/Step (\d+)/.exec(await figures(p
 /** Messages of more than 100 kB the page received so far (weight snapshots; batch events are far smaller). */
 const bigFrames = (page: Page) => page.evaluate(() => (window as unknown as { __frames: number[] }).__frames.filter((n) => n > 100_000).length);
 const tab = (page: Page, name: string) => page.getByRole('tab', { name }).click();
-
-/** Pixels of the loss chart drawn in the smoothed-loss colour (#6ea8fe in the dark theme). */
-function lossPixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('figure[aria-label="Batch loss"] canvas')!;
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - 0x6e) < 24 && Math.abs(data[i + 1] - 0xa8) < 24 && Math.abs(data[i + 2] - 0xfe) < 24 && data[i + 3] > 200) n++;
-    }
-    return n;
-  });
-}
 
 /**
  * Start a run from the form: 784-800-10 with `Simard 2003`, else 784-128-10 with `Seeds' notebook`;
@@ -94,7 +64,7 @@ async function start(page: Page, { simard = false, limit = '', epochs = '2' } = 
 
 /** Every model file in the folder, as saved: its name and training state. */
 async function savedTraining() {
-  const store = new CheckpointStore(path.join(dataDir, 'models'));
+  const store = new CheckpointStore(path.join(app.dataDir, 'models'));
   const names = await store.names();
   return Promise.all(names.map(async (n) => ({ name: n, ...(await store.load(n)).checkpoint.training! })));
 }
@@ -147,7 +117,7 @@ describe('the page shows the engine\'s run as it is', () => {
     await expect.poll(async () => (await savedTraining()).length, { timeout: 30_000 }).toBe(1);
     const [saved] = await savedTraining();
     expect(await stepShown(page)).toBe(saved.stepInEpoch);
-    await page.screenshot({ path: path.join(OUT, 'stopped.png') });
+    await page.screenshot({ path: path.join(E2E_OUT, 'stopped.png') });
     expect(problems).toEqual([]);
     await page.close();
   }, 300_000);
@@ -170,7 +140,7 @@ describe('the page shows the engine\'s run as it is', () => {
     await expect.poll(() => page.getByTestId('answer').innerText(), { timeout: 30_000 }).toMatch(/^\d$/);
     const units = page.getByRole('list', { name: 'Hidden units that fired most' });
     await expect.poll(() => units.getByLabel(/^Weights of unit \d+$/).count(), { timeout: 30_000 }).toBe(10);
-    await page.screenshot({ path: path.join(OUT, 'digit-pad-tiles.png') });
+    await page.screenshot({ path: path.join(E2E_OUT, 'digit-pad-tiles.png') });
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
@@ -198,7 +168,7 @@ describe('the page shows the engine\'s run as it is', () => {
     await expect.poll(() => runState(page), { timeout: 30_000 }).toBe('Stopped');
     const where = async (p: Page) => /^Epoch \d+ \/ \d+ Step \d+ \/ \d+/.exec(await figures(p))?.[0];
     expect(await where(page)).toBe(await where(second));
-    await second.screenshot({ path: path.join(OUT, 'second-tab.png') });
+    await second.screenshot({ path: path.join(E2E_OUT, 'second-tab.png') });
 
     // a page opened after the run stopped says where it was saved
     await page.reload();

@@ -4,38 +4,22 @@
  * checks the token gate; kills the engine mid-run and resumes. Keeps screenshots for a person to
  * look at: the dashboard mid-training (out/e2e/train.png) and the crash notice (engine-crash.png).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, launchChromium, openApp as openAppIn, ROOT, type RunningHost, startHost } from './browser-mode';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openApp as openAppIn, ROOT, lossPixels, useBrowserMode } from './browser-mode';
 
 const SCREENSHOT = path.join(ROOT, 'out', 'e2e', 'train.png');
 
-let host: RunningHost;
-let dataDir: string;
-let origin: string;
-let browser: Browser;
 const pageProblems: string[] = [];
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-'));
-  host = await startHost(dataDir);
-  origin = new URL(host.url).origin;
-  browser = await launchChromium();
-}, 240_000);
+const app = useBrowserMode('train');
+const origin = () => new URL(app.host.url).origin;
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const openApp = (): Promise<Page> => openAppIn(app.browser, app.host.url, pageProblems);
 
-const openApp = (): Promise<Page> => openAppIn(browser, host.url, pageProblems);
-
-/** Process ids whose parent is `pid` (Linux /proc), i.e. the engine worker of the host. */
+/** Process ids whose parent is `pid` (Linux /proc), i.e. the engine worker of the app.host. */
 function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
@@ -54,27 +38,14 @@ const runState = (page: Page) => page.getByTestId('run-state');
 const progress = async (page: Page) => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow'));
 const stepText = async (page: Page) => (await page.locator('.figures').innerText()).replace(/\s+/g, ' ');
 
-/** Pixels of the loss chart's canvas drawn in the smoothed-loss colour (#6ea8fe in the dark theme). */
-function lossPixels(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('figure[aria-label="Batch loss"] canvas')!;
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - 0x6e) < 24 && Math.abs(data[i + 1] - 0xa8) < 24 && Math.abs(data[i + 2] - 0xfe) < 24 && data[i + 3] > 200) n++;
-    }
-    return n;
-  });
-}
-
 describe('Scratchnet in the browser', () => {
   it('refuses requests without the token', async () => {
-    const bare = await fetch(`${origin}/`);
+    const bare = await fetch(`${origin()}/`);
     expect(bare.status).toBe(403);
     expect(await bare.text()).toContain('Open the address Scratchnet printed');
-    expect((await fetch(`${origin}/?token=wrong`)).status).toBe(403);
-    const page = await browser.newPage();
-    const response = await page.goto(`${origin}/`);
+    expect((await fetch(`${origin()}/?token=wrong`)).status).toBe(403);
+    const page = await app.browser.newPage();
+    const response = await page.goto(`${origin()}/`);
     expect(response?.status()).toBe(403);
     await page.close();
   });
@@ -155,7 +126,7 @@ describe('Scratchnet in the browser', () => {
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(async () => (await page.locator('div[aria-label="Summary"]').innerText()).includes('saved epoch 1'), { timeout: 60_000 }).toBe(true);
 
-    const worker = childrenOf(host.pid);
+    const worker = childrenOf(app.host.pid);
     expect(worker).toHaveLength(1);
     process.kill(worker[0], 'SIGKILL');
     const notice = page.getByText('The engine stopped unexpectedly (killed by signal SIGKILL). Your last saved epoch is safe; a fresh engine has been started.');

@@ -9,24 +9,20 @@
  * planned keeps the schedule through the real host and engine (#11).
  * Screenshots of each view at 1024x640 and 1920x1080, light and dark: out/e2e/truth-*.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src-engine/checkpoint/codec';
 import { loadDataset } from '../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 import { prepareData, Trainer } from '../../src-engine/train/trainer';
-import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import { openApp, shootSizesAndThemes, useBrowserMode } from './browser-mode';
 
-const OUT = path.join(ROOT, 'out', 'e2e');
 const LECUN = 'lecun-784-300-10';
 
-let dataDir: string;
-let host: RunningHost | null = null;
-let browser: Browser;
 const problems: string[] = [];
 
 /** A LeCun-1998-style model (784-300-10 tanh, MSE) trained on 2,000 MNIST digits for 2 of its 20 planned epochs. */
@@ -40,41 +36,17 @@ function lecunModel(): Uint8Array {
   return encodeCheckpoint(t.checkpoint('2026-12-01T18:00:00.000Z', 'test'));
 }
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-truth-'));
-  mkdirSync(path.join(dataDir, 'models'));
-  writeFileSync(path.join(dataDir, 'models', `${LECUN}.safetensors`), lecunModel());
-  mkdirSync(OUT, { recursive: true });
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('truth', { prepare: ({ modelsDir }) => writeFileSync(path.join(modelsDir, `${LECUN}.safetensors`), lecunModel()) });
 
 const plan = (page: Page) => page.getByTestId('run-plan').innerText();
 
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [w, h] of [[1024, 640], [1920, 1080]]) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(150);
-      await page.screenshot({ path: path.join(OUT, `truth-${name}-${w}x${h}-${scheme}.png`) });
-    }
-  }
-  await page.setViewportSize({ width: 1320, height: 860 });
-}
+const shoot = (page: Page, name: string) => shootSizesAndThemes(page, `truth-${name}`, 150);
 
 describe('the app shows the truth (issue 14)', () => {
   let page: Page;
 
   it('a CSV path that cannot be opened: Start refuses with the reason and trains nothing', async () => {
-    page = await openApp(browser, host!.url, problems);
+    page = await openApp(app.browser, app.host.url, problems);
     expect(await plan(page)).toBe('Start begins a new run: 784-128-10 relu, cross-entropy, SGD at learning rate 0.05 (cosine), batch 64, 5 epochs, on MNIST (bundled).');
     await page.getByRole('radio', { name: 'CSV file' }).click();
     const box = page.getByLabel('CSV file path on the host');
@@ -151,7 +123,7 @@ describe('the app shows the truth (issue 14)', () => {
     expect(await details.getByRole('radio', { name: /Keep the schedule planned for 20 epochs \(stop after epoch 3\)/ }).isChecked()).toBe(true);
     await details.getByRole('button', { name: 'Continue training' }).click();
     await expect.poll(() => page.getByTestId('run-state').innerText(), { timeout: 120_000, interval: 250 }).toBe('Stopped');
-    const saved = decodeCheckpoint(new Uint8Array(readFileSync(path.join(dataDir, 'models', `${LECUN}.safetensors`))), LECUN);
+    const saved = decodeCheckpoint(new Uint8Array(readFileSync(path.join(app.dataDir, 'models', `${LECUN}.safetensors`))), LECUN);
     expect(saved.training!.epoch).toBe(3);
     expect(saved.training!.config.epochs).toBe(20);
     expect(saved.history.map((m) => m.lr)).toEqual([0.05, 0.05, 0.05]);

@@ -5,35 +5,17 @@
  * the untrained start was noise; a vertical stroke drawn with the mouse is a "1"; test digits show
  * their true labels. Keeps screenshots at out/e2e/weights.png and out/e2e/digit-pad.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIfStale, launchChromium, openApp, ROOT, startHost, type RunningHost } from './browser-mode';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { E2E_OUT, openApp, useBrowserMode } from './browser-mode';
 
-const OUT = path.join(ROOT, 'out', 'e2e');
 
-let dataDir: string;
-let host: RunningHost | null = null;
-let browser: Browser;
 const problems: string[] = [];
 /** The page with the trained 784-64-10 model, shared by the tests after the one that trains it. */
 let trained: Page | null = null;
 
-beforeAll(async () => {
-  buildIfStale();
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'scratchnet-e2e-weights-'));
-  host = await startHost(dataDir);
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useBrowserMode('weights');
 
 const runState = (page: Page) => page.getByTestId('run-state');
 const tab = (page: Page, name: string) => page.getByRole('tab', { name }).click();
@@ -140,7 +122,7 @@ async function latency(page: Page): Promise<number> {
 
 describe('Weights view and digit pad in the browser', () => {
   it('redraws all 800 tiles of a 784-800-10 net in under 100 ms, live while it trains', async () => {
-    const page = await openApp(browser, host!.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     await train(page, 800, 10_000, 2);
     await tab(page, 'Weights');
     await page.getByText('● live').waitFor({ timeout: 60_000 });
@@ -174,7 +156,7 @@ describe('Weights view and digit pad in the browser', () => {
   }, 300_000);
 
   it('after 3 epochs on MNIST the tiles show strokes where the start was noise; a unit opens with how it votes', async () => {
-    const page = await openApp(browser, host!.url, problems);
+    const page = await openApp(app.browser, app.host.url, problems);
     trained = page;
     await train(page, 64, 60_000, 3);
     await waitDone(page);
@@ -209,7 +191,7 @@ describe('Weights view and digit pad in the browser', () => {
     await detail.getByText('How it votes for each class').waitFor();
     await detail.getByText(/When this unit fires, it argues most for \d/).waitFor();
     await page.getByText('The average of each class').waitFor();
-    await page.screenshot({ path: path.join(OUT, 'weights.png') });
+    await page.screenshot({ path: path.join(E2E_OUT, 'weights.png') });
     expect(problems).toEqual([]);
   }, 300_000);
 
@@ -242,7 +224,7 @@ describe('Weights view and digit pad in the browser', () => {
     const overlay = await canvasColours(page, 'network-input');
     expect(overlay.red).toBeGreaterThan(20);
     expect(overlay.blue).toBeGreaterThan(20);
-    await page.screenshot({ path: path.join(OUT, 'digit-pad.png') });
+    await page.screenshot({ path: path.join(E2E_OUT, 'digit-pad.png') });
 
     // the hidden units that fired most link to their tiles
     const firstUnit = page.getByRole('list', { name: 'Hidden units that fired most' }).getByRole('button').first();

@@ -1,30 +1,21 @@
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { Autosaver } from '../../../src-main/library/autosave';
-import { CheckpointStore } from '../../../src-main/library/checkpoint-store';
 import { ModelApi } from '../../../src-main/library/model-api';
 import { checkApiCall } from '../../../src-main/host/validate-api';
-import { tempDir, trainedModel } from './model-fixtures';
+import { trainedModel, useTempStore } from './model-fixtures';
 
-let tmp: { dir: string; cleanup: () => void };
-let store: CheckpointStore;
-beforeEach(async () => {
-  tmp = tempDir();
-  store = new CheckpointStore(path.join(tmp.dir, 'models'));
-  await store.init();
-});
-afterEach(() => tmp.cleanup());
+const lib = useTempStore();
 
 const api = () =>
-  new ModelApi({ store, autosave: new Autosaver(store), engine: { call: async () => ({}) as never }, platform: {}, checkDataset: () => {} });
+  new ModelApi({ store: lib.store, autosave: new Autosaver(lib.store), engine: { call: async () => ({}) as never }, platform: {}, checkDataset: () => {} });
 
 describe('models:compare', () => {
   it('reads each run\'s history, settings and images per epoch from its file, in the order asked', async () => {
     const bytes = trainedModel();
     const c = decodeCheckpoint(bytes, 'x');
-    store.save('a', bytes);
-    store.save('b', bytes);
+    lib.store.save('a', bytes);
+    lib.store.save('b', bytes);
     const { runs } = await api().handle('models:compare', { names: ['b', 'a'] });
     expect(runs.map((r) => r.name)).toEqual(['b', 'a']);
     expect(runs[0].history).toEqual(c.history);
@@ -34,7 +25,7 @@ describe('models:compare', () => {
   });
 
   it('refuses too few, too many, repeated or missing models with one clear message', async () => {
-    store.save('a', trainedModel());
+    lib.store.save('a', trainedModel());
     await expect(api().handle('models:compare', { names: ['a'] })).rejects.toThrow('Select 2 to 6 models to compare (got 1).');
     await expect(api().handle('models:compare', { names: ['a', 'a'] })).rejects.toThrow('Each model can be compared once.');
     await expect(api().handle('models:compare', { names: ['a', 'gone'] })).rejects.toThrow('gone');

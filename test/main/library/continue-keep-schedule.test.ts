@@ -3,26 +3,17 @@
  * planned config goes to the engine with a stop after the asked epoch; otherwise the config's
  * epochs become the new total. Keeping a plan past its end is refused with why.
  */
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineCalls } from '../../../src-engine/protocol';
 import { Autosaver } from '../../../src-main/library/autosave';
-import { CheckpointStore } from '../../../src-main/library/checkpoint-store';
 import { ModelApi } from '../../../src-main/library/model-api';
 import { checkApiCall } from '../../../src-main/host/validate-api';
-import { tempDir, trainedModel } from './model-fixtures';
+import { trainedModel, useTempStore } from './model-fixtures';
 
-let tmp: { dir: string; cleanup: () => void };
-let store: CheckpointStore;
-beforeEach(async () => {
-  tmp = tempDir();
-  store = new CheckpointStore(path.join(tmp.dir, 'models'));
-  await store.init();
-});
-afterEach(() => tmp.cleanup());
+const lib = useTempStore();
 
 function setup() {
-  const autosave = new Autosaver(store);
+  const autosave = new Autosaver(lib.store);
   const calls: { name: string; args: EngineCalls['train:start']['args'] }[] = [];
   const engine = {
     async call<K extends 'model:load' | 'train:start'>(name: K, args: EngineCalls[K]['args']): Promise<EngineCalls[K]['result']> {
@@ -31,12 +22,12 @@ function setup() {
       return { runId: calls.length, info: { epoch: 1 } } as never;
     },
   };
-  return { api: new ModelApi({ store, autosave, engine, platform: {}, checkDataset: () => undefined }), calls, autosave };
+  return { api: new ModelApi({ store: lib.store, autosave, engine, platform: {}, checkDataset: () => undefined }), calls, autosave };
 }
 
 describe('continue: keep the schedule', () => {
   it('keeps the planned epochs and stops after the asked one; without it the plan is the new length', async () => {
-    store.save('net', trainedModel({ epochs: 1 }));
+    lib.store.save('net', trainedModel({ epochs: 1 }));
     const { api, calls, autosave } = setup();
     // the fixture finished its 1 planned epoch: keeping a plan of 1 for 2 epochs is refused
     await expect(api.handle('models:continue', { name: 'net', epochs: 2, keepSchedule: true })).rejects.toThrow(
@@ -49,7 +40,7 @@ describe('continue: keep the schedule', () => {
   });
 
   it('for fewer epochs than planned, sends the plan and a stop', async () => {
-    store.save('long', await interrupted());
+    lib.store.save('long', await interrupted());
     const { api, calls } = setup();
     await api.handle('models:continue', { name: 'long', epochs: 2, keepSchedule: true });
     expect(calls[0].args.config.epochs).toBe(4);

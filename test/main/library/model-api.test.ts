@@ -1,27 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeSafetensors } from '../../../src-engine/checkpoint/safetensors';
 import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import type { DatasetSource, EngineCalls } from '../../../src-engine/protocol';
 import { Autosaver } from '../../../src-main/library/autosave';
-import { CheckpointStore } from '../../../src-main/library/checkpoint-store';
 import { ModelApi, type ModelPlatform } from '../../../src-main/library/model-api';
-import { tempDir, trainedModel } from './model-fixtures';
+import { trainedModel, useTempStore } from './model-fixtures';
 
-let tmp: { dir: string; cleanup: () => void };
-let store: CheckpointStore;
-beforeEach(async () => {
-  tmp = tempDir();
-  store = new CheckpointStore(path.join(tmp.dir, 'models'));
-  await store.init();
-});
-afterEach(() => tmp.cleanup());
+const lib = useTempStore();
 
 const bytes = trainedModel();
 
 function setup(platform: ModelPlatform = {}, approved: (s: DatasetSource) => boolean = () => true) {
-  const autosave = new Autosaver(store);
+  const autosave = new Autosaver(lib.store);
   const calls: { name: string; args: unknown }[] = [];
   const engine = {
     async call<K extends 'model:load' | 'train:start'>(name: K, args: EngineCalls[K]['args']): Promise<EngineCalls[K]['result']> {
@@ -31,7 +23,7 @@ function setup(platform: ModelPlatform = {}, approved: (s: DatasetSource) => boo
     },
   };
   const api = new ModelApi({
-    store,
+    store: lib.store,
     autosave,
     engine,
     platform,
@@ -44,7 +36,7 @@ function setup(platform: ModelPlatform = {}, approved: (s: DatasetSource) => boo
 
 describe('model library calls', () => {
   it('opens a model by loading its bytes into the engine under its file name', async () => {
-    store.save('net', bytes);
+    lib.store.save('net', bytes);
     const { api, calls } = setup();
     await api.handle('models:open', { name: 'net' });
     expect(calls).toEqual([{ name: 'model:load', args: { bytes: expect.any(Uint8Array), fileName: 'net.safetensors' } }]);
@@ -53,7 +45,7 @@ describe('model library calls', () => {
   });
 
   it('continues a model from its file, writing back into it, and protects it while it trains', async () => {
-    store.save('net', bytes);
+    lib.store.save('net', bytes);
     const { api, calls, autosave } = setup();
     await api.handle('models:continue', { name: 'net', epochs: 4 });
     const args = calls[0].args as { config: { epochs: number; seed: number }; resume: Uint8Array };
@@ -64,13 +56,13 @@ describe('model library calls', () => {
     expect((await api.handle('models:list', {})).models[0].training).toBe(true);
     await expect(api.handle('models:rename', { name: 'net', to: 'other' })).rejects.toThrow('"net" is being trained right now; it can be renamed when the run has stopped.');
     await expect(api.handle('models:delete', { name: 'net' })).rejects.toThrow('"net" is being trained right now; it can be deleted when the run has stopped.');
-    expect(await store.names()).toEqual(['net']);
+    expect(await lib.store.names()).toEqual(['net']);
   });
 
   it('refuses to continue what cannot be continued, saying why', async () => {
-    store.save('net', bytes);
+    lib.store.save('net', bytes);
     const c = decodeCheckpoint(bytes, 'x');
-    store.save('foreign', encodeSafetensors(c.params, { architecture: JSON.stringify(c.architecture) }));
+    lib.store.save('foreign', encodeSafetensors(c.params, { architecture: JSON.stringify(c.architecture) }));
     const { api, calls } = setup({}, (s) => s.kind === 'mnist');
     await expect(api.handle('models:continue', { name: 'net', epochs: 2 })).rejects.toThrow('"net" has already trained 2 epochs; continue to at least epoch 3.');
     await expect(api.handle('models:continue', { name: 'foreign', epochs: 3 })).rejects.toThrow(
@@ -81,7 +73,7 @@ describe('model library calls', () => {
   });
 
   it('browser mode: exports as downloads, and explains that import and reveal work differently', async () => {
-    store.save('net', bytes);
+    lib.store.save('net', bytes);
     const { api } = setup();
     const model = await api.handle('models:export', { name: 'net' });
     expect(model.download?.fileName).toBe('net.safetensors');
@@ -90,14 +82,14 @@ describe('model library calls', () => {
     expect(csv.download).toMatchObject({ fileName: 'net-metrics.csv', type: 'text/csv' });
     expect(new TextDecoder().decode(csv.download!.bytes).split('\n')[0]).toMatch(/^epoch,train_loss,/);
     await expect(api.handle('models:import', {})).rejects.toThrow('In browser mode, add a model with "Upload a model…".');
-    await expect(api.handle('models:reveal', { name: 'net' })).rejects.toThrow(`There is no file manager to show in browser mode; the models folder is ${store.dir}`);
+    await expect(api.handle('models:reveal', { name: 'net' })).rejects.toThrow(`There is no file manager to show in browser mode; the models folder is ${lib.store.dir}`);
     expect(await api.handle('models:upload', { fileName: 'colab run.safetensors', bytes })).toEqual({ name: 'colab run' });
   });
 
   it('desktop: exports through Save As, imports through Open, reveals the file', async () => {
-    store.save('net', bytes);
-    const saved = path.join(tmp.dir, 'exported.safetensors');
-    const picked = path.join(tmp.dir, 'picked.safetensors');
+    lib.store.save('net', bytes);
+    const saved = path.join(lib.dir, 'exported.safetensors');
+    const picked = path.join(lib.dir, 'picked.safetensors');
     writeFileSync(picked, bytes);
     let answer: string | null = saved;
     const revealed: string[] = [];
@@ -110,7 +102,7 @@ describe('model library calls', () => {
     answer = picked;
     expect(await api.handle('models:import', {})).toEqual({ name: 'picked' });
     expect(await api.handle('models:reveal', { name: 'picked' })).toEqual({ shown: true });
-    expect(revealed).toEqual([path.join(store.dir, 'picked.safetensors')]);
+    expect(revealed).toEqual([path.join(lib.store.dir, 'picked.safetensors')]);
     await expect(api.handle('models:reveal', { name: 'gone' })).rejects.toThrow('gone.safetensors: there is no such model');
   });
 });

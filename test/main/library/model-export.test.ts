@@ -5,30 +5,22 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { modelProto } from '../../../src-engine/export/onnx-schema';
 import { mnistDataDir } from '../../../src-engine/node/dataset-files';
 import type { DatasetSource } from '../../../src-engine/protocol';
 import { Autosaver } from '../../../src-main/library/autosave';
-import { CheckpointStore } from '../../../src-main/library/checkpoint-store';
 import { ModelApi, type ExportKind, type ModelPlatform } from '../../../src-main/library/model-api';
 import { checkApiCall } from '../../../src-main/host/validate-api';
-import { FIXTURE_SOURCE, tempDir, trainedModel } from './model-fixtures';
+import { FIXTURE_SOURCE, trainedModel, useTempStore } from './model-fixtures';
 
-let tmp: { dir: string; cleanup: () => void };
-let store: CheckpointStore;
-beforeEach(async () => {
-  tmp = tempDir();
-  store = new CheckpointStore(path.join(tmp.dir, 'models'));
-  await store.init();
-});
-afterEach(() => tmp.cleanup());
+const lib = useTempStore();
 
 function setup(platform: ModelPlatform = {}, approved = true) {
   const engine = { call: async () => ({}) as never };
   return new ModelApi({
-    store,
-    autosave: new Autosaver(store),
+    store: lib.store,
+    autosave: new Autosaver(lib.store),
     engine,
     platform,
     checkDataset: (_s: DatasetSource) => {
@@ -42,13 +34,13 @@ const code = (nb: Notebook) => nb.cells.map((c) => c.source.join('')).join('\n')
 
 describe('export as a notebook or ONNX', () => {
   it('browser mode: downloads a notebook that opens this model file and the bundled MNIST, and both ONNX files', async () => {
-    store.save('net', trainedModel({ dataset: { kind: 'mnist' }, limit: 300, epochs: 1 }));
+    lib.store.save('net', trainedModel({ dataset: { kind: 'mnist' }, limit: 300, epochs: 1 }));
     const api = setup();
     const nb = await api.handle('models:export-as', { name: 'net', format: 'notebook' });
     expect(nb.download).toMatchObject({ fileName: 'net.ipynb', type: 'application/x-ipynb+json' });
     const notebook = JSON.parse(new TextDecoder().decode(nb.download!.bytes)) as Notebook;
     expect(notebook.nbformat).toBe(4);
-    expect(code(notebook)).toContain(`MODEL_PATH = ${JSON.stringify(store.pathOf('net'))}`);
+    expect(code(notebook)).toContain(`MODEL_PATH = ${JSON.stringify(lib.store.pathOf('net'))}`);
     expect(code(notebook)).toContain(`DATA_DIR = ${JSON.stringify(mnistDataDir())}`);
     expect(code(notebook)).toMatch(/"test":\{"count":10000,"correct":\d+\}/); // saved at an epoch end: its recorded accuracy is exact
 
@@ -62,9 +54,9 @@ describe('export as a notebook or ONNX', () => {
   });
 
   it('desktop: Save As (titled for the kind) writes the file; cancelling writes nothing', async () => {
-    store.save('net', trainedModel({ dataset: { kind: 'mnist' }, limit: 300, epochs: 1 }));
+    lib.store.save('net', trainedModel({ dataset: { kind: 'mnist' }, limit: 300, epochs: 1 }));
     const asked: { name: string; kind: ExportKind }[] = [];
-    let answer: string | null = path.join(tmp.dir, 'mine.ipynb');
+    let answer: string | null = path.join(lib.dir, 'mine.ipynb');
     const api = setup({ saveDialog: async (name, kind) => (asked.push({ name, kind }), answer) });
     expect(await api.handle('models:export-as', { name: 'net', format: 'notebook' })).toEqual({ download: null, savedTo: answer });
     expect((JSON.parse(readFileSync(answer!, 'utf8')) as Notebook).nbformat).toBe(4);
@@ -74,7 +66,7 @@ describe('export as a notebook or ONNX', () => {
   });
 
   it("a model trained on a folder: the notebook reads that folder only if this session chose it", async () => {
-    store.save('fixture', trainedModel());
+    lib.store.save('fixture', trainedModel());
     const nb = await setup().handle('models:export-as', { name: 'fixture', format: 'notebook' });
     expect(code(JSON.parse(new TextDecoder().decode(nb.download!.bytes)) as Notebook)).toContain(`DATA_DIR = ${JSON.stringify(FIXTURE_SOURCE.dir)}`);
     await expect(setup({}, false).handle('models:export-as', { name: 'fixture', format: 'notebook' })).rejects.toThrow('That dataset was not chosen in this session');

@@ -2,11 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { encodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { prepareData, Trainer } from '../../../src-engine/train/trainer';
+import { CheckpointStore } from '../../../src-main/library/checkpoint-store';
 
 /** The 500-digit MNIST fixture as a dataset source. */
 export const FIXTURE_SOURCE = { kind: 'idx', dir: path.resolve('test/fixtures/mnist-500') } as const;
@@ -36,4 +38,19 @@ export function trainedModel(over: Partial<TrainConfig> = {}): Uint8Array {
 export function tempDir(prefix = 'scratchnet-models-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A real store for each test, in the models folder of a fresh temporary `dir` removed after it. */
+export function useTempStore(): { dir: string; store: CheckpointStore } {
+  const lib = {} as { dir: string; store: CheckpointStore };
+  let cleanup = () => {};
+  beforeEach(async () => {
+    const tmp = tempDir();
+    cleanup = tmp.cleanup;
+    lib.dir = tmp.dir;
+    lib.store = new CheckpointStore(path.join(tmp.dir, 'models'));
+    await lib.store.init();
+  });
+  afterEach(() => cleanup());
+  return lib;
 }

@@ -159,31 +159,25 @@ describe('ending a run mid-epoch saves the exact step it reached (real host and 
     await host.exited;
   }, 120_000);
 
-  it('Ctrl+C in the terminal (SIGINT to the whole process group)', async () => {
-    const host = await startHost('sigint');
-    const told = await startAndReachMidEpoch(host);
-    const before = told();
-    process.kill(-host.pid, 'SIGINT');
-    await host.exited;
-    const said = STOPPED.exec(host.output());
-    expect(said, host.output()).not.toBeNull();
-    const step = Number(said![2]);
-    expect(step).toBeGreaterThanOrEqual(before);
-    await expectExactAndContinuable(host, step);
-  }, 120_000);
-
-  it('SIGTERM', async () => {
-    const host = await startHost('sigterm');
-    const told = await startAndReachMidEpoch(host);
-    const before = told();
-    process.kill(host.pid, 'SIGTERM');
-    await host.exited;
-    const said = STOPPED.exec(host.output());
-    expect(said, host.output()).not.toBeNull();
-    const step = Number(said![2]);
-    expect(step).toBeGreaterThanOrEqual(before);
-    await expectExactAndContinuable(host, step);
-  }, 120_000);
+  // Ctrl+C in a terminal reaches the whole process group; a SIGTERM only the host
+  const signals = [
+    { title: 'Ctrl+C in the terminal (SIGINT to the whole process group)', name: 'sigint', signal: 'SIGINT', group: true },
+    { title: 'SIGTERM', name: 'sigterm', signal: 'SIGTERM', group: false },
+  ] as const;
+  for (const { title, name, signal, group } of signals) {
+    it(title, async () => {
+      const host = await startHost(name);
+      const told = await startAndReachMidEpoch(host);
+      const before = told();
+      process.kill(group ? -host.pid : host.pid, signal);
+      await host.exited;
+      const said = STOPPED.exec(host.output());
+      expect(said, host.output()).not.toBeNull();
+      const step = Number(said![2]);
+      expect(step).toBeGreaterThanOrEqual(before);
+      await expectExactAndContinuable(host, step);
+    }, 120_000);
+  }
 
   it('the last page going away', async () => {
     const host = await startHost('leave');

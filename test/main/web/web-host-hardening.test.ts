@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import type { ApiReply, SocketMessage } from '../../../src-main/host/api-contract';
 import { startWebHost, type WebHost } from '../../../src-main/web/web-host';
 import { decodeFrame, encodeFrame } from '../../../src-main/host/wire-codec';
+import { openApiSocket, rawExchange } from './host-sockets';
 
 const MAX_MESSAGE = 64 * 1024;
 const MAX_UPLOAD = 256 * 1024;
@@ -46,31 +47,8 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** Send raw bytes and collect what comes back until the server closes or 5 s pass. */
-function raw(request: string | Buffer): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(web.port, '127.0.0.1');
-    let out = '';
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(out);
-    };
-    const timer = setTimeout(done, 5000);
-    socket.on('data', (c) => (out += c.toString('latin1')));
-    socket.on('close', done);
-    socket.on('error', done);
-    socket.write(request);
-  });
-}
-
-function connect(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api?token=${web.token}`);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
+const raw = (request: string | Buffer) => rawExchange(web.port, request);
+const connect = () => openApiSocket(web.port, web.token);
 
 function closed(ws: WebSocket): Promise<number> {
   return new Promise((resolve) => ws.once('close', (code) => resolve(code)));
