@@ -14,7 +14,7 @@ import { UsageError } from '../../src-engine/node/cli-args';
 import { exitWhenFlushed } from '../../src-engine/node/exit';
 import { EngineHost } from '../host/engine-host';
 import { shutDownOnFatalErrors } from './fatal-errors';
-import { whenLastPageCloses } from './last-page';
+import { pageGraceMs, whenLastPageCloses } from './last-page';
 import { childSpawner } from './spawn-child';
 import { createUploadFolder, removeStaleUploadFolders } from '../host/upload-folders';
 import { webPlatform } from './web-platform';
@@ -32,6 +32,7 @@ function portArgument(argv: string[]): number {
 
 async function main(): Promise<void> {
   const port = portArgument(process.argv);
+  const grace = pageGraceMs();
   const models = modelsDir(userDataDir());
   await mkdir(models, { recursive: true });
   const store = new CheckpointStore(models);
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
       if (!api.autosave?.running) return;
       const saved = await stopAndSave(host, api.autosave);
       if (saved) console.log(`The last page closed: stopped the run at epoch ${saved.epoch}, step ${saved.step} and saved it as "${saved.name}".`);
-    }),
+      else console.log(`The last page closed: could not save the run where it stopped; its last completed epoch is in ${models}.`);
+    }, grace),
   });
   console.log(
     [

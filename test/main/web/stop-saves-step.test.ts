@@ -24,8 +24,11 @@ const WORKER = path.resolve(import.meta.dirname, '../../../src-engine/worker.ts'
 // NOTE: 5,000 steps an epoch (10,000 images, batch 2) of a tiny net: an end asked for early in
 // the first epoch lands inside it however fast the kernels are.
 const config: TrainConfig = { ...DEFAULT_CONFIG, limit: 10_000, hidden: [16], batch: 2, epochs: 2, seed: 11, optimizer: 'adam', lr: 0.001, momentum: 0, schedule: 'cosine' };
-// the host waits a few seconds for a page to come back (a reload) before it stops the run: a longer one
+// NOTE: the host waits for a page to come back (a reload) before it stops the run: 5 s by
+// default, longer than this whole run takes on a quiet machine (13,000 steps/s), so the test sets
+// the wait to 100 ms, and gives the run 12 epochs so that it is still going when the wait ends.
 const longConfig: TrainConfig = { ...config, epochs: 12 };
+const SHORT_GRACE = { SCRATCHNET_PAGE_GRACE_MS: '100' };
 
 const tmp = tempDir('scratchnet-stop-');
 afterAll(() => tmp.cleanup());
@@ -41,11 +44,11 @@ interface Host {
 }
 
 /** Browser mode in its own process group (as a terminal runs it), and a page's API over its socket. */
-async function startHost(name: string): Promise<Host> {
+async function startHost(name: string, env: NodeJS.ProcessEnv = {}): Promise<Host> {
   const dataDir = path.join(tmp.dir, name);
   const child = spawn(process.execPath, [path.join(ROOT, 'out', 'main', 'web.js')], {
     cwd: ROOT,
-    env: { ...process.env, SCRATCHNET_DATA_DIR: dataDir },
+    env: { ...process.env, SCRATCHNET_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -180,7 +183,7 @@ describe('ending a run mid-epoch saves the exact step it reached (real host and 
   }
 
   it('the last page going away', async () => {
-    const host = await startHost('leave');
+    const host = await startHost('leave', SHORT_GRACE);
     const told = await startAndReachMidEpoch(host, longConfig);
     const before = told();
     host.socket.close();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { whenLastPageCloses } from '../../../src-main/web/last-page';
+import { PAGE_GRACE_MS, pageGraceMs, whenLastPageCloses } from '../../../src-main/web/last-page';
 import { startWebHost } from '../../../src-main/web/web-host';
 
 describe('browser-mode host: open pages', () => {
@@ -61,5 +61,16 @@ describe('browser-mode host: open pages', () => {
     await wait(400);
     expect(closedAt).toHaveLength(1);
     await web.close();
+  });
+});
+
+describe('pageGraceMs', () => {
+  it('is 5 s unless SCRATCHNET_PAGE_GRACE_MS says otherwise; a bad value is refused in one sentence', () => {
+    expect(pageGraceMs({})).toBe(PAGE_GRACE_MS);
+    expect(pageGraceMs({ SCRATCHNET_PAGE_GRACE_MS: '' })).toBe(5_000);
+    expect(pageGraceMs({ SCRATCHNET_PAGE_GRACE_MS: '0' })).toBe(0);
+    expect(pageGraceMs({ SCRATCHNET_PAGE_GRACE_MS: '250' })).toBe(250);
+    expect(() => pageGraceMs({ SCRATCHNET_PAGE_GRACE_MS: '-1' })).toThrow('SCRATCHNET_PAGE_GRACE_MS must be a whole number of milliseconds, 0 or more (got -1)');
+    expect(() => pageGraceMs({ SCRATCHNET_PAGE_GRACE_MS: '2s' })).toThrow('(got 2s)');
   });
 });
