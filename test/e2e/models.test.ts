@@ -134,7 +134,9 @@ describe('the model library in the browser', () => {
   it('leaving the page, or Ctrl+C in the terminal, during a run stops the run and saves it where it was', async () => {
     const page = await openApp(app.browser, app.host.url, problems);
     await page.locator('#limit').fill('20000');
-    await page.locator('#epochs').fill('30');
+    // NOTE: far more epochs than needed, so that the run still goes when the host's wait for a
+    // reload ends, however fast the machine (an epoch of 20,000 images takes a fraction of a second)
+    await page.locator('#epochs').fill('300');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Training');
     await expect.poll(async () => Number(await page.getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(0);
@@ -156,7 +158,7 @@ describe('the model library in the browser', () => {
     const again = await openApp(app.browser, app.host.url, problems);
     await showModels(again);
     // NOTE: a run stopped before its first epoch ended is listed apart, under "Unfinished runs"
-    const interrupted = again.locator('[data-model]', { hasText: 'of 30 epochs (interrupted)' });
+    const interrupted = again.locator('[data-model]', { hasText: 'of 300 epochs (interrupted)' });
     await expect.poll(() => interrupted.count(), { timeout: 10_000 }).toBe(1);
     expect(existsSync(path.join(app.modelsDir, 'my first net.safetensors'))).toBe(true);
 
