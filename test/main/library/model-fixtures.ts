@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { encodeCheckpoint } from '../../../src-engine/checkpoint/codec';
+import { type Checkpoint, encodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
@@ -53,4 +53,16 @@ export function useTempStore(): { dir: string; store: CheckpointStore } {
   });
   afterEach(() => cleanup());
   return lib;
+}
+
+/** Everything of a checkpoint that must match bit for bit between two runs (not the wall-clock seconds). */
+export function checkpointEssence(c: Checkpoint) {
+  const tensors = (m: Map<string, { data: Float64Array }>) => Object.fromEntries([...m].map(([k, t]) => [k, Buffer.from(t.data.buffer).toString('base64')]));
+  const t = c.training!;
+  return {
+    params: tensors(c.params),
+    optimizer: tensors(c.optimizer),
+    training: { epoch: t.epoch, step: t.step, stepInEpoch: t.stepInEpoch, epochRng: t.epochRng, config: t.config },
+    history: c.history.map(({ seconds: _s, samples_per_second: _r, ...m }) => m),
+  };
 }

@@ -5,13 +5,13 @@
  */
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type Checkpoint, decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
+import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import type { TrainConfig } from '../../../src-engine/protocol';
 import { Autosaver } from '../../../src-main/library/autosave';
 import { CheckpointStore } from '../../../src-main/library/checkpoint-store';
 import { EngineHost, type HostEvent } from '../../../src-main/host/engine-host';
 import { childSpawner } from '../../../src-main/web/spawn-child';
-import { fixtureConfig, tempDir } from './model-fixtures';
+import { checkpointEssence, fixtureConfig, tempDir } from './model-fixtures';
 
 const WORKER = path.resolve(import.meta.dirname, '../../../src-engine/worker.ts');
 const tmp = tempDir('scratchnet-resume-');
@@ -44,17 +44,6 @@ function engine(store: CheckpointStore) {
   return { host, autosave, until, run };
 }
 
-/** Everything that must match bit for bit (not the wall-clock seconds). */
-function essence(c: Checkpoint) {
-  const tensors = (m: Map<string, { data: Float64Array }>) => Object.fromEntries([...m].map(([k, t]) => [k, Buffer.from(t.data.buffer).toString('base64')]));
-  const t = c.training!;
-  return {
-    params: tensors(c.params),
-    optimizer: tensors(c.optimizer),
-    training: { epoch: t.epoch, step: t.step, stepInEpoch: t.stepInEpoch, epochRng: t.epochRng, config: t.config },
-    history: c.history.map(({ seconds: _s, samples_per_second: _r, ...m }) => m),
-  };
-}
 
 describe('resume through the model library (real worker process)', () => {
   it('2 epochs, engine closed, reopened from the file, +1 epoch == 3 epochs straight', async () => {
@@ -81,7 +70,7 @@ describe('resume through the model library (real worker process)', () => {
     const reference = (await straightStore.load(straight.autosave.lastName!)).checkpoint;
 
     expect(resumed.history).toHaveLength(3);
-    expect(essence(resumed)).toEqual(essence(reference));
+    expect(checkpointEssence(resumed)).toEqual(checkpointEssence(reference));
   });
 
   it('a run stopped mid-epoch is on disk, and continuing it from the file == the run never stopped', async () => {
@@ -111,7 +100,7 @@ describe('resume through the model library (real worker process)', () => {
 
     const resumed = (await store.load(name)).checkpoint;
     const reference = (await straightStore.load(straight.autosave.lastName!)).checkpoint;
-    expect(essence(resumed)).toEqual(essence(reference));
+    expect(checkpointEssence(resumed)).toEqual(checkpointEssence(reference));
     expect(decodeCheckpoint((await store.read(name)), 'x').history).toHaveLength(2);
   });
 });

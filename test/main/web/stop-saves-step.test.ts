@@ -18,7 +18,7 @@ import { EngineHost, type HostEvent } from '../../../src-main/host/engine-host';
 import { childSpawner } from '../../../src-main/web/spawn-child';
 import { socketApi } from '../../../src-renderer/lib/api';
 import { buildIfStale, ROOT } from '../../e2e/browser-mode';
-import { tempDir } from '../library/model-fixtures';
+import { checkpointEssence, tempDir } from '../library/model-fixtures';
 
 const WORKER = path.resolve(import.meta.dirname, '../../../src-engine/worker.ts');
 // NOTE: 5,000 steps an epoch (10,000 images, batch 2) of a tiny net: an end asked for early in
@@ -119,17 +119,6 @@ async function trainToEnd(run: TrainConfig, resume?: Uint8Array): Promise<Checkp
   }
 }
 
-/** Everything that must match bit for bit (not the wall-clock seconds). */
-function essence(c: Checkpoint) {
-  const tensors = (m: Map<string, { data: Float64Array }>) => Object.fromEntries([...m].map(([k, t]) => [k, Buffer.from(t.data.buffer).toString('base64')]));
-  const t = c.training!;
-  return {
-    params: tensors(c.params),
-    optimizer: tensors(c.optimizer),
-    training: { epoch: t.epoch, step: t.step, stepInEpoch: t.stepInEpoch, epochRng: t.epochRng },
-    history: c.history.map(({ seconds: _s, samples_per_second: _r, ...m }) => m),
-  };
-}
 
 const STOPPED = /Stopped the run at epoch (\d+), step (\d+) and saved it as "([^"]+)"/;
 const LEFT = /The last page closed: stopped the run at epoch (\d+), step (\d+) and saved it as "([^"]+)"/;
@@ -145,7 +134,7 @@ describe('ending a run mid-epoch saves the exact step it reached (real host and 
     const { bytes, checkpoint } = await savedModel(host);
     expect(checkpoint.training!.step).toBe(step);
     expect(checkpoint.training!.stepInEpoch).toBeGreaterThan(0); // not the last epoch's end
-    expect(essence(await trainToEnd(run, bytes))).toEqual(essence(reference));
+    expect(checkpointEssence(await trainToEnd(run, bytes))).toEqual(checkpointEssence(reference));
   }
 
   it('Stop from the page', async () => {
