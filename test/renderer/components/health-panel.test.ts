@@ -5,14 +5,11 @@ import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { DatasetInfo, HealthSample, LayerHealth, LrFinderResult, ModelInfo } from '../../../src-engine/protocol';
 import HealthPanel from '../../../src-renderer/components/HealthPanel.svelte';
 import ModelListItem from '../../../src-renderer/components/ModelListItem.svelte';
-import { DatasetState } from '../../../src-renderer/state/dataset.svelte';
-import { EngineSettings } from '../../../src-renderer/state/engine.svelte';
 import { LrFinderState } from '../../../src-renderer/state/lr-finder.svelte';
-import { TrainForm } from '../../../src-renderer/state/train-form.svelte';
-import { TrainingSession } from '../../../src-renderer/state/training.svelte';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
 import { fakeApi } from '../fake-api';
 import { summary } from '../models-fixtures';
+import { trainViewState } from '../train-view-state';
 
 function layer(over: Partial<LayerHealth>): LayerHealth {
   return { name: '0', activation: 'relu', units: 4, act_mean: 0.31, act_std: 0.52, dead_fraction: 0.5, saturated_fraction: null, grad_norm: 0.25, update_ratio: 1.2e-3, unitFlags: Uint8Array.of(1, 1, 0, 0), ...over };
@@ -56,12 +53,7 @@ describe('Train view: outcome, coach, health tab and the finder', () => {
       'engine:kernels': { name: 'wasm-relaxed-simd-2t', threads: 2, maxThreads: 2 },
       'training:lr-find': finderResult,
     });
-    const session = new TrainingSession(api, () => 0);
-    const dataset = new DatasetState(api);
-    await dataset.useMnist();
-    const form = new TrainForm(() => dataset.source);
-    const engine = new EngineSettings(api, null);
-    await engine.load();
+    const { session, dataset, form, engine } = await trainViewState(api);
     const finder = new LrFinderState(api);
     const start = () => {
       const config = form.submit();

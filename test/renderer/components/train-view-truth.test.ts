@@ -9,11 +9,8 @@ import type { DatasetInfo } from '../../../src-engine/protocol';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
 import { axisNumber } from '../../../src-renderer/lib/format';
 import { runPlan } from '../../../src-renderer/lib/run-plan';
-import { DatasetState } from '../../../src-renderer/state/dataset.svelte';
-import { EngineSettings } from '../../../src-renderer/state/engine.svelte';
-import { TrainForm } from '../../../src-renderer/state/train-form.svelte';
-import { TrainingSession } from '../../../src-renderer/state/training.svelte';
 import { fakeApi } from '../fake-api';
+import { trainViewState } from '../train-view-state';
 
 export const mnist: DatasetInfo = {
   name: 'MNIST', train: 60000, test: 10000, rows: 28, cols: 28, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -22,12 +19,7 @@ export const mnist: DatasetInfo = {
 
 async function view(answers: Parameters<typeof fakeApi>[0] = {}) {
   const api = fakeApi({ 'dataset:info': mnist, 'engine:kernels': { name: 'wasm-simd', threads: 1, maxThreads: 1 }, ...answers });
-  const session = new TrainingSession(api, () => 0);
-  const dataset = new DatasetState(api);
-  await dataset.useMnist();
-  const form = new TrainForm(() => dataset.source);
-  const engine = new EngineSettings(api, null);
-  await engine.load();
+  const { session, dataset, form, engine } = await trainViewState(api);
   render(TrainView, { props: { session, form, dataset, engine, mode: 'browser', dark: false, mac: false, onStart: () => form.submit() } });
   return { api, session, form, dataset };
 }

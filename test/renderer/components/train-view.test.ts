@@ -4,11 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { DatasetInfo, ModelInfo } from '../../../src-engine/protocol';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
-import { DatasetState } from '../../../src-renderer/state/dataset.svelte';
-import { EngineSettings } from '../../../src-renderer/state/engine.svelte';
-import { TrainForm } from '../../../src-renderer/state/train-form.svelte';
-import { TrainingSession } from '../../../src-renderer/state/training.svelte';
 import { fakeApi } from '../fake-api';
+import { trainViewState } from '../train-view-state';
 
 const mnist: DatasetInfo = {
   name: 'MNIST', train: 60000, test: 10000, rows: 28, cols: 28, classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -23,12 +20,7 @@ async function view() {
     'engine:kernels': { name: 'wasm-relaxed-simd-2t', threads: 2, maxThreads: 2 },
     'engine:set-threads': { name: 'wasm-relaxed-simd', threads: 1, maxThreads: 2 },
   });
-  const session = new TrainingSession(api, () => 0);
-  const dataset = new DatasetState(api);
-  await dataset.useMnist();
-  const form = new TrainForm(() => dataset.source);
-  const engine = new EngineSettings(api, null);
-  await engine.load();
+  const { session, dataset, form, engine } = await trainViewState(api);
   const start = () => {
     const config = form.submit();
     if (config) void session.start(config);
