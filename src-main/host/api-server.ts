@@ -65,9 +65,9 @@ export class ApiServer {
   ) {
     if (library) {
       const autosave = new Autosaver(library.store, {
-        onSaved: ({ name, reason, info }) => {
+        onSaved: ({ runId, name, reason, info }) => {
           this.run.saved(name, info);
-          this.emit({ type: 'models:saved', name, reason, epoch: info.epoch });
+          this.emit({ type: 'models:saved', runId, name, reason, epoch: info.epoch });
         },
         onError: (message) => this.emit({ type: 'error', message }),
       });

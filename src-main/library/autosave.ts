@@ -18,7 +18,7 @@ export interface AutosaveOptions {
   /** The clock that stamps run names (tests fix it). */
   now?: () => Date;
   /** A checkpoint was written. */
-  onSaved?: (saved: { name: string; reason: CheckpointReason; info: ModelInfo }) => void;
+  onSaved?: (saved: { runId: number; name: string; reason: CheckpointReason; info: ModelInfo }) => void;
   /** A checkpoint could not be written (disk full, folder removed...): a sentence for the person. */
   onError?: (message: string) => void;
 }
@@ -135,7 +135,7 @@ export class Autosaver {
           this.runs.set(runId, run);
         }
         const target = run;
-        this.queue = this.queue.then(() => this.write(target, reason, bytes, info));
+        this.queue = this.queue.then(() => this.write(runId, target, reason, bytes, info));
         return;
       }
       case 'worker:crashed':
@@ -153,7 +153,7 @@ export class Autosaver {
     return this.options.now?.() ?? new Date();
   }
 
-  private async write(run: Run, reason: CheckpointReason, bytes: Uint8Array, info: ModelInfo): Promise<void> {
+  private async write(runId: number, run: Run, reason: CheckpointReason, bytes: Uint8Array, info: ModelInfo): Promise<void> {
     try {
       if (run.name === null) {
         const base = runModelName(info.datasetName, layerSizes(info.architecture), run.started);
@@ -162,7 +162,7 @@ export class Autosaver {
       this.store.save(run.name, bytes);
       this.last = run.name;
       if (reason === 'stop') this.lastStop = { name: run.name, epoch: info.epoch, step: info.step };
-      this.options.onSaved?.({ name: run.name, reason, info });
+      this.options.onSaved?.({ runId, name: run.name, reason, info });
     } catch (e) {
       const what = run.name ? `"${run.name}"` : 'the model';
       this.options.onError?.(`Could not save ${what} after ${describeReason(reason, info.epoch)}: ${(e as Error).message}`);

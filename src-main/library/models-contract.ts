@@ -134,6 +134,8 @@ export type ModelCallName = keyof ModelCalls;
 /** A run's checkpoint is on disk (the Models view refreshes; the dashboard can say where). */
 export interface ModelSavedEvent {
   type: 'models:saved';
+  /** The engine run whose checkpoint this is. */
+  runId: number;
   name: string;
   reason: 'epoch' | 'pause' | 'stop' | 'done';
   /** Completed epochs in the saved file. */

@@ -485,8 +485,9 @@ export class TrainingSession {
         if (event.state === 'done') this.progress = { ...this.progress, fraction: 1, eta: 0 };
         this.setState(event.state);
         return;
-      case 'checkpoint':
-        if (this.ours(event.runId)) this.savedEpoch = event.info.epoch;
+      case 'models:saved':
+        // NOTE: the file on disk, not the engine's checkpoint: a write under way or failed is no save.
+        if (this.ours(event.runId)) this.savedEpoch = event.epoch;
         return;
       case 'error':
         this.error = event.message;

@@ -42,6 +42,16 @@ describe('TrainingSession', () => {
     expect(session.series.test).toEqual([{ x: 1, y: 0.91 }, { x: 2, y: 0.9 }]);
   });
 
+  it('says an epoch is saved only once its file is written, not when the engine sends the checkpoint', async () => {
+    const { api, session } = await started();
+    api.emit({ type: 'checkpoint', runId: 1, reason: 'epoch', info: { ...info, epoch: 1 } as ModelInfo });
+    expect(session.savedEpoch).toBeNull(); // sent, but the write may still fail
+    api.emit({ type: 'models:saved', runId: 2, name: 'another run', reason: 'epoch', epoch: 3 });
+    expect(session.savedEpoch).toBeNull();
+    api.emit({ type: 'models:saved', runId: 1, name: 'my net', reason: 'epoch', epoch: 1 });
+    expect(session.savedEpoch).toBe(1);
+  });
+
   it('pauses and resumes through the API', async () => {
     const { session } = await started();
     await session.togglePause();
