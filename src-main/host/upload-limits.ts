@@ -12,6 +12,15 @@ export const MAX_MODEL_UPLOAD_BYTES = MAX_SOCKET_MESSAGE_BYTES - 1024 * 1024;
 /** Largest file the streaming upload (POST /upload) accepts: a dataset file. */
 export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
+/** Uploads that may stream at once (an IDX dataset is four files, sent together). */
+export const MAX_UPLOADS_IN_FLIGHT = 4;
+
+/**
+ * Finished uploads the host keeps waiting to be used (two IDX datasets' worth); past it the
+ * oldest is removed, so a page that uploads and never uses its files cannot fill the disk.
+ */
+export const MAX_UPLOADS_KEPT = 8;
+
 /** Browser mode: where the page streams a file to; the reply is `{id, bytes}`. */
 export const UPLOAD_PATH = '/upload';
 

@@ -21,7 +21,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH, type ApiEvent, type ApiReply, type SocketCall, type SocketMessage } from '../host/api-contract';
 import { contentSecurityPolicy } from '../host/csp';
 import { uploadFile } from '../host/upload-folders';
-import { byteSize, MAX_SOCKET_MESSAGE_BYTES, MAX_UPLOAD_BYTES, UPLOAD_PATH } from '../host/upload-limits';
+import { byteSize, MAX_SOCKET_MESSAGE_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOADS_IN_FLIGHT, MAX_UPLOADS_KEPT, UPLOAD_PATH } from '../host/upload-limits';
 import { decodeFrame, encodeFrame } from '../host/wire-codec';
 
 /** The part of ApiServer the web host needs. */
@@ -139,6 +139,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   };
 
+  let uploadsInFlight = 0;
+  /** Finished uploads, oldest first (one that was used is already gone; removing it is harmless). */
+  const kept: string[] = [];
+
   /** Stream the request body into the uploads folder; at most maxBytes, nothing kept on failure. */
   const receiveUpload = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!options.uploads) return answer(res, 404, 'This host takes no uploads.\n');
@@ -146,8 +150,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const tooLarge = `The file is larger than ${byteSize(limit)}, the most an upload may be. Type its path on this machine instead.\n`;
     // NOTE: a declared length over the cap is refused before a byte is read or written.
     if (Number(req.headers['content-length']) > limit) return answer(res, 413, tooLarge, { Connection: 'close' });
+    if (uploadsInFlight >= MAX_UPLOADS_IN_FLIGHT) {
+      return answer(res, 429, `${MAX_UPLOADS_IN_FLIGHT} uploads are already under way; wait for them to finish, then send this file again.\n`, { Connection: 'close' });
+    }
+    uploadsInFlight++;
+    try {
+      await streamUpload(req, res, options.uploads.dir, limit, tooLarge);
+    } finally {
+      uploadsInFlight--;
+    }
+  };
+
+  const streamUpload = async (req: http.IncomingMessage, res: http.ServerResponse, dir: string, limit: number, tooLarge: string) => {
     const id = randomBytes(16).toString('base64url');
-    const file = uploadFile(options.uploads.dir, id);
+    const file = uploadFile(dir, id);
     let bytes = 0;
     const count = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -164,6 +180,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       log(`an upload could not be stored: ${(error as Error).message}`);
       return answer(res, 500, `The upload could not be stored (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).\n`);
     }
+    kept.push(file);
+    while (kept.length > MAX_UPLOADS_KEPT) await rm(kept.shift()!, { force: true });
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
     res.end(JSON.stringify({ id, bytes }));
   };

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import type { ApiReply, SocketMessage } from '../../../src-main/host/api-contract';
 import { startWebHost, type WebHost } from '../../../src-main/web/web-host';
 import { decodeFrame, encodeFrame } from '../../../src-main/host/wire-codec';
+import { MAX_UPLOADS_IN_FLIGHT, MAX_UPLOADS_KEPT } from '../../../src-main/host/upload-limits';
 import { openApiSocket, rawExchange } from './host-sockets';
 
 const MAX_MESSAGE = 64 * 1024;
@@ -151,5 +152,32 @@ describe('web host: streaming uploads', () => {
     socket.destroy();
     for (let i = 0; i < 50 && readdirSync(uploads).length !== before; i++) await new Promise((r) => setTimeout(r, 100));
     expect(readdirSync(uploads).length).toBe(before);
+  });
+
+  it('lets four uploads stream at once and refuses a fifth with 429 and a sentence', async () => {
+    const incoming = () => readdirSync(uploads).filter((n) => n.startsWith('incoming-')).length;
+    const idle = incoming();
+    const sockets = Array.from({ length: MAX_UPLOADS_IN_FLIGHT }, () => {
+      const socket = net.connect(web.port, '127.0.0.1');
+      socket.write(`POST /upload?token=${web.token} HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nContent-Length: 100000\r\n\r\nx`);
+      return socket;
+    });
+    for (let i = 0; i < 50 && incoming() < idle + MAX_UPLOADS_IN_FLIGHT; i++) await new Promise((r) => setTimeout(r, 50));
+    const refused = await post(`/upload?token=${web.token}`, new TextEncoder().encode('5,0\n'));
+    expect(refused).toEqual({ status: 429, body: '4 uploads are already under way; wait for them to finish, then send this file again.\n' });
+    for (const socket of sockets) socket.destroy();
+    for (let i = 0; i < 50 && incoming() !== idle; i++) await new Promise((r) => setTimeout(r, 50));
+    expect((await post(`/upload?token=${web.token}`, new TextEncoder().encode('5,0\n'))).status).toBe(200);
+  });
+
+  it('keeps at most eight unused uploads: a page that never uses its files cannot fill the disk', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_UPLOADS_KEPT + 3; i++) {
+      const reply = await post(`/upload?token=${web.token}`, new TextEncoder().encode(`${i},0\n`));
+      ids.push((JSON.parse(reply.body) as { id: string }).id);
+    }
+    const left = new Set(readdirSync(uploads));
+    expect(ids.filter((id) => left.has(`incoming-${id}`))).toEqual(ids.slice(-MAX_UPLOADS_KEPT));
+    expect([...left].filter((n) => n.startsWith('incoming-')).length).toBe(MAX_UPLOADS_KEPT);
   });
 });
