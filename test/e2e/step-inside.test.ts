@@ -74,6 +74,20 @@ async function stroke(page: Page, x0: number, y0: number, x1: number, y1: number
   await page.mouse.up();
 }
 
+/** Click the first hidden layer's units in turn until one fired (relu(z) > 0); returns its sum line. */
+async function openFiringUnit(page: Page): Promise<string> {
+  const strip = page.getByRole('button', { name: 'linear 1 value' });
+  const box = (await strip.boundingBox())!;
+  const cell = box.width / 16;
+  for (let unit = 0; unit < 32; unit++) {
+    await strip.click({ position: { x: (unit % 16) * cell + cell / 2, y: Math.floor(unit / 16) * cell + cell / 2 } });
+    await page.getByText(`Unit ${unit} of layer 0`).waitFor();
+    const sum = (await page.getByTestId('neuron-sum').innerText()).replace(/\s+/g, ' ');
+    if (!/relu\(z\) = 0$/.test(sum)) return sum;
+  }
+  throw new Error('no unit of the first hidden layer fired');
+}
+
 describe('Step inside in the browser', () => {
   it('steps a test digit forward and backward, opens a unit, checks a gradient and applies the update to a scratch copy only', async () => {
     const before = hash(modelFile);
@@ -135,13 +149,12 @@ describe('Step inside in the browser', () => {
     expect((await codeState(page)).marked.join('\n')).toContain('dW = xᵀ · dy');
     found.push(...(await shoot(page, 'backward')));
 
-    // one unit up close: click a cell of the first hidden layer's strip
-    const strip = page.getByRole('button', { name: 'linear 1 value' });
-    const box = (await strip.boundingBox())!;
-    await strip.click({ position: { x: 3, y: box.height / 2 } });
-    await page.getByTestId('neuron-grad').waitFor();
-    const sum = await page.getByTestId('neuron-sum').innerText();
-    expect(sum.replace(/\s+/g, " ")).toMatch(/^Σ x·w = \S+ \+ b = \S+ → z = \S+ → relu\(z\) = \S+$/);
+    // one unit up close: click the cells of the first hidden layer's strip until one that fired
+    const sum = await openFiringUnit(page);
+    expect(sum).toMatch(/^Σ x·w = \S+ \+ b = \S+ → z = \S+ → relu\(z\) = \S+$/);
+    const [dot, b, z, a] = [...sum.matchAll(/= (\S+)/g)].map((m) => Number(m[1]));
+    expect(dot + b).toBeCloseTo(z, 3);
+    expect(a).toBe(z);
     found.push(...(await shoot(page, 'neuron')));
 
     // check the gradient of the weight with the largest one
@@ -189,9 +202,7 @@ describe('Step inside in the browser', () => {
     await page.getByRole('button', { name: 'Run forward to the loss' }).click();
     await page.getByRole('button', { name: 'Run backward to the start' }).click();
     await expect.poll(() => position(page)).toBe('Backward 4 of 4: linear');
-    const strip2 = page.getByRole('button', { name: 'linear 1 value' });
-    const box2 = (await strip2.boundingBox())!;
-    await strip2.click({ position: { x: box2.width - 3, y: box2.height / 2 } });
+    await openFiringUnit(page);
     await page.getByTestId('neuron-grad').waitFor();
     await page.getByRole('button', { name: 'Check the bias' }).click();
     await page.getByTestId('gradient-check').getByText('the bias').waitFor();
