@@ -146,12 +146,22 @@ export function traceExample(model: Model, x: Float64Array, label: number): Trac
   };
 }
 
-/** A model of the same architecture with copies of `model`'s parameters (no gradients, no graph). */
-export function copyModel(model: Model): Model {
-  const copy = new Model(model.architecture, new Random(1));
+/**
+ * `into` (when it has the same architecture) or a new model, holding copies of `model`'s
+ * parameters (no gradients, no graph). Reusing `into` spares a new model's initialisation.
+ */
+export function copyModel(model: Model, into?: Model | null): Model {
+  const copy = into && sameArchitecture(into, model) ? into : new Model(model.architecture, new Random(1));
   const from = model.parameters();
-  copy.parameters().forEach((p, i) => p.tensor.data.set(from[i].tensor.data));
+  copy.parameters().forEach((p, i) => {
+    p.tensor.data.set(from[i].tensor.data);
+    p.tensor.zeroGrad();
+  });
   return copy;
+}
+
+function sameArchitecture(a: Model, b: Model): boolean {
+  return a.architecture === b.architecture || JSON.stringify(a.architecture) === JSON.stringify(b.architecture);
 }
 
 /** The loss and class probabilities of one example, without recording a graph. @param x [inputSize] scaled */

@@ -26,6 +26,10 @@ export class StepInside {
   /** The copy that applied updates change; null until the first one (then traces read it). */
   private scratch: { model: Model; origin: Model; applied: number } | null = null;
   private last: Traced | null = null;
+  /** A model the update preview runs on, reused from call to call. */
+  private preview: Model | null = null;
+  /** The model of the trace before the last, reused for the next trace. */
+  private spare: Model | null = null;
 
   constructor(private readonly held: () => HeldModel) {}
 
@@ -38,7 +42,7 @@ export class StepInside {
     const rate = typeof lr === 'number' && Number.isFinite(lr) && lr > 0 && lr <= 10 ? lr : (held.config?.lr ?? 0.1);
     const scale = source.architecture.input.scale;
     const x = Float64Array.from(pixels, (p) => p * scale);
-    const model = copyModel(source);
+    const model = this.nextModel(source);
     const result = traceExample(model, x, truth);
     this.last = { model, x, label: truth, lr: rate, result, example: described };
     return this.reply();
@@ -52,7 +56,7 @@ export class StepInside {
     const scratch = this.scratch;
     sgdStep(scratch.model, last.result.grads, last.lr);
     scratch.applied++;
-    const model = copyModel(scratch.model);
+    const model = this.nextModel(scratch.model);
     this.last = { ...last, model, result: traceExample(model, last.x, last.label) };
     return this.reply();
   }
@@ -121,6 +125,13 @@ export class StepInside {
     return { param: p.name, row: row as number, col: c as number, value: w, autograd, numeric, h: FD_STEP, relativeError: scale === 0 ? 0 : Math.abs(autograd - numeric) / scale };
   }
 
+  /** A copy of `source` for a new trace: the previous trace's model is kept until this one replaces it. */
+  private nextModel(source: Model): Model {
+    const reuse = this.spare;
+    this.spare = this.last?.model ?? null;
+    return copyModel(source, reuse);
+  }
+
   private requireTrace(): Traced {
     if (!this.last) throw new Error('step inside an example first');
     return this.last;
@@ -128,7 +139,7 @@ export class StepInside {
 
   private reply(): StepTrace {
     const { model, x, label, lr, result, example } = this.last!;
-    const after = copyModel(model);
+    const after = (this.preview = copyModel(model, this.preview));
     sgdStep(after, result.grads, lr);
     const next = lossOf(after, x, label);
     const tape = result.tape;
