@@ -4,7 +4,8 @@
  * op by op, the op's own source marked in CodeMirror under the page's strict CSP, one unit opened,
  * a gradient checked against the engine's finite difference, the update applied to the scratch
  * copy (the model file is unchanged); then a digit drawn on the pad, labelled by the learner,
- * stepped the same way; bad input said in one sentence. Screenshots of each stage at 1024x640 and
+ * stepped the same way; bad input said in one sentence; a run's model stepped into while it
+ * trains (and it trains on). Screenshots of each stage at 1024x640 and
  * 1920x1080, light and dark: out/e2e/step-inside-<stage>-<w>x<h>-<scheme>.png.
  */
 import { spawnSync } from 'node:child_process';
@@ -213,6 +214,23 @@ describe('Step inside in the browser', () => {
     await page.getByRole('button', { name: 'Apply to a scratch copy' }).click();
     await page.getByTestId('scratch-note').waitFor();
     expect(hash(modelFile)).toBe(before);
+
+    // while a run trains: its model is stepped into between two training steps
+    await page.getByRole('tab', { name: 'Train' }).click();
+    await page.locator('#limit').fill('20000');
+    await page.locator('#epochs').fill('50');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => page.getByTestId('run-state').innerText(), { timeout: 60_000 }).toBe('Training');
+    await page.getByRole('tab', { name: 'Step inside' }).click();
+    await page.getByRole('button', { name: "Back to the model's weights" }).click();
+    await page.getByRole('button', { name: 'Random test digit' }).click();
+    await expect.poll(() => page.getByTestId('step-example-info').innerText()).toMatch(/^Test digit #\d+ · true label \d · the model says \d$/);
+    await expect.poll(() => position(page)).toBe('Forward 1 of 5: input');
+    expect(await page.getByTestId('op-1').innerText()).toMatch(/linear \(layer 0\)/);
+    await page.getByRole('tab', { name: 'Train' }).click();
+    expect(await page.getByTestId('run-state').innerText()).toBe('Training');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => page.getByTestId('run-state').innerText(), { timeout: 60_000 }).toBe('Stopped');
 
     expect(found).toEqual([]);
     expect(problems).toEqual([]);
