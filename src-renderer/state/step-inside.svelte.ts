@@ -66,7 +66,7 @@ export class StepInsideState {
     const t = this.trace?.tape;
     if (!t) return false;
     const done = this.cursor - t.ops.length + 1; // backward steps run so far
-    if (done <= 0) return false;
+    if (done <= 0 || !t.ops[i].output.grad) return false; // the image never gets one
     if (i === t.ops.length - 1) return true;
     return t.backward.slice(0, done).some((b) => t.ops[b].inputs.some((p) => p.from === i));
   }
