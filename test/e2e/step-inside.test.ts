@@ -206,7 +206,7 @@ describe('Step inside in the browser', () => {
     await openFiringUnit(page);
     await page.getByTestId('neuron-grad').waitFor();
     await page.getByRole('button', { name: 'Check the bias' }).click();
-    await page.getByTestId('gradient-check').getByText('the bias').waitFor();
+    await page.getByTestId('gradient-check').getByText(/the bias of unit/).waitFor();
     const bias = await page.getByTestId('gradient-check').innerText();
     const biasRel = Number(/relative error\s+(\S+)/.exec(bias)![1]);
     expect(biasRel).toBeLessThan(1e-6);
