@@ -127,8 +127,6 @@ export interface EngineCalls {
   'step:trace': { args: { example: { index: number } | { pixels: Uint8Array }; label?: number; lr?: number; weights: StepWeights }; result: StepTrace };
   /** Apply the last trace's SGD step to the scratch copy (never the run or a file) and trace again. */
   'step:apply': { args: Record<string, never>; result: StepTrace };
-  /** Forget the scratch copy. */
-  'step:reset': { args: Record<string, never>; result: { applied: 0 } };
   /** One unit of a linear layer (index in architecture.layers) for the last traced example. */
   'step:neuron': { args: { layer: number; unit: number }; result: NeuronDetail };
   /** Autograd beside a finite difference for one parameter entry (PyTorch layout). */

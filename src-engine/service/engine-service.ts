@@ -49,7 +49,6 @@ export class EngineService {
     'model:hidden': (a) => this.evaluation.hidden(this.run.held(), a.split, a.layer, a.count),
     'step:trace': (a) => this.step.trace(a.example, a.label, a.lr, a.weights),
     'step:apply': () => this.step.apply(),
-    'step:reset': () => this.step.reset(),
     'step:neuron': (a) => this.step.neuron(a.layer, a.unit),
     'step:gradcheck': (a) => this.step.gradcheck(a.param, a.row, a.col),
   };

@@ -22,6 +22,7 @@ interface Traced {
   example: StepExample;
 }
 
+/** The engine's side of the Step inside view: the last trace, and the scratch copy updates go to. */
 export class StepInside {
   /** The copy that applied updates change; null until the first one (then traces read it). */
   private scratch: { model: Model; origin: Model; applied: number } | null = null;
@@ -59,12 +60,6 @@ export class StepInside {
     const model = this.nextModel(scratch.model);
     this.last = { ...last, model, result: traceExample(model, last.x, last.label) };
     return this.reply();
-  }
-
-  /** Forget the scratch copy: the next trace reads the model again. */
-  reset(): { applied: 0 } {
-    this.scratch = null;
-    return { applied: 0 };
   }
 
   /** One unit of a linear layer up close, for the last traced example. */

@@ -33,7 +33,6 @@ export const ENGINE_CHANNELS = {
   'model:hidden': 'model:hidden',
   'step:trace': 'step:trace',
   'step:apply': 'step:apply',
-  'step:reset': 'step:reset',
   'step:neuron': 'step:neuron',
   'step:gradcheck': 'step:gradcheck',
 } as const satisfies Record<string, EngineCallName>;

@@ -184,7 +184,6 @@ const VALIDATORS: Validators = {
     oneOf(o.weights, 'weights', ['model', 'scratch']);
   },
   'step:apply': empty('step:apply'),
-  'step:reset': empty('step:reset'),
   'step:neuron': (v) => {
     const o = object(v, 'step:neuron', ['layer', 'unit']);
     wholeNumber(o.layer, 'layer', 0, 1000);
