@@ -42,12 +42,6 @@ export function divergingPicture(values: ArrayLike<number>, width: number, heigh
   return { data, width, height };
 }
 
-/** Columns of a strip of n cells: one row up to 64, else rows of 32 (or 64 for very wide layers). */
-export function stripColumns(n: number): number {
-  if (n <= 64) return n;
-  return n > 512 ? 64 : 32;
-}
-
 /** A number short enough for a cell: 4 significant digits, exponent for the very small or large. */
 export function short(v: number): string {
   if (!Number.isFinite(v)) return String(v);
