@@ -32,8 +32,9 @@ export function topoSort(root: Tensor): Tensor[] {
  * Gradients accumulate (+=), so a tensor used twice gets both contributions, and calling
  * backward twice without zeroGrad adds twice, as in PyTorch.
  * @param seed ∂loss/∂root; defaults to 1 for a one-element root.
+ * @param onStep told of each op just before its backward runs, in the order they run (a tape's backward half)
  */
-export function backward(root: Tensor, seed?: Float64Array): void {
+export function backward(root: Tensor, seed?: Float64Array, onStep?: (t: Tensor) => void): void {
   if (!root.requiresGrad) throw new Error('backward() on a tensor that does not require grad (was it computed inside noGrad, or from constants only?)');
   if (!seed && root.size !== 1) {
     throw new Error(`backward() needs a scalar loss, got shape ${formatShape(root.shape)}; reduce it with sum() or mean() first`);
@@ -47,6 +48,7 @@ export function backward(root: Tensor, seed?: Float64Array): void {
   for (let i = order.length - 1; i >= 0; i--) {
     const t = order[i];
     if (!t.backwardFn || !t.grad || !t.parents.some((p) => p.requiresGrad)) continue;
+    onStep?.(t);
     const dx = t.parents.map((p, j) => (p.requiresGrad ? contributionBuffer(t.parents, j) : null));
     t.backwardFn(t.grad, ...dx);
     t.parents.forEach((p, j) => dx[j] && addGrad(p, dx[j]));

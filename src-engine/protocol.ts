@@ -11,10 +11,12 @@ import type { TrainConfig } from './train/config';
 import type { HealthSample } from './train/health';
 import type { LrFinderResult } from './train/lr-finder';
 import type { RunOutcome } from './train/outcome';
+import type { GradientCheck, NeuronDetail, StepExample, StepTrace, StepWeights } from './inspect/step-types';
 import type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem, GalleryQuery, HiddenActivations } from './train/evaluation-report';
 
 export type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem, GalleryQuery, HiddenActivations };
 
+export type { GradientCheck, NeuronDetail, StepExample, StepTrace, StepWeights, Tape, TapeOp, TapeTensor } from './inspect/step-types';
 export type { HealthSample, LayerHealth } from './train/health';
 export type { LrFinderResult } from './train/lr-finder';
 export type { OutcomeKind, RunOutcome } from './train/outcome';
@@ -118,6 +120,17 @@ export interface EngineCalls {
   'model:gallery': { args: { split: EvalSplit; query: GalleryQuery; limit?: number }; result: Gallery };
   /** A hidden layer's activations (index in architecture.layers) for the first `count` digits of a split. */
   'model:hidden': { args: { split: EvalSplit; layer: number; count: number }; result: HiddenActivations };
+  /**
+   * Step inside: the tape of one example (a test image by index, or drawn pixels with their true
+   * label) on a copy of the model's weights, or of the scratch copy (`weights`); `lr` for the update preview.
+   */
+  'step:trace': { args: { example: { index: number } | { pixels: Uint8Array }; label?: number; lr?: number; weights: StepWeights }; result: StepTrace };
+  /** Apply the last trace's SGD step to the scratch copy (never the run or a file) and trace again. */
+  'step:apply': { args: Record<string, never>; result: StepTrace };
+  /** One unit of a linear layer (index in architecture.layers) for the last traced example. */
+  'step:neuron': { args: { layer: number; unit: number }; result: NeuronDetail };
+  /** Autograd beside a finite difference for one parameter entry (PyTorch layout). */
+  'step:gradcheck': { args: { param: string; row: number; col: number }; result: GradientCheck };
 }
 
 export type EngineCallName = keyof EngineCalls;

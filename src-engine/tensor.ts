@@ -16,6 +16,23 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+let recorded: Tensor[] | null = null;
+
+/**
+ * Run fn and return, beside its result, every op output it made, in the order the ops ran: the
+ * forward half of a tape (see inspect/tape.ts). Off (the default) it costs one null check per op.
+ */
+export function recordOps<T>(fn: () => T): { result: T; ops: Tensor[] } {
+  const prev = recorded;
+  const ops: Tensor[] = [];
+  recorded = ops;
+  try {
+    return { result: fn(), ops };
+  } finally {
+    recorded = prev;
+  }
+}
+
 /** Number of elements of a shape. */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
@@ -118,7 +135,10 @@ export type Backward = (dy: Float64Array, ...dx: (Float64Array | null)[]) => voi
 export function result(data: Float64Array, shape: readonly number[], parents: [Tensor], op: string, backward: (dy: Float64Array, dx: Float64Array) => void): Tensor;
 export function result(data: Float64Array, shape: readonly number[], parents: readonly Tensor[], op: string, backward: Backward): Tensor;
 export function result(data: Float64Array, shape: readonly number[], parents: readonly Tensor[], op: string, backward: Backward | ((dy: Float64Array, dx: Float64Array) => void)): Tensor {
-  if (!gradEnabled || !parents.some((p) => p.requiresGrad)) return new Tensor(data, shape, false, [], null, op);
-  // NOTE: autograd runs a backward only when some input needs a gradient, so a one-input op's dx is never null.
-  return new Tensor(data, shape, true, parents, backward as Backward, op);
+  const y = !gradEnabled || !parents.some((p) => p.requiresGrad)
+    ? new Tensor(data, shape, false, [], null, op)
+    : // NOTE: autograd runs a backward only when some input needs a gradient, so a one-input op's dx is never null.
+      new Tensor(data, shape, true, parents, backward as Backward, op);
+  recorded?.push(y);
+  return y;
 }

@@ -20,6 +20,10 @@ export const USAGE = `usage: npm run cli -- <command> [options]
   lr-find   [the train flags]                 learning-rate range test (1e-6 to 10): the curve and suggested_lr
   bench     [--workloads W,W2] [--backend NAME] [--repeat 2] [--health]  throughput of the standard workloads
             (--health: each with and without the training-health measurements, alternating)
+  explain   MODEL --index N [--dataset ...] [--grads FILE.safetensors]
+            one test image through the engine, op by op: the tape (op, output shape, values,
+            gradient norm), the loss and the probabilities; --grads writes every parameter's
+            gradient for that image and every layer's output (act.<layer>), F64
   export    MODEL --notebook F.ipynb | --onnx F.onnx [--float32] [--dataset mnist|idx:DIR]
             a Jupyter notebook (numpy, PyTorch) or an ONNX model
 
@@ -57,6 +61,8 @@ const OPTIONS = {
   notebook: { type: 'string' },
   onnx: { type: 'string' },
   float32: { type: 'boolean' },
+  index: { type: 'string' },
+  grads: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

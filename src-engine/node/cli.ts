@@ -23,6 +23,7 @@ import { appVersion } from './app-version';
 import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';
 import { exportCommand } from './export-command';
+import { explainCommand } from './explain-command';
 import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
 import { loadDataset, readIdxImages } from './dataset-files';
 import { endQuietlyWhenOutputCloses, exitWhenFlushed } from './exit';
@@ -351,13 +352,18 @@ async function main(argv: string[]): Promise<void> {
       return runBench(flags, threads);
     case 'lr-find':
       return lrFindCommand(flags, trainConfig(flags));
+    case 'explain': {
+      const { lines, json } = explainCommand(positionals, flags, (path, stored) => datasetForModel(flags, path, stored, 'step through an image'));
+      lines.forEach(out);
+      return emitJson(flags, json);
+    }
     case 'export': {
       const { lines, ...written } = exportCommand(positionals, flags);
       lines.forEach(out);
       return emitJson(flags, written);
     }
     default:
-      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, lr-find, export; --help for more)`);
+      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, lr-find, explain, export; --help for more)`);
   }
 }
 

@@ -4,6 +4,7 @@ import { EvaluationCalls } from './evaluation-calls';
 import { DatasetCache } from './held-model';
 import { Inspection } from './inspection';
 import { RunControl } from './run-control';
+import { StepInside } from './step-inside';
 import type { ServiceDeps } from './service-deps';
 import { isThreadCount } from './thread-count';
 
@@ -18,12 +19,14 @@ export class EngineService {
   private readonly run: RunControl;
   private readonly inspect: Inspection;
   private readonly evaluation = new EvaluationCalls();
+  private readonly step: StepInside;
 
   constructor(deps: ServiceDeps) {
     this.deps = deps;
     const datasets = new DatasetCache((source) => deps.loadDataset(source));
     this.run = new RunControl(deps, datasets);
     this.inspect = new Inspection(() => this.run.held(), datasets);
+    this.step = new StepInside(() => this.run.held());
   }
 
   /** One handler per call; arguments come off the wire, so each checks its own. */
@@ -44,6 +47,10 @@ export class EngineService {
     'model:evaluate': (a) => this.evaluation.evaluate(this.run.held(), a.split),
     'model:gallery': (a) => this.evaluation.gallery(this.run.held(), a.split, a.query, a.limit),
     'model:hidden': (a) => this.evaluation.hidden(this.run.held(), a.split, a.layer, a.count),
+    'step:trace': (a) => this.step.trace(a.example, a.label, a.lr, a.weights),
+    'step:apply': () => this.step.apply(),
+    'step:neuron': (a) => this.step.neuron(a.layer, a.unit),
+    'step:gradcheck': (a) => this.step.gradcheck(a.param, a.row, a.col),
   };
 
   /** Answer one call; throws an Error with a user-facing message on bad input. */

@@ -29,6 +29,7 @@ export function installMenu(send: (command: CommandName) => void, dev: boolean):
         item('view:weights', send),
         item('view:digit-pad', send),
         item('view:models', send),
+        item('view:step-inside', send),
         item('view:evaluate', send),
         { type: 'separator' },
         { role: 'resetZoom' },

@@ -31,6 +31,10 @@ export const ENGINE_CHANNELS = {
   'model:evaluate': 'model:evaluate',
   'model:gallery': 'model:gallery',
   'model:hidden': 'model:hidden',
+  'step:trace': 'step:trace',
+  'step:apply': 'step:apply',
+  'step:neuron': 'step:neuron',
+  'step:gradcheck': 'step:gradcheck',
 } as const satisfies Record<string, EngineCallName>;
 
 type EngineChannels = typeof ENGINE_CHANNELS;
@@ -198,7 +202,8 @@ export const COMMANDS = {
   'view:weights': { label: 'Weights', accelerator: 'CmdOrCtrl+2' },
   'view:digit-pad': { label: 'Digit pad', accelerator: 'CmdOrCtrl+3' },
   'view:models': { label: 'Models', accelerator: 'CmdOrCtrl+4' },
-  'view:evaluate': { label: 'Evaluate', accelerator: 'CmdOrCtrl+5' },
+  'view:step-inside': { label: 'Step inside', accelerator: 'CmdOrCtrl+5' },
+  'view:evaluate': { label: 'Evaluate', accelerator: 'CmdOrCtrl+6' },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -174,6 +174,27 @@ const VALIDATORS: Validators = {
     wholeNumber(o.layer, 'layer', 0, 1000);
     wholeNumber(o.count, 'count', 1, 100000);
   },
+  'step:trace': (v) => {
+    const o = object(v, 'step:trace', ['example', 'weights'], ['label', 'lr']);
+    const e = object(o.example, 'example', [], ['index', 'pixels']);
+    if (e.pixels !== undefined) bytes(e.pixels, 'pixels');
+    else wholeNumber(e.index, 'test image index', 0, 10_000_000);
+    if (o.label !== undefined) wholeNumber(o.label, 'label', 0, 255);
+    if (o.lr !== undefined && (typeof o.lr !== 'number' || !(o.lr > 0) || o.lr > 10)) throw new Error(`the learning rate must be a number above 0 and at most 10 (got ${shown(o.lr)})`);
+    oneOf(o.weights, 'weights', ['model', 'scratch']);
+  },
+  'step:apply': empty('step:apply'),
+  'step:neuron': (v) => {
+    const o = object(v, 'step:neuron', ['layer', 'unit']);
+    wholeNumber(o.layer, 'layer', 0, 1000);
+    wholeNumber(o.unit, 'unit', 0, 1_000_000);
+  },
+  'step:gradcheck': (v) => {
+    const o = object(v, 'step:gradcheck', ['param', 'row', 'col']);
+    string(o.param, 'parameter name', 100);
+    wholeNumber(o.row, 'row', 0, 1_000_000);
+    wholeNumber(o.col, 'column', 0, 1_000_000);
+  },
   'app:info': empty('app:info'),
   'training:status': empty('training:status'),
   'app:set-theme': (v) => void oneOf(object(v, 'app:set-theme', ['source']).source, 'theme', ['system', 'light', 'dark']),

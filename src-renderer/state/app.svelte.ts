@@ -4,7 +4,7 @@
  */
 import type { ApiEvent, AppInfo, CommandName, ScratchnetApi, ThemeSource } from '../../src-main/host/api-contract';
 
-export type ViewName = 'train' | 'weights' | 'digit-pad' | 'models' | 'evaluate';
+export type ViewName = 'train' | 'weights' | 'digit-pad' | 'models' | 'step-inside' | 'evaluate';
 
 /** The tabs, in order. */
 export const VIEWS: { id: ViewName; label: string; command: CommandName }[] = [
@@ -12,6 +12,7 @@ export const VIEWS: { id: ViewName; label: string; command: CommandName }[] = [
   { id: 'weights', label: 'Weights', command: 'view:weights' },
   { id: 'digit-pad', label: 'Digit pad', command: 'view:digit-pad' },
   { id: 'models', label: 'Models', command: 'view:models' },
+  { id: 'step-inside', label: 'Step inside', command: 'view:step-inside' },
   { id: 'evaluate', label: 'Evaluate', command: 'view:evaluate' },
 ];
 

@@ -1,7 +1,8 @@
 /**
  * End to end, the layout: after a short run in browser mode in Chromium (LeCun's 784-300-10 with
  * a second hidden layer of 64, 3,000 MNIST images, one epoch), every view (Train, Weights with a
- * unit open, Digit pad with a test digit, Models with the model selected) at 1024×640, 1440×900,
+ * unit open, Digit pad with a test digit, Models with the model selected, Step inside with a digit
+ * stepped through and a unit open) at 1024×640, 1440×900,
  * 1920×1080 and 2560×1440, light and dark, shows all of itself: no text, number, control or chart
  * cut off or out of reach of every scrollbar, charts drawn at the size of their boxes, nothing
  * drawn over anything else (layout-check.ts); the same for each view before anything is trained,
@@ -53,6 +54,20 @@ const VIEWS: { tab: string; file: string; fill: (page: Page) => Promise<void> }[
     fill: async (page) => {
       await page.getByRole('list', { name: 'Saved models' }).getByRole('button').first().click();
       await page.getByRole('region', { name: 'Model details' }).getByRole('heading').waitFor();
+    },
+  },
+  {
+    tab: 'Step inside',
+    file: 'step-inside',
+    fill: async (page) => {
+      // a test digit stepped forward and back, a unit of the first hidden layer open with a gradient checked
+      await page.getByRole('button', { name: 'Random test digit' }).click();
+      await page.getByTestId('step-position').waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Run forward to the loss' }).click();
+      await page.getByRole('button', { name: 'Run backward to the start' }).click();
+      await page.getByRole('button', { name: 'linear 1 value' }).click({ position: { x: 4, y: 4 } });
+      await page.getByRole('button', { name: 'Check the largest' }).click();
+      await page.getByTestId('gradient-check').waitFor();
     },
   },
   {

@@ -80,6 +80,8 @@ describe('the app shows the truth (issue 14)', () => {
     await page.keyboard.press('End');
     expect(await page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowLeft');
+    expect(await page.getByRole('tab', { name: 'Step inside' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft');
     expect(await page.getByRole('tab', { name: 'Models' }).getAttribute('aria-selected')).toBe('true');
   });
 

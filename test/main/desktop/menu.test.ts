@@ -19,7 +19,14 @@ describe('the native menu', () => {
       ['Stop training', 'CmdOrCtrl+.'],
     ]);
     const views = template.find((m) => m.label === 'View')!.submenu!.filter((i) => i.accelerator?.match(/\+\d$/));
-    expect(views.map((i) => i.label)).toEqual(['Train', 'Weights', 'Digit pad', 'Models', 'Evaluate']);
+    expect(views.map((i) => [i.label, i.accelerator])).toEqual([
+      ['Train', 'CmdOrCtrl+1'],
+      ['Weights', 'CmdOrCtrl+2'],
+      ['Digit pad', 'CmdOrCtrl+3'],
+      ['Models', 'CmdOrCtrl+4'],
+      ['Step inside', 'CmdOrCtrl+5'],
+      ['Evaluate', 'CmdOrCtrl+6'],
+    ]);
     training[1].click!();
     views[2].click!();
     expect(sent).toEqual(['training:toggle-pause', 'view:digit-pad']);
