@@ -32,6 +32,7 @@ def main():
     b = [np.zeros(o) for o in sizes[1:]]
     n = len(xtr)
     seconds = 0.0
+    best = float("inf")
     for _ in range(a.epochs):
         t0 = time.perf_counter()
         order = rng.permutation(n)
@@ -55,6 +56,7 @@ def main():
                 W[l] -= a.lr * dW
                 b[l] -= a.lr * db
         seconds += time.perf_counter() - t0
+        best = min(best, time.perf_counter() - t0)
     h = xte
     for l in range(len(W)):
         h = h @ W[l] + b[l]
@@ -62,7 +64,7 @@ def main():
             h = np.maximum(h, 0)
     acc = float((h.argmax(axis=1) == yte).mean())
     print(json.dumps({"seconds_per_epoch": seconds / a.epochs, "samples_per_second": n * a.epochs / seconds,
-                      "test_accuracy": acc, "numpy": np.__version__}))
+                      "best_epoch_seconds": best, "test_accuracy": acc, "numpy": np.__version__}))
 
 
 if __name__ == "__main__":

@@ -11,14 +11,26 @@ import { setKernels } from '../kernels/kernels';
 import { disposeBackends } from '../kernels/threads/node-backends';
 import { backends } from './backend';
 import { evaluationSeconds } from './bench-evaluation';
+import { appSteadyEpoch, cliSteadyEpoch, type SteadyEpoch } from './bench-user';
 import { type Flags, numberFlag, UsageError } from './cli-args';
 import { loadDataset, mnistDataDir } from './dataset-files';
 
-/** The standard workloads: one epoch of the full MNIST, plain SGD lr 0.1. */
+/**
+ * The standard workloads: one epoch of the full MNIST, plain SGD lr 0.1. W and W2 are the
+ * learners' networks; the 800-wide ones are where the accuracy presets live (Simard's 784-800-10).
+ */
 export const WORKLOADS: Record<string, { layers: number[]; batch: number }> = {
   W: { layers: [784, 128, 10], batch: 64 },
   W2: { layers: [784, 256, 128, 10], batch: 128 },
+  '800b32': { layers: [784, 800, 10], batch: 32 },
+  '800b128': { layers: [784, 800, 10], batch: 128 },
+  '800x2b32': { layers: [784, 800, 800, 10], batch: 32 },
+  '800x2b128': { layers: [784, 800, 800, 10], batch: 128 },
 };
+
+/** The kinds of rows `--rows` chooses from (all by default). */
+const ROW_KINDS = ['engine', 'cli', 'app', 'numpy', 'torch'] as const;
+type RowKind = (typeof ROW_KINDS)[number];
 
 interface Row {
   workload: string;
@@ -88,66 +100,143 @@ function withGflops(r: Omit<Row, 'gflops'>): Row {
   return { ...r, gflops: (denseFlopsPerSample(WORKLOADS[r.workload].layers) * r.samples_per_second) / 1e9 };
 }
 
-/** The same recipe in numpy (bench/numpy_mlp.py), when python3 with numpy is here. */
-function runNumpy(name: string): Row | string {
-  const script = join(process.cwd(), 'bench', 'numpy_mlp.py');
-  if (!existsSync(script)) return 'bench/numpy_mlp.py not found (run from the repository root)';
-  const w = WORKLOADS[name];
+/** A Python reference's environment: no thread pins of the machine's, `threads` BLAS threads when given. */
+function pythonEnv(threads?: number): NodeJS.ProcessEnv {
   const env = { ...process.env };
   // NOTE: these pins (set on some machines for old OpenBLAS builds) slow a current numpy.
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('python3', [script, '--data', mnistDataDir(), '--layers', w.layers.join(','), '--batch', String(w.batch)], { encoding: 'utf8', env });
-  if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : r.stderr.trim().split('\n').pop();
-    return `numpy reference skipped: ${why}`;
+  if (threads !== undefined) {
+    env.OPENBLAS_NUM_THREADS = String(threads);
+    env.OMP_NUM_THREADS = String(threads);
   }
-  const j = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds_per_epoch: number; samples_per_second: number; test_accuracy: number; numpy: string };
-  return withGflops({ workload: name, backend: `numpy ${j.numpy}`, seconds: j.seconds_per_epoch, samples_per_second: j.samples_per_second, test_accuracy: j.test_accuracy });
+  return env;
+}
+
+/** Runs a reference script for `epochs` epochs; its JSON line, or why it was skipped. */
+function runPython<T>(python: string, script: string, name: string, epochs: number, extra: string[], threads?: number): T | string {
+  const path = join(process.cwd(), 'bench', script);
+  if (!existsSync(path)) return `bench/${script} not found (run from the repository root)`;
+  const w = WORKLOADS[name];
+  const args = [path, '--data', mnistDataDir(), '--layers', w.layers.join(','), '--batch', String(w.batch), '--epochs', String(epochs), ...extra];
+  const r = spawnSync(python, args, { encoding: 'utf8', env: pythonEnv(threads) });
+  if (r.error || r.status !== 0) return r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
+
+/** The same recipe in numpy (bench/numpy_mlp.py) as a learner runs it (python3 on the PATH, its BLAS's own threads): the fastest of `repeat` epochs. */
+function runNumpy(name: string, repeat: number): Row | string {
+  const j = runPython<{ best_epoch_seconds: number; test_accuracy: number; numpy: string }>('python3', 'numpy_mlp.py', name, repeat, []);
+  if (typeof j === 'string') return `numpy reference skipped: ${j}`;
+  return withGflops({ workload: name, backend: `numpy ${j.numpy}`, seconds: j.best_epoch_seconds, samples_per_second: 60000 / j.best_epoch_seconds, test_accuracy: j.test_accuracy });
+}
+
+/** Debian's PyTorch (python3-torch with OpenBLAS), where `/usr/bin/python3 -c "import torch"` works. */
+const TORCH_PYTHON = '/usr/bin/python3';
+
+/** The same recipe in PyTorch (bench/torch_mlp.py) in float64 and float32 on 1 and 2 threads: the fastest of `repeat` epochs each. */
+function runTorch(name: string, repeat: number): Row[] | string {
+  const rows: Row[] = [];
+  for (const dtype of ['float64', 'float32']) {
+    for (const threads of [1, 2]) {
+      const j = runPython<{ seconds_per_epoch: number; test_accuracy: number; torch: string }>(TORCH_PYTHON, 'torch_mlp.py', name, repeat, ['--dtype', dtype, '--threads', String(threads)], threads);
+      if (typeof j === 'string') return `PyTorch reference skipped: ${j}`;
+      const label = `torch ${j.torch.replace(/a0$/, '')} ${dtype === 'float64' ? 'f64' : 'f32'} ${threads}t`;
+      rows.push(withGflops({ workload: name, backend: label, seconds: j.seconds_per_epoch, samples_per_second: 60000 / j.seconds_per_epoch, test_accuracy: j.test_accuracy }));
+    }
+  }
+  return rows;
+}
+
+/** A steady epoch of the user-visible runs as a row. */
+function steadyRow(name: string, label: string, r: SteadyEpoch | string, notes: string[]): Row | null {
+  if (typeof r === 'string') {
+    notes.push(`${name} ${label}: ${r}`);
+    return null;
+  }
+  return withGflops({ workload: name, backend: label, seconds: r.seconds, samples_per_second: r.samples_per_second, test_accuracy: r.test_accuracy });
 }
 
 /**
- * `npm run bench`: seconds per epoch and samples/s of W and W2 for every kernel backend, next to
- * the numpy reference measured in the same run, and the ratio to it.
+ * `npm run bench`: seconds per epoch, samples/s and dense-equivalent GFLOP/s of every workload:
+ * the engine's epoch with the fastest single-threaded and threaded kernels (`--backend NAME` or
+ * `all` to choose), the epoch a user gets from the command line and from the app's engine (from
+ * the second epoch on), and the same recipe in numpy and PyTorch measured in the same run; the
+ * ratios to numpy and to the fastest PyTorch row. `--rows engine,cli,app,numpy,torch` picks rows.
  */
 export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const names = flags.workloads ? String(flags.workloads).split(',') : Object.keys(WORKLOADS);
-  for (const n of names) if (!WORKLOADS[n]) throw new UsageError(`unknown workload "${n}" (W, W2)`);
+  for (const n of names) if (!WORKLOADS[n]) throw new UsageError(`unknown workload "${n}" (${Object.keys(WORKLOADS).join(', ')})`);
+  const kinds = flags.rows ? String(flags.rows).split(',') : [...ROW_KINDS];
+  for (const k of kinds) if (!(ROW_KINDS as readonly string[]).includes(k)) throw new UsageError(`unknown row kind "${k}" (${ROW_KINDS.join(', ')})`);
+  const want = (k: RowKind) => kinds.includes(k);
   const repeat = numberFlag(flags, 'repeat', true) ?? 2;
   if (repeat < 1 || repeat > 20) throw new UsageError(`--repeat must be 1 to 20 (got ${repeat})`);
   const all = await backends(threads);
-  const chosen = all.filter((b) => flags.backend === undefined || b.name === flags.backend);
-  if (!chosen.length) throw new UsageError(`unknown kernel backend "${String(flags.backend)}" (available: ${all.map((b) => b.name).join(', ')})`);
+  const fastestSingle = [...all].reverse().find((b) => !(b.kernels as { threads?: number }).threads);
+  const chosen =
+    flags.backend === 'all' ? all
+    : flags.backend !== undefined ? all.filter((b) => b.name === flags.backend)
+    : [...new Set([fastestSingle ?? all[0]!, all[all.length - 1]!])];
+  if (!chosen.length) throw new UsageError(`unknown kernel backend "${String(flags.backend)}" (available: ${all.map((b) => b.name).join(', ')}, all)`);
+  // the user-visible rows run the kernels a user gets: the fastest, on the default thread count
+  const userBackend = flags.backend !== undefined && flags.backend !== 'all' ? chosen[0]! : all[all.length - 1]!;
+  const userThreads = (userBackend.kernels as { threads?: number }).threads ?? 1;
+  const userEpochs = Math.max(2, repeat);
   const rows: Row[] = [];
   const notes: string[] = [];
-  process.stdout.write(`workload  backend                s/epoch   samples/s   GFLOP/s   test acc   vs numpy\n`);
+  process.stdout.write(`workload  backend                s/epoch   samples/s   GFLOP/s   test acc   vs numpy  vs torch\n`);
   for (const n of names) {
-    const ref = best(repeat, () => runNumpy(n));
-    if (typeof ref === 'string') notes.push(ref);
+    const ref = want('numpy') ? runNumpy(n, repeat) : 'numpy reference not asked for';
+    if (typeof ref === 'string') { if (want('numpy')) notes.push(ref); }
     else rows.push(ref);
-    for (const b of chosen) {
-      setKernels(b.kernels);
-      if (flags.health) {
-        compareHealth(n, b.name, repeat, typeof ref === 'string' ? null : ref, rows);
-        continue;
+    const torch = want('torch') ? runTorch(n, repeat) : [];
+    if (typeof torch === 'string') notes.push(torch);
+    const torchRows = typeof torch === 'string' ? [] : torch;
+    const fastestTorch = torchRows.reduce<Row | null>((a, b) => (!a || b.seconds < a.seconds ? b : a), null);
+    const numpyRef = typeof ref === 'string' ? null : ref;
+    const ours: Row[] = [];
+    if (want('engine')) {
+      for (const b of chosen) {
+        setKernels(b.kernels);
+        if (flags.health) {
+          compareHealth(n, b.name, repeat, numpyRef, rows);
+          continue;
+        }
+        ours.push(best(repeat, () => runEngine(n, b.name)));
       }
-      const row = best(repeat, () => runEngine(n, b.name));
-      rows.push(row);
-      print(row, typeof ref === 'string' ? null : ref);
     }
-    if (typeof ref !== 'string') print(ref, null);
+    const config = benchConfig(WORKLOADS[n]);
+    if (want('cli')) {
+      const r = steadyRow(n, `command line ${userThreads}t`, cliSteadyEpoch(config, WORKLOADS[n].layers, userEpochs, userThreads), notes);
+      if (r) ours.push(r);
+    }
+    if (want('app')) {
+      setKernels(userBackend.kernels);
+      const r = steadyRow(n, `app engine ${userThreads}t`, await appSteadyEpoch(config, userEpochs, true), notes);
+      if (r) ours.push(r);
+    }
+    for (const r of ours) print(r, numpyRef, fastestTorch);
+    rows.push(...ours, ...torchRows);
+    if (numpyRef) print(numpyRef, null, null);
+    for (const r of torchRows) print(r, numpyRef, null);
   }
   if (trainedW) {
     const pad = digitPadLatency(trainedW);
     process.stdout.write(`digit pad (W's model, in the engine): prediction ${pad.predict.toFixed(3)} ms, with saliency ${pad.saliency.toFixed(3)} ms (median of 200 test digits)\n`);
     trainedW = null;
   }
+  setKernels(userBackend.kernels);
   const ev = evaluationSeconds(repeat);
-  process.stdout.write(`evaluation (784-800-10, ${ev.count} test digits, confusion matrix and galleries, in the engine): ${ev.seconds.toFixed(3)} s (${ev.cpuSeconds.toFixed(3)} s of CPU)\n`);
+  process.stdout.write(`evaluation (784-800-10, ${ev.count} test digits, confusion matrix and galleries, in the engine, ${userBackend.name}): ${ev.seconds.toFixed(3)} s (${ev.cpuSeconds.toFixed(3)} s of CPU)\n`);
   disposeBackends(all);
   for (const note of notes) process.stdout.write(note + '\n');
-  const w = WORKLOADS;
-  process.stdout.write(`W = ${w.W.layers.join('-')} batch ${w.W.batch}; W2 = ${w.W2.layers.join('-')} batch ${w.W2.batch}; SGD lr 0.1, one epoch of 60,000, float64; best of ${repeat} runs each; ratio = our s/epoch ÷ numpy's;\nGFLOP/s = dense-equivalent (forward and weight gradients of every layer, input gradients past the first; zero pixels skipped still count)\n`);
+  const list = Object.entries(WORKLOADS).filter(([k]) => names.includes(k)).map(([k, w]) => `${k} = ${w.layers.join('-')} batch ${w.batch}`).join('; ');
+  process.stdout.write(
+    `${list}; SGD lr 0.1, one epoch of 60,000, float64 unless said; best of ${repeat} runs (engine rows) or epochs (numpy, torch; command line and app: epochs 2 to ${userEpochs});\n` +
+      `command line = \`npm run cli -- train\` in its own process, its printed epoch seconds; app engine = the engine service as the app drives it (events serialised, Weights view polling, health);\n` +
+      `ratio = our s/epoch ÷ numpy's, and ÷ the fastest PyTorch row's; GFLOP/s = dense-equivalent (forward and weight gradients of every layer, input gradients past the first; zero pixels skipped still count)\n`,
+  );
   if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
 }
 
@@ -180,8 +269,8 @@ function compareHealth(name: string, backend: string, repeat: number, ref: Row |
     cpuOff = Math.min(cpuOff, cb);
   }
   rows.push(on!, off!);
-  print(off!, ref);
-  print(on!, ref);
+  print(off!, ref, null);
+  print(on!, ref, null);
   const blocks = blockComparison(name, repeat);
   const pct = (a: number, b: number) => `${(((a - b) / b) * 100).toFixed(1)}%`;
   process.stdout.write(
@@ -253,9 +342,9 @@ function digitPadLatency(t: Trainer): { predict: number; saliency: number } {
   return { predict: median(false), saliency: median(true) };
 }
 
-function print(r: Row, ref: Row | null): void {
-  const ratio = ref ? `${(r.seconds / ref.seconds).toFixed(2)}x` : '';
+function print(r: Row, ref: Row | null, torch: Row | null): void {
+  const ratio = (x: Row | null) => (x ? `${(r.seconds / x.seconds).toFixed(2)}x` : '');
   process.stdout.write(
-    `${r.workload.padEnd(9)} ${r.backend.padEnd(21)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(11)} ${r.gflops.toFixed(1).padStart(9)}   ${(r.test_accuracy * 100).toFixed(2).padStart(6)}%   ${ratio.padStart(7)}\n`,
+    `${r.workload.padEnd(9)} ${r.backend.padEnd(21)} ${r.seconds.toFixed(2).padStart(8)} ${Math.round(r.samples_per_second).toString().padStart(11)} ${r.gflops.toFixed(1).padStart(9)}   ${(r.test_accuracy * 100).toFixed(2).padStart(6)}%   ${ratio(ref).padStart(7)}  ${ratio(torch).padStart(7)}\n`,
   );
 }

@@ -18,7 +18,9 @@ export const USAGE = `usage: npm run cli -- <command> [options]
   baseline  [--dataset ...] [--classes 3,7]   the mean-image (pixel similarity) classifier
   gradcheck [--layers 20,8,5]                 finite-difference check of every gradient
   lr-find   [the train flags]                 learning-rate range test (1e-6 to 10): the curve and suggested_lr
-  bench     [--workloads W,W2] [--backend NAME] [--repeat 2] [--health]  throughput of the standard workloads
+  bench     [--workloads W,W2,800b32,...] [--backend NAME|all] [--rows engine,cli,app,numpy,torch]
+            [--repeat 2] [--health]   seconds per epoch of the standard workloads: the engine, the
+            command line and the app's engine next to numpy and PyTorch, measured in the same run
             (--health: each with and without the training-health measurements, alternating)
   explain   MODEL --index N [--dataset ...] [--grads FILE.safetensors]
             one test image through the engine, op by op: the tape (op, output shape, values,
@@ -57,6 +59,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   threads: { type: 'string' },
   repeat: { type: 'string' },
+  rows: { type: 'string' },
   health: { type: 'boolean' },
   notebook: { type: 'string' },
   onnx: { type: 'string' },

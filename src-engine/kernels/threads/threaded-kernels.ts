@@ -17,6 +17,7 @@ import {
   CONTROL_BYTES, MAX_PAGES, WasmCore, wasmKernelsOf, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
   type MatmulRunner, type WasmKernelExports, type WasmVariant,
 } from '../wasm/wasm-kernels';
+import { SplitGovernor } from './split-governor';
 
 /** Options of createThreadedWasmKernels. */
 export interface ThreadedKernelsOptions {
@@ -34,6 +35,8 @@ export interface ThreadedKernelsOptions {
   readonly poisonScratch?: boolean;
   /** Busy-wait iterations of an idle worker before it sleeps (default 200,000, ~0.2 ms). */
   readonly spin?: number;
+  /** Decides when splitting pays, from the products' times (default: a SplitGovernor; tests pass one that always splits). */
+  readonly governor?: Pick<SplitGovernor, 'shouldSplit' | 'record'>;
 }
 
 /** Threaded kernels; dispose() stops the workers (they never keep the process alive). */
@@ -120,6 +123,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     workers.push(worker);
   }
   let seq = 0;
+  const governor = options.governor ?? new SplitGovernor();
 
   /** Publishes the job whose fields are written, computes chunks of it here, and waits for the rest. */
   const runJob = (ex: WasmKernelExports, chunks: number): void => {
@@ -153,8 +157,15 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     // NOTE: with every operand in wasm memory (nothing copied in per call), splitting pays for
     // each of W's and W2's big products, the first-layer forward included: measured on 2 cores,
     // W's forward 199 -> 143 ms an epoch and its weight gradient 258 -> 173 ms.
-    if (threads === 1 || 2 * job.m * job.k * job.n < minFlops || job.m < 2) {
+    const flops = 2 * job.m * job.k * job.n;
+    if (threads === 1 || flops < minFlops || job.m < 2) {
       runWhole(ex, job);
+      return;
+    }
+    const t0 = performance.now();
+    if (!governor.shouldSplit()) {
+      runWhole(ex, job);
+      governor.record(false, performance.now() - t0, flops);
       return;
     }
     let rows = Math.ceil(job.m / (threads * chunksPerThread));
@@ -164,6 +175,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
       job.accumulate ? 1 : 0, job.lists, job.listsStride, KIND_MATMUL];
     ctl.set(fields, PER_CHUNK_AT);
     runJob(ex, Math.ceil(job.m / rows));
+    governor.record(true, performance.now() - t0, flops);
   };
 
   const core = new WasmCore(memory, exports, run, threads, options.poisonScratch);
@@ -175,7 +187,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
    * two cores' caches and load ports move it faster than one.
    */
   const splitUpdate = (kind: number, n: number, buffers: Float64Array[], flag: boolean, numbers: number[]): boolean => {
-    if (threads === 1 || n === 0 || n < minUpdate || !core.owns(...buffers)) return false;
+    if (threads === 1 || n === 0 || n < minUpdate || !core.owns(...buffers) || !governor.shouldSplit()) return false;
     // Runs of whole cache lines (8 values), so that no two threads write the same line.
     const per = Math.ceil(n / (threads * chunksPerThread) / 8) * 8;
     ctl[PER_CHUNK_AT] = per;

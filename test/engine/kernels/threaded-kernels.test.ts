@@ -16,11 +16,13 @@ const MNIST = [
   { m: 37, k: 700, n: 401, transA: false, transB: false, accumulate: true, zeros: 0.8 }, // B in column blocks
 ];
 
+const ALWAYS_SPLIT = { shouldSplit: () => true, record: () => undefined };
+
 describe('threaded wasm kernels', () => {
   const made: ThreadedKernels[] = [];
   const threaded = (threads: number, chunksPerThread = 3): ThreadedKernels => {
-    // No thresholds: split even the smallest product, to exercise every chunking.
-    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, minUpdate: 0, variant: 'simd' });
+    // No thresholds, and a governor that always splits: every product is split, to exercise every chunking.
+    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, minUpdate: 0, variant: 'simd', governor: ALWAYS_SPLIT });
     if (!k) throw new Error('no threaded backend');
     made.push(k);
     return k;

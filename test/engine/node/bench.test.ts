@@ -9,10 +9,10 @@ describe('npm run bench', () => {
   });
 
   it('prints seconds, samples/s and GFLOP/s of a workload next to numpy measured in the same run, with the ratio', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', 'bench', '--workloads', 'W', '--backend', 'wasm-relaxed-simd', '--repeat', '1', '--json'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', 'bench', '--workloads', 'W', '--backend', 'wasm-relaxed-simd', '--rows', 'engine,numpy', '--repeat', '1', '--json'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^workload\s+backend\s+s\/epoch\s+samples\/s\s+GFLOP\/s\s+test acc\s+vs numpy$/);
+    expect(lines[0]).toMatch(/^workload\s+backend\s+s\/epoch\s+samples\/s\s+GFLOP\/s\s+test acc\s+vs numpy\s+vs torch$/);
     const { rows } = JSON.parse(lines[lines.length - 1]!) as { rows: { backend: string; seconds: number; gflops: number; test_accuracy: number; samples_per_second: number }[] };
     const ours = rows.find((x) => x.backend === 'wasm-relaxed-simd')!;
     expect(ours.test_accuracy).toBeGreaterThan(0.93); // the bar for W: accuracy unchanged

@@ -1,0 +1,72 @@
+/**
+ * Decides whether splitting products between threads pays, by measuring both. On a busy machine
+ * (other programs, or the app's own window drawing on the same cores) the threads of a split
+ * product are descheduled in turn and each computes slower: measured on 2 cores shared with
+ * other work, splitting made W's epoch 2 to 3 times slower than one thread. So the governor
+ * alternates: a window of products split, a window run whole, compares their milliseconds per
+ * flop, and keeps the faster way for a while (longer each time the same way wins again) before
+ * measuring both anew. On a quiet machine splitting wins and the whole-run windows cost under 2%.
+ * NOTE: the results are the same bits whether a product is split or not (threaded-kernels.ts),
+ * so this choice changes only the time.
+ */
+export class SplitGovernor {
+  /** What the current jobs do: measure splitting, measure running whole, or keep the winner. */
+  private phase: 'probe-split' | 'probe-whole' | 'hold' = 'probe-split';
+  private split = true;
+  private jobs = 0;
+  private ms = 0;
+  private work = 0;
+  /** Milliseconds per unit of work of the last split window. */
+  private splitRate = 0;
+  private hold: number;
+  private lastWinner: boolean | null = null;
+
+  /**
+   * @param window products measured each way
+   * @param minHold products the winner keeps after a first comparison (doubling while it keeps winning, up to maxHold)
+   */
+  constructor(
+    private readonly window = 32,
+    private readonly minHold = 512,
+    private readonly maxHold = 8192,
+  ) {
+    this.hold = minHold;
+  }
+
+  /** Whether jobs should be split now (false: run them on the calling thread). */
+  shouldSplit(): boolean {
+    return this.split;
+  }
+
+  /** After a product: whether it was split, its milliseconds, and its work (e.g. 2·m·k·n). */
+  record(split: boolean, ms: number, work: number): void {
+    if (split !== this.split) return; // measured under another phase's choice
+    this.jobs++;
+    this.ms += ms;
+    this.work += work;
+    if (this.phase === 'hold') {
+      if (this.jobs >= this.hold) this.start('probe-split', true);
+      return;
+    }
+    if (this.jobs < this.window) return;
+    const rate = this.ms / Math.max(this.work, 1e-9);
+    if (this.phase === 'probe-split') {
+      this.splitRate = rate;
+      this.start('probe-whole', false);
+      return;
+    }
+    // NOTE: a tie goes to one thread, which leaves the other core to the rest of the machine
+    const winner = this.splitRate < 0.97 * rate;
+    this.hold = winner === this.lastWinner ? Math.min(2 * this.hold, this.maxHold) : this.minHold;
+    this.lastWinner = winner;
+    this.start('hold', winner);
+  }
+
+  private start(phase: SplitGovernor['phase'], split: boolean): void {
+    this.phase = phase;
+    this.split = split;
+    this.jobs = 0;
+    this.ms = 0;
+    this.work = 0;
+  }
+}
