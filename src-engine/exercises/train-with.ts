@@ -1,0 +1,123 @@
+/**
+ * Train a real MNIST MLP (784-hidden-10, relu, softmax cross-entropy, SGD) in which the engine's
+ * relu can be replaced by a learner's: the same seed, data order and every other op, so the two
+ * runs differ only in that one piece. Pure: the caller supplies the data and the clock.
+ */
+import { backward } from '../autograd';
+import { relu } from '../ops/activations';
+import { softmaxCrossEntropy } from '../ops/losses';
+import { linear } from '../ops/matmul';
+import { Model } from '../nn/model';
+import { Optimizer } from '../optim/optimizer';
+import { Random } from '../random';
+import { formatShape, noGrad, result, Tensor } from '../tensor';
+
+/** MNIST bytes: images [count, 784], labels [count]. */
+export interface DigitSet {
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+export interface SmallRunSettings {
+  hidden: number;
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+}
+
+/** Small enough for two runs in well under a minute in a browser, large enough for ~95%. */
+export const SMALL_RUN: SmallRunSettings = { hidden: 64, epochs: 2, batch: 32, lr: 0.1, seed: 1 };
+
+/** A learner's relu: forward and backward on flat arrays. */
+export interface ReluPiece {
+  relu(x: Float64Array): Float64Array;
+  reluBackward(x: Float64Array, dy: Float64Array): Float64Array;
+}
+
+export interface SmallRunResult {
+  /** Test accuracy, 0..1. */
+  accuracy: number;
+  /** Mean training loss of the last epoch. */
+  loss: number;
+  seconds: number;
+}
+
+/** The learner's relu as an op of the engine: their forward, and their backward in the graph. */
+function learnerRelu(piece: ReluPiece, x: Tensor): Tensor {
+  const y = piece.relu(x.data);
+  if (!y || y.length !== x.size) throw new Error(`your relu returned ${y?.length ?? 'no'} values for an input of ${x.size} (${formatShape(x.shape)})`);
+  return result(Float64Array.from(y), x.shape, [x], 'your relu', (dy, dx) => {
+    const g = piece.reluBackward(x.data, dy);
+    if (!g || g.length !== dx.length) throw new Error(`your reluBackward returned ${g?.length ?? 'no'} values for an input of ${dx.length}`);
+    dx.set(g);
+  });
+}
+
+/**
+ * Train and test once.
+ * @param piece the learner's relu, or null for the engine's own
+ * @param now a clock in milliseconds; @param onProgress called after each epoch with (epoch, epochs)
+ */
+export function trainSmall(train: DigitSet, test: DigitSet, settings: SmallRunSettings, piece: ReluPiece | null, now: () => number, onProgress?: (epoch: number) => void): SmallRunResult {
+  const t0 = now();
+  const random = new Random(settings.seed);
+  const model = new Model(
+    {
+      input: { shape: [28, 28], scale: 1 / 255 },
+      layers: [{ type: 'linear', in: 784, out: settings.hidden }, { type: 'relu' }, { type: 'linear', in: settings.hidden, out: 10 }],
+      loss: 'cross_entropy',
+      classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    },
+    random,
+  );
+  const [l1, l2] = model.linears;
+  const act = (h: Tensor) => (piece ? learnerRelu(piece, h) : relu(h));
+  const forward = (x: Tensor) => linear(act(linear(x, l1.weight, l1.bias)), l2.weight, l2.bias);
+  const optimizer = new Optimizer(model.parameters(), { name: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 });
+  const count = train.labels.length;
+  const order = Uint32Array.from({ length: count }, (_, i) => i);
+  let loss = 0;
+  for (let epoch = 0; epoch < settings.epochs; epoch++) {
+    random.shuffle(order);
+    let total = 0;
+    let batches = 0;
+    for (let start = 0; start < count; start += settings.batch) {
+      const n = Math.min(settings.batch, count - start);
+      const x = new Float64Array(n * 784);
+      const labels = new Uint8Array(n);
+      for (let r = 0; r < n; r++) {
+        const i = order[start + r];
+        labels[r] = train.labels[i];
+        for (let p = 0; p < 784; p++) x[r * 784 + p] = train.images[i * 784 + p] / 255;
+      }
+      optimizer.zeroGrad();
+      const l = softmaxCrossEntropy(forward(new Tensor(x, [n, 784])), labels);
+      backward(l);
+      optimizer.step(settings.lr);
+      total += l.item();
+      batches++;
+    }
+    loss = total / batches;
+    onProgress?.(epoch + 1);
+  }
+  return { accuracy: accuracyOn(test, forward), loss, seconds: (now() - t0) / 1000 };
+}
+
+function accuracyOn(test: DigitSet, forward: (x: Tensor) => Tensor): number {
+  const count = test.labels.length;
+  let right = 0;
+  const chunk = 500;
+  for (let start = 0; start < count; start += chunk) {
+    const n = Math.min(chunk, count - start);
+    const x = new Float64Array(n * 784);
+    for (let i = 0; i < n * 784; i++) x[i] = test.images[start * 784 + i] / 255;
+    const out = noGrad(() => forward(new Tensor(x, [n, 784]))).data;
+    for (let r = 0; r < n; r++) {
+      let best = 0;
+      for (let j = 1; j < 10; j++) if (out[r * 10 + j] > out[r * 10 + best]) best = j;
+      if (best === test.labels[start + r]) right++;
+    }
+  }
+  return right / count;
+}
