@@ -18,6 +18,10 @@ export const FORBIDDEN: Record<string, string> = {
   require: 'modules and files',
   process: 'the engine process',
   postMessage: 'the app',
+  parent: 'the app',
+  window: 'the app',
+  document: 'the app',
+  localStorage: 'the app',
 };
 
 /** The sentence for code that reached for a forbidden name. */
@@ -43,6 +47,7 @@ export function describeThrown(e: unknown): string {
     const m = /^(\w+) is not defined$/.exec(err.message);
     if (name === 'ReferenceError' && m && m[1] in FORBIDDEN) return forbiddenMessage(m[1]);
     if (name === 'EvalError' || /unsafe-eval|code generation from strings/i.test(err.message)) return 'eval and new Function are not available: exercise code runs in a sandbox that does not compile strings.';
+    if (name === 'NetworkError' || name === 'SecurityError') return `${name}: ${err.message} (the sandbox allows no connections: no network, files, engine or app)`;
     return `${name}: ${err.message}`;
   }
   return `it threw ${String(e)}`;

@@ -30,6 +30,7 @@ export function installMenu(send: (command: CommandName) => void, dev: boolean):
         item('view:digit-pad', send),
         item('view:models', send),
         item('view:evaluate', send),
+        item('view:build', send),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -207,6 +207,7 @@ export const COMMANDS = {
   'view:digit-pad': { label: 'Digit pad', accelerator: 'CmdOrCtrl+3' },
   'view:models': { label: 'Models', accelerator: 'CmdOrCtrl+4' },
   'view:evaluate': { label: 'Evaluate', accelerator: 'CmdOrCtrl+5' },
+  'view:build': { label: 'Build it', accelerator: 'CmdOrCtrl+7' },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -4,7 +4,7 @@
  */
 import type { ApiEvent, AppInfo, CommandName, ScratchnetApi, ThemeSource } from '../../src-main/host/api-contract';
 
-export type ViewName = 'train' | 'weights' | 'digit-pad' | 'models' | 'evaluate';
+export type ViewName = 'train' | 'weights' | 'digit-pad' | 'models' | 'evaluate' | 'build';
 
 /** The tabs, in order. */
 export const VIEWS: { id: ViewName; label: string; command: CommandName }[] = [
@@ -13,6 +13,7 @@ export const VIEWS: { id: ViewName; label: string; command: CommandName }[] = [
   { id: 'digit-pad', label: 'Digit pad', command: 'view:digit-pad' },
   { id: 'models', label: 'Models', command: 'view:models' },
   { id: 'evaluate', label: 'Evaluate', command: 'view:evaluate' },
+  { id: 'build', label: 'Build it', command: 'view:build' },
 ];
 
 export interface Notice {

@@ -1,0 +1,157 @@
+/**
+ * The Build it view's state: which exercise is open, the learner's code and progress (kept by
+ * the host in the user's data folder), the last verdict, and training with the learner's relu.
+ * Learner code runs only in the exercise sandbox (lib/exercise-sandbox.ts).
+ */
+import type { ScratchnetApi } from '../../src-main/host/api-contract';
+import type { ExerciseProgress } from '../../src-main/library/exercise-progress';
+import { checkResults, formatVerdict, type Verdict } from '../../src-engine/exercises/check';
+import type { Exercise } from '../../src-engine/exercises/exercise';
+import { EXERCISES, exerciseNamed } from '../../src-engine/exercises/exercises';
+import { type DigitSet, SMALL_RUN } from '../../src-engine/exercises/train-with';
+import { CHECK_LIMIT_MS, EPOCH_LIMIT_MS, ExerciseSandbox } from '../lib/exercise-sandbox';
+
+export interface CheckShown {
+  exercise: string;
+  verdict: Verdict;
+  text: string;
+}
+
+export interface TrainingShown {
+  phase: 'data' | 'engine' | 'yours' | 'done' | 'failed';
+  epoch: number;
+  engine?: { accuracy: number; seconds: number };
+  yours?: { accuracy: number; seconds: number };
+  error?: string;
+}
+
+const SAVE_DELAY_MS = 600;
+
+export class BuildItState {
+  current = $state<string>(EXERCISES[0].name);
+  progress = $state<ExerciseProgress>({});
+  /** Why progress could not be loaded or saved (null: all kept). */
+  storeError = $state<string | null>(null);
+  checking = $state(false);
+  shown = $state.raw<CheckShown | null>(null);
+  showEngine = $state(false);
+  training = $state.raw<TrainingShown | null>(null);
+  readonly exercise = $derived(exerciseNamed(this.current));
+  private data: { train: DigitSet; test: DigitSet } | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly api: ScratchnetApi,
+    private readonly sandbox = new ExerciseSandbox(),
+  ) {}
+
+  /** Read the saved progress from the host. */
+  async load(): Promise<void> {
+    try {
+      this.progress = await this.api.call('exercises:load', {});
+      this.storeError = null;
+    } catch (e) {
+      this.storeError = `Your saved exercises could not be read: ${(e as Error).message}`;
+    }
+  }
+
+  /** The learner's code for an exercise (its starting stub before they write any). */
+  code(e: Exercise = this.exercise): string {
+    return this.progress[e.name]?.code ?? e.stub;
+  }
+
+  passed(name: string): boolean {
+    return this.progress[name]?.passed ?? false;
+  }
+
+  tried(name: string): boolean {
+    return this.progress[name]?.tried ?? false;
+  }
+
+  open(name: string): void {
+    this.current = name;
+    this.shown = null;
+    this.showEngine = false;
+    if (name !== 'relu') this.training = null;
+  }
+
+  /** The learner edited the code: kept (saved a moment after the last keystroke). */
+  edit(code: string): void {
+    const e = this.exercise;
+    const was = this.progress[e.name];
+    this.progress = { ...this.progress, [e.name]: { code, passed: was?.passed ?? false, tried: was?.tried ?? false } };
+    this.scheduleSave();
+  }
+
+  /** Start again from the stub (kept like any edit). */
+  reset(): void {
+    this.edit(this.exercise.stub);
+    this.shown = null;
+  }
+
+  /** Run the code in the sandbox on every case and check it against the engine. */
+  async check(): Promise<void> {
+    const e = this.exercise;
+    const code = this.code(e);
+    this.checking = true;
+    try {
+      const cases = e.cases();
+      const reply = await this.sandbox.run({ kind: 'check', exercise: e.name, code, cases }, CHECK_LIMIT_MS);
+      const results = reply.type === 'checked' ? reply.results : { ok: false as const, error: reply.type === 'failed' ? reply.error : 'The sandbox gave no answer.' };
+      const verdict = checkResults(e, cases, results);
+      if (this.current === e.name) this.shown = { exercise: e.name, verdict, text: formatVerdict(e, verdict) };
+      this.progress = { ...this.progress, [e.name]: { code, passed: verdict.passed, tried: true } };
+      await this.save();
+    } catch (err) {
+      this.shown = { exercise: e.name, verdict: checkResults(e, [], { ok: false, error: (err as Error).message }), text: `✗ ${e.name}: ${(err as Error).message}` };
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** Train the small MNIST network with the engine's relu and then with the learner's, on the same seed. */
+  async train(): Promise<void> {
+    const code = this.code(exerciseNamed('relu'));
+    this.training = { phase: 'data', epoch: 0 };
+    try {
+      this.data ??= await this.loadDigits();
+      const reply = await this.sandbox.run({ kind: 'train', code, train: this.data.train, test: this.data.test, settings: SMALL_RUN }, EPOCH_LIMIT_MS, (r) => {
+        if (r.type === 'progress') this.training = { phase: r.run, epoch: r.epoch };
+      });
+      if (reply.type === 'trained') this.training = { phase: 'done', epoch: SMALL_RUN.epochs, engine: reply.engine, yours: reply.yours };
+      else this.training = { phase: 'failed', epoch: 0, error: reply.type === 'failed' ? reply.error : 'The sandbox gave no answer.' };
+    } catch (err) {
+      this.training = { phase: 'failed', epoch: 0, error: (err as Error).message };
+    }
+  }
+
+  dispose(): void {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      void this.save();
+    }
+    this.sandbox.dispose();
+  }
+
+  private async loadDigits(): Promise<{ train: DigitSet; test: DigitSet }> {
+    const train = await this.api.call('dataset:digits', { split: 'train', start: 0, count: SMALL_RUN.images });
+    const test = await this.api.call('dataset:digits', { split: 'test', start: 0, count: 10000 });
+    return { train, test };
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.save(), SAVE_DELAY_MS);
+  }
+
+  private async save(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    try {
+      await this.api.call('exercises:save', { progress: $state.snapshot(this.progress) });
+      this.storeError = null;
+    } catch (e) {
+      this.storeError = `Your code could not be saved: ${(e as Error).message}`;
+    }
+  }
+}
