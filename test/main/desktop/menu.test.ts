@@ -19,7 +19,7 @@ describe('the native menu', () => {
       ['Stop training', 'CmdOrCtrl+.'],
     ]);
     const views = template.find((m) => m.label === 'View')!.submenu!.filter((i) => i.accelerator?.match(/\+\d$/));
-    expect(views.map((i) => i.label)).toEqual(['Train', 'Weights', 'Digit pad', 'Models', 'Evaluate']);
+    expect(views.map((i) => i.label)).toEqual(['Train', 'Weights', 'Digit pad', 'Models', 'Evaluate', 'Build it']);
     training[1].click!();
     views[2].click!();
     expect(sent).toEqual(['training:toggle-pause', 'view:digit-pad']);

@@ -1,0 +1,37 @@
+/**
+ * Vite plugin for the Build it view's sandbox, used by the app's build and the renderer tests.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+import { EXERCISE_FRAME_FILE, exerciseFrameHtml } from '../src-main/host/exercise-frame';
+
+const root = resolve(import.meta.dirname, '..');
+
+const WORKER_MODULE = 'virtual:exercise-worker';
+
+/**
+ * The Build it view's sandbox: the exercise frame page (emitted beside index.html) and the source
+ * of the Worker it runs learner code in, bundled whole (engine ops included) into one string
+ * that the app hands to the frame (`import source from 'virtual:exercise-worker'`).
+ */
+export function exerciseSandbox(): Plugin {
+  return {
+    name: 'scratchnet:exercise-sandbox',
+    resolveId: (id) => (id === WORKER_MODULE ? '\0' + WORKER_MODULE : undefined),
+    async load(id) {
+      if (id !== '\0' + WORKER_MODULE) return undefined;
+      const { build } = await import('esbuild');
+      const out = await build({
+        entryPoints: [resolve(root, 'src-renderer/sandbox/exercise-worker.ts')],
+        bundle: true, write: false, format: 'iife', target: 'es2022', platform: 'browser', minify: true,
+      });
+      return `export default ${JSON.stringify(out.outputFiles[0].text)};`;
+    },
+    generateBundle() {
+      const script = readFileSync(resolve(root, 'src-renderer/sandbox/frame-script.js'), 'utf8');
+      this.emitFile({ type: 'asset', fileName: EXERCISE_FRAME_FILE, source: exerciseFrameHtml(script) });
+    },
+  };
+}
+
