@@ -47,7 +47,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte(), cspMeta(), exerciseSandbox()],
+    plugins: [svelte(), cspMeta(), exerciseSandbox(root)],
     server: { headers: { 'Content-Security-Policy': devServerPolicy() } },
     build: {
       outDir: resolve(root, 'out/renderer'),

@@ -6,16 +6,15 @@ import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { EXERCISE_FRAME_FILE, exerciseFrameHtml } from '../src-main/host/exercise-frame';
 
-const root = resolve(import.meta.dirname, '..');
-
 const WORKER_MODULE = 'virtual:exercise-worker';
 
 /**
  * The Build it view's sandbox: the exercise frame page (emitted beside index.html) and the source
  * of the Worker it runs learner code in, bundled whole (engine ops included) into one string
  * that the app hands to the frame (`import source from 'virtual:exercise-worker'`).
+ * @param root the repository's folder (a config bundled by electron-vite has no folder of its own)
  */
-export function exerciseSandbox(): Plugin {
+export function exerciseSandbox(root: string): Plugin {
   return {
     name: 'scratchnet:exercise-sandbox',
     resolveId: (id) => (id === WORKER_MODULE ? '\0' + WORKER_MODULE : undefined),

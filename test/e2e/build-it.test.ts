@@ -50,12 +50,14 @@ async function check(page: Page): Promise<string> {
   return (await verdict.innerText()).trim();
 }
 
-async function judge(page: Page, name: string): Promise<string[]> {
+/** Screenshots at both sizes and schemes, with `show` (what the learner is reading) scrolled into view. */
+async function judge(page: Page, name: string, show: string): Promise<string[]> {
   const found: string[] = [];
   for (const [width, height] of [[1024, 640], [1920, 1080]] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
+      await page.locator(show).scrollIntoViewIfNeeded();
       await settleFrames(page, 80);
       found.push(...(await page.evaluate(layoutProblems)).map((p) => `${name} ${width}x${height} ${scheme}: ${p}`));
       await page.screenshot({ path: path.join(E2E_OUT, `build-it-${name}-${width}x${height}-${scheme}.png`), fullPage: false });
@@ -112,7 +114,7 @@ describe('Build it', () => {
       return n;
     });
     expect(coloured).toBeGreaterThan(0);
-    problems.push(...(await judge(page, 'linear-wrong')));
+    problems.push(...(await judge(page, 'linear-wrong', '.result')));
     await write(page, SOLUTIONS['linear-backward']);
     expect(await check(page)).toMatch(/^✓ linear-backward passes/);
   }, 120_000);
@@ -172,7 +174,7 @@ describe('Build it', () => {
     expect(text).toMatch(/^Your relu trained this network to \d+\.\d% test accuracy; the engine's relu, on the same seed, to \d+\.\d%/);
     expect(Math.abs(yours - engine)).toBeLessThanOrEqual(0.5);
     expect(engine).toBeGreaterThan(90);
-    problems.push(...(await judge(page, 'relu-trained')));
+    problems.push(...(await judge(page, 'relu-trained', '.train')));
   }, 240_000);
 
   it('keeps the solved pieces and the code through a restart of the host', async () => {

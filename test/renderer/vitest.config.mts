@@ -12,7 +12,7 @@ import { exerciseSandbox } from '../../scripts/exercise-sandbox-plugin';
 export default defineProject({
   root: resolve(import.meta.dirname, '../..'),
   // svelteTesting: Svelte's browser build (resolve.conditions 'browser') and DOM cleanup after each test.
-  plugins: [svelte(), svelteTesting(), exerciseSandbox()],
+  plugins: [svelte(), svelteTesting(), exerciseSandbox(resolve(import.meta.dirname, '../..'))],
   test: {
     // NOTE: a project's files are found from its `dir`, which defaults to this file's folder.
     dir: resolve(import.meta.dirname, '../..'),
