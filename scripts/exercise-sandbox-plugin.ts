@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { EXERCISE_FRAME_FILE, exerciseFrameHtml } from '../src-main/host/exercise-frame';
+import { EXERCISE_FRAME_FILE, EXERCISE_FRAME_HEADER_POLICY, exerciseFrameHtml } from '../src-main/host/exercise-frame';
 
 const WORKER_MODULE = 'virtual:exercise-worker';
 
@@ -15,6 +15,7 @@ const WORKER_MODULE = 'virtual:exercise-worker';
  * @param root the repository's folder (a config bundled by electron-vite has no folder of its own)
  */
 export function exerciseSandbox(root: string): Plugin {
+  const frameHtml = () => exerciseFrameHtml(readFileSync(resolve(root, 'src-renderer/sandbox/frame-script.js'), 'utf8'));
   return {
     name: 'scratchnet:exercise-sandbox',
     resolveId: (id) => (id === WORKER_MODULE ? '\0' + WORKER_MODULE : undefined),
@@ -28,8 +29,16 @@ export function exerciseSandbox(root: string): Plugin {
       return `export default ${JSON.stringify(out.outputFiles[0].text)};`;
     },
     generateBundle() {
-      const script = readFileSync(resolve(root, 'src-renderer/sandbox/frame-script.js'), 'utf8');
-      this.emitFile({ type: 'asset', fileName: EXERCISE_FRAME_FILE, source: exerciseFrameHtml(script) });
+      this.emitFile({ type: 'asset', fileName: EXERCISE_FRAME_FILE, source: frameHtml() });
+    },
+    // `electron-vite dev`: the frame is served with its own policy, not the app page's
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url?.split('?')[0] !== `/${EXERCISE_FRAME_FILE}`) return next();
+        res.setHeader('Content-Type', 'text/html; charset=utf-8');
+        res.setHeader('Content-Security-Policy', EXERCISE_FRAME_HEADER_POLICY);
+        res.end(frameHtml());
+      });
     },
   };
 }

@@ -95,10 +95,7 @@ export class BuildItState {
     const code = this.code(e);
     this.checking = true;
     try {
-      const cases = e.cases();
-      const reply = await this.sandbox.run({ kind: 'check', exercise: e.name, code, cases }, CHECK_LIMIT_MS);
-      const results = reply.type === 'checked' ? reply.results : { ok: false as const, error: reply.type === 'failed' ? reply.error : 'The sandbox gave no answer.' };
-      const verdict = checkResults(e, cases, results);
+      const verdict = await this.verify(e, code);
       if (this.current === e.name) this.shown = { exercise: e.name, verdict, text: formatVerdict(e, verdict) };
       this.progress = { ...this.progress, [e.name]: { code, passed: verdict.passed, tried: true } };
       await this.save();
@@ -111,9 +108,16 @@ export class BuildItState {
 
   /** Train the small MNIST network with the engine's relu and then with the learner's, on the same seed. */
   async train(): Promise<void> {
-    const code = this.code(exerciseNamed('relu'));
+    const relu = exerciseNamed('relu');
+    const code = this.code(relu);
     this.training = { phase: 'data', epoch: 0 };
     try {
+      // NOTE: the code may have changed since it passed: it trains only as it is now, and only if it still passes
+      const verdict = await this.verify(relu, code);
+      if (!verdict.passed) {
+        this.training = { phase: 'failed', epoch: 0, error: `Your relu as it is now does not pass the check, so it cannot train: ${formatVerdict(relu, verdict).split('\n').slice(0, 2).join(' ')}` };
+        return;
+      }
       this.data ??= await this.loadDigits();
       const reply = await this.sandbox.run({ kind: 'train', code, train: this.data.train, test: this.data.test, settings: SMALL_RUN }, EPOCH_LIMIT_MS, (r) => {
         if (r.type === 'progress') this.training = { phase: r.run, epoch: r.epoch };
@@ -131,6 +135,14 @@ export class BuildItState {
       void this.save();
     }
     this.sandbox.dispose();
+  }
+
+  /** Run code on the exercise's cases in the sandbox and check what it gave. */
+  private async verify(e: Exercise, code: string): Promise<Verdict> {
+    const cases = e.cases();
+    const reply = await this.sandbox.run({ kind: 'check', exercise: e.name, code, cases }, CHECK_LIMIT_MS);
+    const results = reply.type === 'checked' ? reply.results : { ok: false as const, error: reply.type === 'failed' ? reply.error : 'The sandbox gave no answer.' };
+    return checkResults(e, cases, results);
   }
 
   private async loadDigits(): Promise<{ train: DigitSet; test: DigitSet }> {

@@ -165,6 +165,11 @@ describe('Build it', () => {
 
   it("trains the MNIST network with the learner's relu to within 0.5 points of the engine's", async () => {
     await openExercise(page, 'ReLU, forward and backward');
+    // code changed after it passed is checked again first, and a wrong one does not train
+    await write(page, RELU_TIMES_OUTPUT);
+    await page.getByRole('button', { name: 'Train with your relu' }).click();
+    await page.getByText('Your relu as it is now does not pass the check, so it cannot train: ✗ relu: dx differs from the engine').waitFor({ timeout: 30_000 });
+    await write(page, SOLUTIONS.relu);
     await page.getByRole('button', { name: 'Train with your relu' }).click();
     const result = page.locator('p.trained');
     await result.waitFor({ timeout: 180_000 });

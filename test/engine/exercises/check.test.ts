@@ -28,6 +28,7 @@ const MISTAKES: [string, string, string][] = [
   ['linear-backward', swap('linear-backward', 'dw[i * outF + j] += x[b * inF + i] * g;', 'dw[i * outF + j] += x[i * batch + b] * g;'), 'x is used without its transpose'],
   ['linear-backward', swap('linear-backward', 'dw[i * outF + j] += x[b * inF + i] * g;', 'dw[j * inF + i] += x[b * inF + i] * g;'), "stored [out, in] (PyTorch's layout)"],
   ['linear-backward', swap('linear-backward', 'return { dw, db, dx };', 'return { dw, db: db.map((v) => v / batch), dx };'), 'db looks divided by the batch'],
+  ['linear-backward', SOLUTIONS['linear-backward'].replace('db[j] += g;', 'db[b] += g;').replace('const db = new Float64Array(outF);', 'const db = new Float64Array(batch);'), 'db looks like a sum over the wrong axis'],
   ['sgd', swap('sgd', 'w[i] - lr * g[i]', 'w[i] + lr * g[i]'), 'goes up the gradient'],
   ['momentum', swap('momentum', 'nextW[i] = w[i] - lr * nextV[i];', 'nextW[i] = w[i] - lr * v[i];'), 'uses the old velocity'],
   ['momentum', swap('momentum', 'nextV[i] = mu * v[i] + g[i];\n    nextW[i] = w[i] - lr * nextV[i];', 'nextV[i] = mu * v[i] - lr * g[i];\n    nextW[i] = w[i] + nextV[i];'), "PyTorch's form"],
