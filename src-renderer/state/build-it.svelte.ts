@@ -30,6 +30,8 @@ const SAVE_DELAY_MS = 600;
 export class BuildItState {
   current = $state<string>(EXERCISES[0].name);
   progress = $state<ExerciseProgress>({});
+  /** Whether the saved progress has been read (the editor waits for it, so nothing typed is overwritten). */
+  loaded = $state(false);
   /** Why progress could not be loaded or saved (null: all kept). */
   storeError = $state<string | null>(null);
   checking = $state(false);
@@ -52,6 +54,8 @@ export class BuildItState {
       this.storeError = null;
     } catch (e) {
       this.storeError = `Your saved exercises could not be read: ${(e as Error).message}`;
+    } finally {
+      this.loaded = true;
     }
   }
 

@@ -121,6 +121,8 @@ describe('Build it', () => {
 
   it('stops an endless loop, a thrown error, and code that reaches for fetch, require, importScripts or the app', async () => {
     await openExercise(page, "A neuron's weighted sum");
+    // the app's own script, which the host would serve to the page
+    const appScript = await page.evaluate(() => document.querySelector<HTMLScriptElement>('script[src]')!.src);
     const tries: [string, RegExp][] = [
       ['function neuron(x, w, b) { while (true) {} }', /did not finish within 5 s and was stopped \(an endless loop\?\)/],
       ['function neuron(x, w, b) { throw new Error("my own bug"); }', /Your code threw an error on the case "3 inputs": Error: my own bug/],
@@ -130,7 +132,7 @@ describe('Build it', () => {
       ['function neuron(x, w, b) { require("fs"); return 0; }', /require is not available: exercise code runs in a sandbox, cut off from modules and files/],
       ['function neuron(x, w, b) { parent.postMessage("hi"); return 0; }', /parent is not available: exercise code runs in a sandbox, cut off from the app/],
       // past the friendly names, the frame's policy is the wall: importScripts of the app's own script is refused
-      ['function neuron(x, w, b) { WorkerGlobalScope.prototype.importScripts.call(self, "http://127.0.0.1:' + new URL(app.host.url).port + '/assets/app.js"); return 0; }', /Your code threw an error.*importScripts.*the sandbox allows no connections/],
+      [`function neuron(x, w, b) { WorkerGlobalScope.prototype.importScripts.call(self, "${appScript}"); return 0; }`, /Your code threw an error.*importScripts.*the sandbox allows no connections/],
     ];
     for (const [code, message] of tries) {
       await write(page, code);
