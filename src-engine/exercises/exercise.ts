@@ -69,6 +69,6 @@ export interface Exercise {
   numeric?(args: ExerciseValue[]): Outputs;
   mistakes: Mistake[];
   references: ReferenceSource[];
-  /** Whether a network can be trained with the learner's version once it passes. */
-  trainable: boolean;
+  /** How the learner's version is named when a network trains with it ("relu"); null: it is no piece of the MLP trained here. */
+  trainAs: string | null;
 }

@@ -101,7 +101,7 @@ const neuron: Exercise = {
     },
   ],
   references: [{ file: 'ops/matmul.ts', start: 'export function linear(' }],
-  trainable: false,
+  trainAs: null,
 };
 
 const relux: Exercise = {
@@ -166,7 +166,7 @@ const relux: Exercise = {
     { file: 'kernels/js-kernels.ts', start: '  relu(x, out) {' },
     { file: 'kernels/js-kernels.ts', start: '  reluBackward(x, dy, dx, accumulate) {' },
   ],
-  trainable: true,
+  trainAs: 'relu',
 };
 
 const sigmoidBackward: Exercise = {
@@ -220,7 +220,7 @@ const sigmoidBackward: Exercise = {
     { file: 'ops/activations.ts', start: 'export function stableSigmoid(' },
     { file: 'ops/unary.ts', start: 'export function unary(' },
   ],
-  trainable: false,
+  trainAs: null,
 };
 
 const labelsOf = (v: ExerciseValue) => v as Uint8Array;
@@ -310,7 +310,7 @@ const softmaxCe: Exercise = {
     },
   ],
   references: [{ file: 'ops/losses.ts', start: 'export function softmaxCrossEntropy(' }],
-  trainable: false,
+  trainAs: 'softmax cross-entropy',
 };
 
 interface LinearArgs {
@@ -421,7 +421,7 @@ const linearBackward: Exercise = {
     },
   ],
   references: [{ file: 'ops/matmul.ts', start: 'export function linear(' }],
-  trainable: false,
+  trainAs: 'linear backward',
 };
 
 /** One optimizer step of the engine's real Optimizer on a single parameter. */
@@ -479,7 +479,7 @@ const sgd: Exercise = {
     { file: 'optim/optimizer.ts', start: '  private sgd(' },
     { file: 'kernels/js-kernels.ts', start: '  sgdStep(w, g, out, lr, wd = 0) {' },
   ],
-  trainable: false,
+  trainAs: 'SGD step',
 };
 
 const momentum: Exercise = {
@@ -522,7 +522,7 @@ const momentum: Exercise = {
     { file: 'optim/optimizer.ts', start: '  private sgdMomentum(' },
     { file: 'kernels/js-kernels.ts', start: '  sgdMomentumStep(w, g, buf, out, outBuf, lr, mu, wd, nesterov) {' },
   ],
-  trainable: false,
+  trainAs: null,
 };
 
 /** Every exercise, in the order a learner meets the pieces. */

@@ -1,7 +1,8 @@
 /**
  * Train a real MNIST MLP (784-hidden-10, relu, softmax cross-entropy, SGD) in which the engine's
- * relu can be replaced by a learner's: the same seed, data order and every other op, so the two
- * runs differ only in that one piece. Pure: the caller supplies the data and the clock.
+ * relu, linear backward, softmax cross-entropy and SGD step can each be replaced by a learner's:
+ * the same seed, data order and every other op, so two runs differ only in those pieces. Pure:
+ * the caller supplies the data and the clock.
  */
 import { backward } from '../autograd';
 import { relu } from '../ops/activations';
@@ -31,10 +32,59 @@ export interface SmallRunSettings {
 /** Small enough for two runs in well under a minute in a browser, large enough for ~95%. */
 export const SMALL_RUN: SmallRunSettings = { images: 30000, hidden: 64, epochs: 3, batch: 32, lr: 0.1, seed: 1 };
 
+/**
+ * The run for a learner's linear backward: a plain loop over W's columns is about 5x slower than
+ * the engine's kernels (and computes the first layer's dx, which nothing needs), so fewer digits.
+ */
+export const LIGHT_RUN: SmallRunSettings = { ...SMALL_RUN, images: 10000, epochs: 2 };
+
+/** The run for these pieces (exercise names): both of its trainings use the same settings. */
+export function runFor(pieces: readonly string[]): SmallRunSettings {
+  return pieces.includes('linear-backward') ? LIGHT_RUN : SMALL_RUN;
+}
+
 /** A learner's relu: forward and backward on flat arrays. */
 export interface ReluPiece {
   relu(x: Float64Array): Float64Array;
   reluBackward(x: Float64Array, dy: Float64Array): Float64Array;
+}
+
+/** The learner's pieces a run uses in place of the engine's (any subset; none: the engine's own run). */
+export interface LearnerPieces {
+  relu?: ReluPiece;
+  linearBackward?: (x: Float64Array, w: Float64Array, dy: Float64Array, batch: number, inF: number, outF: number) => { dw: ArrayLike<number>; db: ArrayLike<number>; dx: ArrayLike<number> };
+  softmaxCrossEntropy?: (logits: Float64Array, labels: Uint8Array, batch: number, classes: number) => { loss: number; dlogits: ArrayLike<number> };
+  sgdStep?: (w: Float64Array, g: Float64Array, lr: number) => ArrayLike<number>;
+}
+
+/** What a piece returned, checked for length before it enters the network. */
+function sized(v: ArrayLike<number> | undefined, length: number, what: string): ArrayLike<number> {
+  if (!v || v.length !== length) throw new Error(`your ${what} has ${v?.length ?? 'no'} values where ${length} are needed`);
+  return v;
+}
+
+/** y = x·W + b by the engine, with the learner's backward in the graph. */
+function learnerLinear(fn: NonNullable<LearnerPieces['linearBackward']>, x: Tensor, w: Tensor, b: Tensor): Tensor {
+  const [batch, inF] = x.shape;
+  const outF = w.shape[1];
+  const y = noGrad(() => linear(x, w, b)).data;
+  return result(y, [batch, outF], [x, w, b], 'your linear backward', (dy, dx, dw, db) => {
+    const r = fn(x.data, w.data, dy, batch, inF, outF);
+    if (dx) dx.set(sized(r?.dx, dx.length, 'linear backward\'s dx'));
+    if (dw) dw.set(sized(r?.dw, dw.length, 'linear backward\'s dw'));
+    if (db) db.set(sized(r?.db, db.length, 'linear backward\'s db'));
+  });
+}
+
+/** The mean loss and its gradient from the learner's softmax cross-entropy. */
+function learnerLoss(fn: NonNullable<LearnerPieces['softmaxCrossEntropy']>, logits: Tensor, labels: Uint8Array): Tensor {
+  const [batch, classes] = logits.shape;
+  const r = fn(logits.data, labels, batch, classes);
+  if (typeof r?.loss !== 'number') throw new Error('your softmax cross-entropy gave no loss');
+  const g = sized(r.dlogits, logits.size, "softmax cross-entropy's dlogits");
+  return result(Float64Array.of(r.loss), [], [logits], 'your softmax cross-entropy', (dy, dx) => {
+    for (let i = 0; i < dx.length; i++) dx[i] = dy[0] * g[i];
+  });
 }
 
 export interface SmallRunResult {
@@ -58,10 +108,10 @@ function learnerRelu(piece: ReluPiece, x: Tensor): Tensor {
 
 /**
  * Train and test once.
- * @param piece the learner's relu, or null for the engine's own
+ * @param pieces the learner's pieces, or null for the engine's own
  * @param now a clock in milliseconds; @param onProgress called after each epoch with (epoch, epochs)
  */
-export function trainSmall(train: DigitSet, test: DigitSet, settings: SmallRunSettings, piece: ReluPiece | null, now: () => number, onProgress?: (epoch: number) => void): SmallRunResult {
+export function trainSmall(train: DigitSet, test: DigitSet, settings: SmallRunSettings, pieces: LearnerPieces | null, now: () => number, onProgress?: (epoch: number) => void): SmallRunResult {
   const t0 = now();
   const random = new Random(settings.seed);
   const model = new Model(
@@ -74,8 +124,11 @@ export function trainSmall(train: DigitSet, test: DigitSet, settings: SmallRunSe
     random,
   );
   const [l1, l2] = model.linears;
-  const act = (h: Tensor) => (piece ? learnerRelu(piece, h) : relu(h));
-  const forward = (x: Tensor) => linear(act(linear(x, l1.weight, l1.bias)), l2.weight, l2.bias);
+  const { relu: myRelu, linearBackward: myLinear, softmaxCrossEntropy: myLoss, sgdStep: myStep } = pieces ?? {};
+  const act = (h: Tensor) => (myRelu ? learnerRelu(myRelu, h) : relu(h));
+  const lin = (x: Tensor, w: Tensor, b: Tensor) => (myLinear ? learnerLinear(myLinear, x, w, b) : linear(x, w, b));
+  const forward = (x: Tensor) => lin(act(lin(x, l1.weight, l1.bias)), l2.weight, l2.bias);
+  const params = model.parameters();
   const optimizer = new Optimizer(model.parameters(), { name: 'sgd', momentum: 0, nesterov: false, weightDecay: 0 });
   const count = Math.min(settings.images, train.labels.length);
   const order = Uint32Array.from({ length: count }, (_, i) => i);
@@ -94,9 +147,11 @@ export function trainSmall(train: DigitSet, test: DigitSet, settings: SmallRunSe
         for (let p = 0; p < 784; p++) x[r * 784 + p] = train.images[i * 784 + p] / 255;
       }
       optimizer.zeroGrad();
-      const l = softmaxCrossEntropy(forward(new Tensor(x, [n, 784])), labels);
+      const logits = forward(new Tensor(x, [n, 784]));
+      const l = myLoss ? learnerLoss(myLoss, logits, labels) : softmaxCrossEntropy(logits, labels);
       backward(l);
-      optimizer.step(settings.lr);
+      if (!myStep) optimizer.step(settings.lr);
+      else for (const { tensor } of params) if (tensor.grad) tensor.data.set(sized(myStep(tensor.data, tensor.grad, settings.lr), tensor.size, 'SGD step'));
       total += l.item();
       batches++;
     }

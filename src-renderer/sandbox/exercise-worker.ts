@@ -7,11 +7,12 @@
 import { exerciseNamed } from '../../src-engine/exercises/exercises';
 import type { ExerciseCase } from '../../src-engine/exercises/exercise';
 import { type CaseResults, describeThrown, forbiddenMessage, learnerBody, readOutputs } from '../../src-engine/exercises/learner-call';
-import { type DigitSet, type ReluPiece, type SmallRunSettings, trainSmall } from '../../src-engine/exercises/train-with';
+import { type DigitSet, type LearnerPieces, type SmallRunSettings, trainSmall } from '../../src-engine/exercises/train-with';
 
 export type WorkerJob =
   | { kind: 'check'; exercise: string; code: string; cases: ExerciseCase[] }
-  | { kind: 'train'; code: string; train: DigitSet; test: DigitSet; settings: SmallRunSettings };
+  /** `pieces`: the learner's code of each exercise whose piece replaces the engine's (by exercise name). */
+  | { kind: 'train'; pieces: Record<string, string>; train: DigitSet; test: DigitSet; settings: SmallRunSettings };
 
 export type WorkerReply =
   | { type: 'checked'; results: CaseResults }
@@ -60,9 +61,27 @@ function check(job: Extract<WorkerJob, { kind: 'check' }>): CaseResults {
   return { ok: true, outputs };
 }
 
+/** The learner's functions, by the name the trainer knows them by. */
+function learnerPieces(codes: Record<string, string>): LearnerPieces {
+  const fns = (name: string) => {
+    const e = exerciseNamed(name);
+    return new Function(`${codes[name]}\n;return { ${e.functions.join(', ')} };`)() as Record<string, unknown>;
+  };
+  const pieces: LearnerPieces = {};
+  if (codes.relu !== undefined) pieces.relu = fns('relu') as unknown as LearnerPieces['relu'];
+  if (codes['linear-backward'] !== undefined) pieces.linearBackward = fns('linear-backward').linearBackward as LearnerPieces['linearBackward'];
+  if (codes['softmax-cross-entropy'] !== undefined) pieces.softmaxCrossEntropy = fns('softmax-cross-entropy').softmaxCrossEntropy as LearnerPieces['softmaxCrossEntropy'];
+  if (codes.sgd !== undefined) pieces.sgdStep = fns('sgd').sgdStep as LearnerPieces['sgdStep'];
+  return pieces;
+}
+
 function train(job: Extract<WorkerJob, { kind: 'train' }>): WorkerReply {
-  const exercise = exerciseNamed('relu');
-  const piece = new Function(...exercise.params, `${job.code}\n;return { relu, reluBackward };`)() as ReluPiece;
+  let piece: LearnerPieces;
+  try {
+    piece = learnerPieces(job.pieces);
+  } catch (e) {
+    return { type: 'failed', error: `Your code does not compile: ${describeThrown(e)}` };
+  }
   const now = () => performance.now();
   // NOTE: a short warm-up of each first, so that neither timed run pays for the JIT's first compiles.
   const warmUp = { ...job.settings, images: 2000, epochs: 1 };
@@ -71,14 +90,14 @@ function train(job: Extract<WorkerJob, { kind: 'train' }>): WorkerReply {
   try {
     trainSmall(job.train, few, warmUp, piece, now);
   } catch (e) {
-    return { type: 'failed', error: `Training with your relu stopped: ${describeThrown(e)}` };
+    return { type: 'failed', error: `Training with your code stopped: ${describeThrown(e)}` };
   }
   const engine = trainSmall(job.train, job.test, job.settings, null, now, (epoch) => post({ type: 'progress', run: 'engine', epoch }));
   let yours;
   try {
     yours = trainSmall(job.train, job.test, job.settings, piece, now, (epoch) => post({ type: 'progress', run: 'yours', epoch }));
   } catch (e) {
-    return { type: 'failed', error: `Training with your relu stopped: ${describeThrown(e)}` };
+    return { type: 'failed', error: `Training with your code stopped: ${describeThrown(e)}` };
   }
   return { type: 'trained', engine: { accuracy: engine.accuracy, seconds: engine.seconds }, yours: { accuracy: yours.accuracy, seconds: yours.seconds } };
 }

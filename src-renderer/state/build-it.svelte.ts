@@ -8,7 +8,7 @@ import type { ExerciseProgress } from '../../src-main/library/exercise-progress'
 import { checkResults, formatVerdict, type Verdict } from '../../src-engine/exercises/check';
 import type { Exercise } from '../../src-engine/exercises/exercise';
 import { EXERCISES, exerciseNamed } from '../../src-engine/exercises/exercises';
-import { type DigitSet, SMALL_RUN } from '../../src-engine/exercises/train-with';
+import { type DigitSet, runFor, SMALL_RUN } from '../../src-engine/exercises/train-with';
 import { CHECK_LIMIT_MS, EPOCH_LIMIT_MS, ExerciseSandbox } from '../lib/exercise-sandbox';
 
 export interface CheckShown {
@@ -17,9 +17,14 @@ export interface CheckShown {
   text: string;
 }
 
+/** The exercises whose pieces the network can train with, in the order the network uses them. */
+export const TRAINABLE = EXERCISES.filter((e) => e.trainAs !== null);
+
 export interface TrainingShown {
   phase: 'data' | 'engine' | 'yours' | 'done' | 'failed';
   epoch: number;
+  /** The pieces of the learner's it trains with, as named in sentences ("relu", "SGD step"). */
+  pieces?: string[];
   engine?: { accuracy: number; seconds: number };
   yours?: { accuracy: number; seconds: number };
   error?: string;
@@ -38,6 +43,12 @@ export class BuildItState {
   shown = $state.raw<CheckShown | null>(null);
   showEngine = $state(false);
   training = $state.raw<TrainingShown | null>(null);
+  /** Solved pieces the learner chose to leave out of training (by exercise name). */
+  leftOut = $state<Record<string, boolean>>({});
+  /** The solved pieces that the next training run uses. */
+  readonly chosen = $derived(TRAINABLE.filter((e) => this.passed(e.name) && !this.leftOut[e.name]));
+  /** The settings of the run those pieces train in. */
+  readonly run = $derived(runFor(this.chosen.map((e) => e.name)));
   readonly exercise = $derived(exerciseNamed(this.current));
   private data: { train: DigitSet; test: DigitSet } | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -76,7 +87,7 @@ export class BuildItState {
     this.current = name;
     this.shown = null;
     this.showEngine = false;
-    if (name !== 'relu') this.training = null;
+    if (!TRAINABLE.some((e) => e.name === name)) this.training = null;
   }
 
   /** The learner edited the code: kept (saved a moment after the last keystroke). */
@@ -110,23 +121,34 @@ export class BuildItState {
     }
   }
 
-  /** Train the small MNIST network with the engine's relu and then with the learner's, on the same seed. */
+  /**
+   * Train the small MNIST network with the engine's own ops and then with the chosen pieces of the
+   * learner's in their place, on the same seed.
+   */
   async train(): Promise<void> {
-    const relu = exerciseNamed('relu');
-    const code = this.code(relu);
-    this.training = { phase: 'data', epoch: 0 };
+    const chosen = this.chosen;
+    const names = chosen.map((e) => e.trainAs!);
+    this.training = { phase: 'data', epoch: 0, pieces: names };
     try {
-      // NOTE: the code may have changed since it passed: it trains only as it is now, and only if it still passes
-      const verdict = await this.verify(relu, code);
-      if (!verdict.passed) {
-        this.training = { phase: 'failed', epoch: 0, error: `Your relu as it is now does not pass the check, so it cannot train: ${formatVerdict(relu, verdict).split('\n').slice(0, 2).join(' ')}` };
-        return;
+      const codes: Record<string, string> = {};
+      for (const e of chosen) {
+        // NOTE: the code may have changed since it passed: it trains only as it is now, and only if it still passes
+        const code = this.code(e);
+        const verdict = await this.verify(e, code);
+        if (!verdict.passed) {
+          const why = formatVerdict(e, verdict).split('\n').slice(0, 2).join(' ');
+          this.training = { phase: 'failed', epoch: 0, error: `Your ${e.trainAs} as it is now does not pass the check, so it cannot train: ${why}` };
+          return;
+        }
+        codes[e.name] = code;
       }
       this.data ??= await this.loadDigits();
-      const reply = await this.sandbox.run({ kind: 'train', code, train: this.data.train, test: this.data.test, settings: SMALL_RUN }, EPOCH_LIMIT_MS, (r) => {
-        if (r.type === 'progress') this.training = { phase: r.run, epoch: r.epoch };
+      const settings = runFor(Object.keys(codes));
+      const job = { kind: 'train' as const, pieces: codes, train: this.data.train, test: this.data.test, settings };
+      const reply = await this.sandbox.run(job, EPOCH_LIMIT_MS, (r) => {
+        if (r.type === 'progress') this.training = { phase: r.run, epoch: r.epoch, pieces: names };
       });
-      if (reply.type === 'trained') this.training = { phase: 'done', epoch: SMALL_RUN.epochs, engine: reply.engine, yours: reply.yours };
+      if (reply.type === 'trained') this.training = { phase: 'done', epoch: settings.epochs, pieces: names, engine: reply.engine, yours: reply.yours };
       else this.training = { phase: 'failed', epoch: 0, error: reply.type === 'failed' ? reply.error : 'The sandbox gave no answer.' };
     } catch (err) {
       this.training = { phase: 'failed', epoch: 0, error: (err as Error).message };

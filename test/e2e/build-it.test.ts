@@ -167,18 +167,23 @@ describe('Build it', () => {
 
   it("trains the MNIST network with the learner's relu to within 0.5 points of the engine's", async () => {
     await openExercise(page, 'ReLU, forward and backward');
+    // relu alone: the linear backward, solved too, is left to the engine this time
+    const pieces = page.getByRole('group', { name: 'Use your' });
+    expect(await pieces.getByRole('checkbox', { name: 'linear backward' }).isChecked()).toBe(true);
+    expect(await pieces.getByRole('checkbox', { name: 'SGD step (not solved yet)' }).isDisabled()).toBe(true);
+    await pieces.getByRole('checkbox', { name: 'linear backward' }).uncheck();
     // code changed after it passed is checked again first, and a wrong one does not train
     await write(page, RELU_TIMES_OUTPUT);
-    await page.getByRole('button', { name: 'Train with your relu' }).click();
+    await page.getByRole('button', { name: 'Train with your pieces' }).click();
     await page.getByText('Your relu as it is now does not pass the check, so it cannot train: ✗ relu: dx differs from the engine').waitFor({ timeout: 30_000 });
     await write(page, SOLUTIONS.relu);
-    await page.getByRole('button', { name: 'Train with your relu' }).click();
+    await page.getByRole('button', { name: 'Train with your pieces' }).click();
     const result = page.locator('p.trained');
     await result.waitFor({ timeout: 180_000 });
     const text = await result.innerText();
     const [yours, engine] = [...text.matchAll(/(\d+\.\d)%/g)].map((m) => Number(m[1]));
     console.log(`build-it: ${text} | ${await page.locator('.train p.small.muted').last().innerText()}`);
-    expect(text).toMatch(/^Your relu trained this network to \d+\.\d% test accuracy; the engine's relu, on the same seed, to \d+\.\d%/);
+    expect(text).toMatch(/^Your relu trained this network to \d+\.\d% test accuracy; the engine's own relu, on the same seed, to \d+\.\d%/);
     expect(Math.abs(yours - engine)).toBeLessThanOrEqual(0.5);
     expect(engine).toBeGreaterThan(90);
     problems.push(...(await judge(page, 'relu-trained', '.train')));
