@@ -2,6 +2,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
+import { exerciseSandbox } from './scripts/exercise-sandbox-plugin';
 import { contentSecurityPolicy, devServerPolicy } from './src-main/host/csp';
 
 const root = import.meta.dirname;
@@ -46,7 +47,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'src-renderer'),
-    plugins: [svelte(), cspMeta()],
+    plugins: [svelte(), cspMeta(), exerciseSandbox(root)],
     server: { headers: { 'Content-Security-Policy': devServerPolicy() } },
     build: {
       outDir: resolve(root, 'out/renderer'),

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The repository root (this file lives in scripts/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['src-main', 'src-engine', 'src-renderer', 'electron.vite.config.mts', 'package.json'];
+const SOURCES = ['src-main', 'src-engine', 'src-renderer', 'electron.vite.config.mts', 'scripts/exercise-sandbox-plugin.ts', 'package.json'];
 const STAMP = path.join(ROOT, 'out', '.build-stamp');
 const OUTPUTS = ['out/main/index.js', 'out/main/web.js', 'out/main/engine-worker.js', 'out/preload/index.js', 'out/renderer/index.html'];
 

@@ -80,6 +80,13 @@ export interface Prediction {
   topHidden: { unit: number; activation: number }[];
 }
 
+/** Digits as bytes: images [count, rows·cols] and labels [count]. */
+export interface DigitBytes {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
 export interface Sample {
   index: number;
   /** rows·cols bytes */
@@ -109,6 +116,8 @@ export interface EngineCalls {
   'dataset:info': { args: { source: DatasetSource }; result: DatasetInfo };
   /** `after` (with 'misclassified'): the next wrong test image after that index, wrapping round; else a random one. */
   'dataset:sample': { args: { which: 'random' | 'misclassified' | number; after?: number }; result: Sample };
+  /** Bundled MNIST images [count, 784] and labels, from `start` of a split (the Build it view trains on them). */
+  'dataset:digits': { args: { split: 'train' | 'test'; start: number; count: number }; result: DigitBytes };
   'engine:kernels': { args: Record<string, never>; result: KernelsInfo };
   /** Results are the same bits for any count; refused while a run is training or paused. */
   'engine:set-threads': { args: { threads: number }; result: KernelsInfo };

@@ -28,6 +28,8 @@ export const USAGE = `usage: npm run cli -- <command> [options]
             gradient for that image and every layer's output (act.<layer>), F64
   export    MODEL --notebook F.ipynb | --onnx F.onnx [--float32] [--dataset mnist|idx:DIR]
             a Jupyter notebook (numpy, PyTorch) or an ONNX model
+  exercise  list | check NAME FILE             the Build it exercises: names and signatures, or check
+            your solution (JavaScript) against the engine's own op, in a sandbox
 
   --backend typescript|wasm-simd|wasm-relaxed-simd|wasm-...-x2 (default: the fastest here)
   --threads N  kernel threads (default 2 where there are two cores; results are identical)

@@ -24,6 +24,7 @@ import { atomicWrite } from './atomic-write';
 import { runBench } from './bench';
 import { exportCommand } from './export-command';
 import { explainCommand } from './explain-command';
+import { exerciseCommand } from './exercise-command';
 import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
 import { loadDataset, readIdxImages } from './dataset-files';
 import { endQuietlyWhenOutputCloses, exitWhenFlushed } from './exit';
@@ -336,6 +337,13 @@ async function main(argv: string[]): Promise<void> {
   }
   const threads = numberFlag(flags, 'threads', true);
   if (threads !== undefined && (threads < 1 || threads > MAX_KERNEL_THREADS)) throw new UsageError(`--threads must be 1 to ${MAX_KERNEL_THREADS} (got ${threads})`);
+  if (command === 'exercise') {
+    const { lines, passed, verdict } = await exerciseCommand(positionals);
+    lines.forEach(out);
+    if (verdict) emitJson(flags, { exercise: verdict.exercise, passed, error: verdict.error, hint: verdict.hint });
+    if (!passed) process.exitCode = 1;
+    return;
+  }
   if (command !== 'bench') kernelsName = (await useBackend(flags.backend as string | undefined, threads)).name;
   switch (command) {
     case 'train':
@@ -363,7 +371,7 @@ async function main(argv: string[]): Promise<void> {
       return emitJson(flags, written);
     }
     default:
-      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, lr-find, explain, export; --help for more)`);
+      throw new UsageError(`unknown command "${command}" (train, eval, predict, baseline, gradcheck, bench, lr-find, explain, export, exercise; --help for more)`);
   }
 }
 

@@ -41,6 +41,7 @@ export class EngineService {
     'model:predict': (a) => this.inspect.predict(a.pixels, a.saliency === true),
     'dataset:info': (a) => this.inspect.datasetInfo(a.source as DatasetSource),
     'dataset:sample': (a) => this.inspect.sample(a.which, a.after),
+    'dataset:digits': (a) => this.inspect.digits(a.split, a.start, a.count),
     'engine:kernels': () => this.kernelsInfo(),
     'engine:set-threads': (a) => this.setThreads(a.threads),
     'train:lr-find': (a) => this.run.lrFind(a.config),

@@ -5,7 +5,7 @@
 import { describeArchitecture } from '../architecture';
 import { backward } from '../autograd';
 import type { Model } from '../nn/model';
-import type { DatasetInfo, DatasetSource, Prediction, Sample, WeightsSnapshot } from '../protocol';
+import type { DatasetInfo, DatasetSource, DigitBytes, Prediction, Sample, WeightsSnapshot } from '../protocol';
 import { Random } from '../random';
 import { noGrad, Tensor } from '../tensor';
 import { baselineAccuracy, meanImageBytes, meanImages } from '../train/baseline';
@@ -98,6 +98,17 @@ export class Inspection {
     };
     this.infos.set(key, info);
     return info;
+  }
+
+  /** A slice of bundled MNIST, copied (the Build it view's training data). */
+  digits(split: unknown, start: unknown, count: unknown): DigitBytes {
+    const ds = this.datasets.get({ kind: 'mnist' })[split === 'train' ? 'train' : 'test'];
+    if (!ds) throw new Error('the bundled MNIST has no test set here');
+    if (typeof start !== 'number' || typeof count !== 'number' || !Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > ds.count) {
+      throw new Error(`digits must lie within the ${ds.count} images of the ${split === 'train' ? 'training' : 'test'} set`);
+    }
+    const n = ds.rows * ds.cols;
+    return { images: ds.images.slice(start * n, (start + count) * n), labels: ds.labels.slice(start, start + count), count };
   }
 
   sample(which: unknown, after?: unknown): Sample {

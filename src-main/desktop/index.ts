@@ -17,6 +17,7 @@ import { createMainWindow, isOwnPage, rendererDevUrl } from './main-window';
 import { installMenu } from './menu';
 import { guardClose } from './quit-guard';
 import { utilitySpawner } from './spawn-utility';
+import { ExerciseProgressStore } from '../library/exercise-progress';
 
 // NOTE: a second instance only hands over to the first (its 'second-instance' event) and quits;
 // none of the setup below may run in it.
@@ -41,7 +42,7 @@ function run(): void {
     const api = new ApiServer(host, desktopPlatform({ version: app.getVersion(), modelsDir: models, window: () => win }), {
       store,
       platform: desktopModelPlatform(() => win),
-    });
+    }, new ExerciseProgressStore(path.join(userData, 'exercises.json')));
     const autosave = api.autosave!;
     api.onEvent((event) => sendEvent(win, event));
     nativeTheme.on('updated', () => sendEvent(win, { type: 'app:theme', dark: nativeTheme.shouldUseDarkColors }));

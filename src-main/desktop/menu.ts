@@ -31,6 +31,7 @@ export function installMenu(send: (command: CommandName) => void, dev: boolean):
         item('view:models', send),
         item('view:step-inside', send),
         item('view:evaluate', send),
+        item('view:build', send),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -12,6 +12,7 @@ import type {
   ModelInfo,
   RunState,
 } from '../../src-engine/protocol';
+import type { ExerciseProgress } from '../library/exercise-progress';
 import type { ModelCalls, ModelSavedEvent } from '../library/models-contract';
 
 /** Renderer channel -> the engine call it forwards to. */
@@ -25,6 +26,7 @@ export const ENGINE_CHANNELS = {
   'model:predict': 'model:predict',
   'dataset:info': 'dataset:info',
   'dataset:sample': 'dataset:sample',
+  'dataset:digits': 'dataset:digits',
   'engine:kernels': 'engine:kernels',
   'engine:set-threads': 'engine:set-threads',
   'training:lr-find': 'train:lr-find',
@@ -88,6 +90,10 @@ export interface AppCalls {
   'training:status': { args: Record<string, never>; result: RunStatus | null };
   /** Give up on what the engine is busy with (a start that takes too long): the engine is restarted. */
   'training:cancel': { args: Record<string, never>; result: { cancelled: true } };
+  /** The Build it view's progress, from the user's data folder. */
+  'exercises:load': { args: Record<string, never>; result: ExerciseProgress };
+  /** Keep the Build it view's progress (the whole of it). */
+  'exercises:save': { args: { progress: ExerciseProgress }; result: { saved: true } };
 }
 
 /** The latest run as the host knows it: everything its dashboard draws. */
@@ -134,6 +140,8 @@ const APP_CHANNELS: Record<keyof AppCalls, true> = {
   'training:recover': true,
   'training:status': true,
   'training:cancel': true,
+  'exercises:load': true,
+  'exercises:save': true,
 };
 
 const MODEL_CHANNELS: Record<keyof ModelCalls, true> = {
@@ -204,6 +212,7 @@ export const COMMANDS = {
   'view:models': { label: 'Models', accelerator: 'CmdOrCtrl+4' },
   'view:step-inside': { label: 'Step inside', accelerator: 'CmdOrCtrl+5' },
   'view:evaluate': { label: 'Evaluate', accelerator: 'CmdOrCtrl+6' },
+  'view:build': { label: 'Build it', accelerator: 'CmdOrCtrl+7' },
 } as const;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -21,10 +21,11 @@ import { Autosaver } from '../library/autosave';
 import type { CheckpointStore } from '../library/checkpoint-store';
 import type { EngineHost, HostEvent } from './engine-host';
 import { ModelApi, type ModelPlatform } from '../library/model-api';
+import type { ExerciseProgressStore } from '../library/exercise-progress';
 import { RunRecord } from './run-record';
 import { checkApiCall } from './validate-api';
 
-type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status' | 'training:cancel'>;
+type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status' | 'training:cancel' | 'exercises:load' | 'exercises:save'>;
 
 /** What differs between the desktop app and browser mode: dialogs, uploads, theme, paths. */
 export type PlatformHandlers = {
@@ -62,6 +63,7 @@ export class ApiServer {
     private readonly host: EngineHost,
     private readonly platform: PlatformHandlers,
     library?: ModelLibraryOptions,
+    private readonly exercises?: ExerciseProgressStore,
   ) {
     if (library) {
       const autosave = new Autosaver(library.store, {
@@ -145,11 +147,21 @@ export class ApiServer {
         return this.approve(await this.platform['dataset:open-path'](args as ApiArgs<'dataset:open-path'>));
       case 'dataset:upload':
         return this.approve(await this.platform['dataset:upload'](args as ApiArgs<'dataset:upload'>));
+      case 'exercises:load':
+        return this.exerciseStore().load();
+      case 'exercises:save':
+        this.exerciseStore().save((args as ApiArgs<'exercises:save'>).progress);
+        return { saved: true };
       case 'app:info':
         return this.platform['app:info'](args as ApiArgs<'app:info'>);
       case 'app:set-theme':
         return this.platform['app:set-theme'](args as ApiArgs<'app:set-theme'>);
     }
+  }
+
+  private exerciseStore(): ExerciseProgressStore {
+    if (!this.exercises) throw new Error('Exercise progress cannot be kept here.');
+    return this.exercises;
   }
 
   /** Start a run in the engine; with a library its checkpoints go into `name` (null: a new model). */

@@ -14,6 +14,8 @@ export function contentSecurityPolicy(connect: string[] = [], header = false): s
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
+    // the Build it view's sandbox (exercise-frame.ts): our own page, in an opaque-origin iframe
+    "frame-src 'self'",
     `connect-src ${["'self'", ...connect].join(' ')}`,
     "base-uri 'none'",
     "form-action 'none'",

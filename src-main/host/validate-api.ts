@@ -9,6 +9,7 @@ import { isApiChannel, type ApiArgs, type ApiCallName } from './api-contract';
 import { checkModelName } from '../library/model-names';
 import { UPLOAD_ID } from './upload-limits';
 import { EXPORT_FORMATS } from '../library/models-contract';
+import { MAX_EXERCISE_CODE } from '../library/exercise-progress';
 
 const MAX_PATH_CHARS = 4096;
 const MAX_NAME_CHARS = 255;
@@ -152,6 +153,12 @@ const VALIDATORS: Validators = {
       throw new Error(`sample must be "random", "misclassified" or an image index (got ${shown(which)})`);
     }
   },
+  'dataset:digits': (v) => {
+    const o = object(v, 'dataset:digits', ['split', 'start', 'count']);
+    oneOf(o.split, 'split', ['train', 'test']);
+    wholeNumber(o.start, 'start', 0, 60000);
+    wholeNumber(o.count, 'count', 1, 30000);
+  },
   'engine:kernels': empty('engine:kernels'),
   'engine:set-threads': (v) => {
     const threads = object(v, 'engine:set-threads', ['threads']).threads;
@@ -196,6 +203,19 @@ const VALIDATORS: Validators = {
     wholeNumber(o.col, 'column', 0, 1_000_000);
   },
   'app:info': empty('app:info'),
+  'exercises:load': empty('exercises:load'),
+  'exercises:save': (v) => {
+    const progress = object(v, 'exercises:save', ['progress']).progress;
+    if (typeof progress !== 'object' || progress === null || Array.isArray(progress)) throw new Error('progress must be an object');
+    for (const [name, entry] of Object.entries(progress)) {
+      if (!/^[a-z-]{1,40}$/.test(name)) throw new Error(`exercise names are lowercase words (got ${shown(name)})`);
+      const e = object(entry, name, ['code', 'passed', 'tried']);
+      // NOTE: empty code is fine: a learner may clear the editor to start over
+      if (typeof e.code !== 'string') throw new Error(`${name} code must be a string (got ${shown(e.code)})`);
+      if (e.code.length > MAX_EXERCISE_CODE) throw new Error(`${name} code is longer than ${MAX_EXERCISE_CODE} characters`);
+      if (typeof e.passed !== 'boolean' || typeof e.tried !== 'boolean') throw new Error(`${name}: passed and tried must be true or false`);
+    }
+  },
   'training:status': empty('training:status'),
   'app:set-theme': (v) => void oneOf(object(v, 'app:set-theme', ['source']).source, 'theme', ['system', 'light', 'dark']),
   'dataset:choose': (v) => void oneOf(object(v, 'dataset:choose', ['kind']).kind, 'dataset kind', ['idx', 'csv']),

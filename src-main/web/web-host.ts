@@ -20,6 +20,7 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH, type ApiEvent, type ApiReply, type SocketCall, type SocketMessage } from '../host/api-contract';
 import { contentSecurityPolicy } from '../host/csp';
+import { EXERCISE_FRAME_FILE, EXERCISE_FRAME_HEADER_POLICY } from '../host/exercise-frame';
 import { uploadFile } from '../host/upload-folders';
 import { byteSize, MAX_SOCKET_MESSAGE_BYTES, MAX_UPLOAD_BYTES, MAX_UPLOADS_IN_FLIGHT, MAX_UPLOADS_KEPT, UPLOAD_PATH } from '../host/upload-limits';
 import { decodeFrame, encodeFrame } from '../host/wire-codec';
@@ -219,7 +220,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const headers: http.OutgoingHttpHeaders = {
       'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
       'Content-Length': info.size,
-      'Content-Security-Policy': csp,
+      'Content-Security-Policy': pathname === `/${EXERCISE_FRAME_FILE}` ? EXERCISE_FRAME_HEADER_POLICY : csp,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cross-Origin-Opener-Policy': 'same-origin',

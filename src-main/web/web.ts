@@ -7,6 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { version } from '../../package.json';
 import { ApiServer } from '../host/api-server';
+import { ExerciseProgressStore } from '../library/exercise-progress';
 import { modelsDir, userDataDir } from '../host/app-paths';
 import { stopAndSave } from '../library/autosave';
 import { CheckpointStore } from '../library/checkpoint-store';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
   const uploadRoot = await createUploadFolder(uploadsParent);
   const host = new EngineHost(childSpawner(path.join(__dirname, 'engine-worker.js')));
   host.start();
-  const api = new ApiServer(host, webPlatform({ version, modelsDir: models, uploadRoot }), { store, platform: {} });
+  const exercises = new ExerciseProgressStore(path.join(userDataDir(), 'exercises.json'));
+  const api = new ApiServer(host, webPlatform({ version, modelsDir: models, uploadRoot }), { store, platform: {} }, exercises);
   const web = await startWebHost({
     api,
     rendererDir: path.join(__dirname, '..', 'renderer'),

@@ -4,7 +4,7 @@
  */
 import type { ApiEvent, AppInfo, CommandName, ScratchnetApi, ThemeSource } from '../../src-main/host/api-contract';
 
-export type ViewName = 'train' | 'weights' | 'digit-pad' | 'models' | 'step-inside' | 'evaluate';
+export type ViewName = 'train' | 'weights' | 'digit-pad' | 'models' | 'step-inside' | 'evaluate' | 'build';
 
 /** The tabs, in order. */
 export const VIEWS: { id: ViewName; label: string; command: CommandName }[] = [
@@ -14,6 +14,7 @@ export const VIEWS: { id: ViewName; label: string; command: CommandName }[] = [
   { id: 'models', label: 'Models', command: 'view:models' },
   { id: 'step-inside', label: 'Step inside', command: 'view:step-inside' },
   { id: 'evaluate', label: 'Evaluate', command: 'view:evaluate' },
+  { id: 'build', label: 'Build it', command: 'view:build' },
 ];
 
 export interface Notice {

@@ -2,7 +2,8 @@
  * End to end, the layout: after a short run in browser mode in Chromium (LeCun's 784-300-10 with
  * a second hidden layer of 64, 3,000 MNIST images, one epoch), every view (Train, Weights with a
  * unit open, Digit pad with a test digit, Models with the model selected, Step inside with a digit
- * stepped through and a unit open) at 1024×640, 1440×900,
+ * stepped through and a unit open, Build it with a verdict and
+ * its difference heatmap) at 1024×640, 1440×900,
  * 1920×1080 and 2560×1440, light and dark, shows all of itself: no text, number, control or chart
  * cut off or out of reach of every scrollbar, charts drawn at the size of their boxes, nothing
  * drawn over anything else (layout-check.ts); the same for each view before anything is trained,
@@ -79,6 +80,16 @@ const VIEWS: { tab: string; file: string; fill: (page: Page) => Promise<void> }[
       await page.getByTestId('cell-gallery').waitFor();
       await page.getByRole('button', { name: 'Draw the map' }).click();
       await page.getByTestId('hidden-map').waitFor({ timeout: 60_000 });
+    },
+  },
+  {
+    tab: 'Build it',
+    file: 'build-it',
+    fill: async (page) => {
+      // the linear backward's stub checked as it is: a verdict, a hint and the difference heatmap
+      await page.getByRole('navigation', { name: 'Exercises' }).getByRole('button', { name: "A linear layer's backward" }).click();
+      await page.getByRole('button', { name: 'Check', exact: true }).click();
+      await page.getByRole('figure', { name: /^Difference of/ }).waitFor({ timeout: 30_000 });
     },
   },
 ];

@@ -78,6 +78,8 @@ describe('the app shows the truth (issue 14)', () => {
     expect(await page.getByRole('tab', { name: 'Weights' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Weights');
     await page.keyboard.press('End');
+    expect(await page.getByRole('tab', { name: 'Build it' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft');
     expect(await page.getByRole('tab', { name: 'Evaluate' }).getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowLeft');
     expect(await page.getByRole('tab', { name: 'Step inside' }).getAttribute('aria-selected')).toBe('true');

@@ -7,11 +7,12 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import { resolve } from 'node:path';
 import { defineProject } from 'vitest/config';
+import { exerciseSandbox } from '../../scripts/exercise-sandbox-plugin';
 
 export default defineProject({
   root: resolve(import.meta.dirname, '../..'),
   // svelteTesting: Svelte's browser build (resolve.conditions 'browser') and DOM cleanup after each test.
-  plugins: [svelte(), svelteTesting()],
+  plugins: [svelte(), svelteTesting(), exerciseSandbox(resolve(import.meta.dirname, '../..'))],
   test: {
     // NOTE: a project's files are found from its `dir`, which defaults to this file's folder.
     dir: resolve(import.meta.dirname, '../..'),

@@ -95,7 +95,7 @@ describe('command line', () => {
     expectOneLineError(cli('train', '--batch', '0', '--dataset', FIXTURE), 'batch size must be a whole number from 1 to 60000 (got 0)');
     expectOneLineError(cli('train', '--layers', '100,10', '--dataset', FIXTURE), '--layers starts with 100 but the images have 784 pixels (28x28)');
     expectOneLineError(cli('train', '--bogus'), "unknown option '--bogus'");
-    expectOneLineError(cli('frobnicate'), 'unknown command "frobnicate" (train, eval, predict, baseline, gradcheck, bench, lr-find, explain, export; --help for more)');
+    expectOneLineError(cli('frobnicate'), 'unknown command "frobnicate" (train, eval, predict, baseline, gradcheck, bench, lr-find, explain, export, exercise; --help for more)');
     expectOneLineError(cli('eval', join(dir, 'missing.safetensors')), `${join(dir, 'missing.safetensors')}: no such file`);
     const junk = join(dir, 'junk.safetensors');
     writeFileSync(junk, 'this is not a model');

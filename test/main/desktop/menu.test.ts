@@ -26,6 +26,7 @@ describe('the native menu', () => {
       ['Models', 'CmdOrCtrl+4'],
       ['Step inside', 'CmdOrCtrl+5'],
       ['Evaluate', 'CmdOrCtrl+6'],
+      ['Build it', 'CmdOrCtrl+7'],
     ]);
     training[1].click!();
     views[2].click!();

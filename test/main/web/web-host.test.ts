@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { EXERCISE_FRAME_HEADER_POLICY } from '../../../src-main/host/exercise-frame';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,7 @@ beforeAll(async () => {
   mkdirSync(path.join(root, 'renderer', 'assets'), { recursive: true });
   writeFileSync(path.join(root, 'renderer', 'index.html'), '<!doctype html><title>Scratchnet</title>');
   writeFileSync(path.join(root, 'renderer', 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(path.join(root, 'renderer', 'exercise-frame.html'), '<!doctype html><title>sandbox</title>');
   writeFileSync(path.join(root, 'secret.txt'), 'not for the page');
   web = await startWebHost({
     rendererDir: path.join(root, 'renderer'),
@@ -95,7 +97,7 @@ describe('web host (browser mode)', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Scratchnet</title>');
     expect(page.headers['content-security-policy']).toBe(
-      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; ` +
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; frame-src 'self'; ` +
         `connect-src 'self' ws://127.0.0.1:${web.port}; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'`,
     );
     const cookie = String(page.headers['set-cookie']).split(';')[0];
@@ -103,6 +105,13 @@ describe('web host (browser mode)', () => {
     const asset = await get('/assets/app.js', { cookie });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it("serves the exercise sandbox frame under its own policy: no connections, embedded only by the app", async () => {
+    const frame = await get(`/exercise-frame.html?token=${web.token}`);
+    expect(frame.status).toBe(200);
+    expect(frame.headers['content-security-policy']).toBe(EXERCISE_FRAME_HEADER_POLICY);
+    expect(frame.headers['content-security-policy']).toContain("connect-src 'none'");
   });
 
   it('never puts the token in a cookie (cookies reach every port of 127.0.0.1), and the cookie cannot open the socket', async () => {

@@ -152,12 +152,12 @@ describe('view tabs and the Weights view', () => {
     expect(document.activeElement).toBe(tab('Weights'));
     expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(tab('Weights').id);
     await fireEvent.keyDown(tab('Weights'), { key: 'End' });
-    expect(document.activeElement).toBe(tab('Evaluate'));
-    await fireEvent.keyDown(tab('Evaluate'), { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(tab('Build it'));
+    await fireEvent.keyDown(tab('Build it'), { key: 'ArrowRight' });
     expect(document.activeElement).toBe(tab('Train'));
     await fireEvent.keyDown(tab('Train'), { key: 'ArrowLeft' });
-    expect(tab('Evaluate').getAttribute('aria-selected')).toBe('true');
-    await fireEvent.keyDown(tab('Evaluate'), { key: 'Home' });
+    expect(tab('Build it').getAttribute('aria-selected')).toBe('true');
+    await fireEvent.keyDown(tab('Build it'), { key: 'Home' });
     expect(tab('Train').getAttribute('aria-selected')).toBe('true');
   });
 
