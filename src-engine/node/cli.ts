@@ -348,6 +348,7 @@ function gradcheckCommand(flags: Flags): void {
   for (const act of ['relu', 'leaky_relu', 'sigmoid', 'tanh'] as const) {
     for (const loss of ['cross_entropy', 'mse', 'bce'] as const) results.push(checkMlp(sizes, act, loss, undefined, 64));
   }
+  if (sizes.length > 2) results.push(checkMlp(sizes, 'relu', 'cross_entropy', undefined, 64, 0.5));
   for (const r of results) out(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(40)} max |analytic - numeric| ${r.maxError.toExponential(2)} (${r.checked} values)`);
   const failed = results.filter((r) => !r.ok).length;
   out(failed ? `${failed} of ${results.length} gradient checks FAILED` : `all ${results.length} gradient checks passed`);
