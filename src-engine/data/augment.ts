@@ -49,6 +49,8 @@ export function augmentProblems(a: unknown): string[] {
     const v = s[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) p.push(`augmentation ${key} must be a number from 0 to ${max} (got ${JSON.stringify(v) ?? 'nothing'})`);
   }
+  const unknown = Object.keys(s).filter((k) => k !== 'kind' && !(k in AUGMENT_LIMITS));
+  if (unknown.length) p.push(`augmentation has no setting "${unknown[0]}" (it has kind, ${Object.keys(AUGMENT_LIMITS).join(', ')})`);
   if (s.kind === 'elastic' && typeof s.sigma === 'number' && s.sigma < 0.5) p.push('elastic augmentation needs a σ of at least 0.5 pixels');
   return p;
 }

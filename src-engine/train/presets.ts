@@ -21,8 +21,6 @@ export type Recipe = Pick<
   validation?: number;
 };
 
-/** No augmentation, as a recipe states it. */
-export const NO_AUGMENT: AugmentSettings = { ...DEFAULT_AUGMENT, kind: 'none' };
 
 export interface Preset {
   id: string;
@@ -91,5 +89,25 @@ export const PRESETS: Preset[] = [
       nesterov: false, weightDecay: 0, schedule: 'constant', batch: 64, epochs: 3, classes: [3, 7],
     },
     measured: [0.9814, 0.9833, 0.9863],
+  },
+  {
+    id: 'fast',
+    name: 'Fast 98.5%',
+    summary: 'FAST_SUMMARY',
+    recipe: {
+      hidden: [800], activation: 'relu', loss: 'cross_entropy', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
+      nesterov: false, weightDecay: 0, schedule: 'cosine', batch: 64, epochs: 15, classes: [],
+      augment: { ...DEFAULT_AUGMENT, kind: 'elastic' }, timeLimit: 5, validation: 0.05,
+    },
+  },
+  {
+    id: 'record',
+    name: 'Record 99%',
+    summary: 'RECORD_SUMMARY',
+    recipe: {
+      hidden: [800], activation: 'relu', loss: 'cross_entropy', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
+      nesterov: false, weightDecay: 0, schedule: 'cosine', batch: 64, epochs: 45, classes: [],
+      augment: { ...DEFAULT_AUGMENT, kind: 'elastic' }, timeLimit: 15, validation: 0.05,
+    },
   },
 ];
