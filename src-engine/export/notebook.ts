@@ -333,6 +333,7 @@ if torch is not None:
         for l in arch["layers"]
     ]).double()
     model.load_state_dict({name: torch.from_numpy(t.copy()) for name, t in params.items()})
+    model.eval()  # NOTE: inference, as Scratchnet evaluates: dropout layers pass everything through
     with torch.no_grad():
         check("PyTorch's output for the example", model(torch.from_numpy(x))[0].numpy(), ex["layer_outputs"][-1])
         torch_correct = int((predict(model(torch.from_numpy(x_test)).numpy()) == test_labels).sum())
