@@ -113,6 +113,7 @@ export class RunControl {
 
   resume(): { state: RunState } {
     if (this.state !== 'paused' || !this.trainer) throw new Error('nothing is paused');
+    this.trainer.resumeClock();
     this.setState('training');
     const id = this.runId;
     this.deps.defer(() => this.loop(id));

@@ -96,7 +96,7 @@ export const PRESETS: Preset[] = [
     summary: 'FAST_SUMMARY',
     recipe: {
       hidden: [800], activation: 'relu', loss: 'cross_entropy', optimizer: 'sgd', lr: 0.05, momentum: 0.9,
-      nesterov: false, weightDecay: 0, schedule: 'cosine', batch: 64, epochs: 15, classes: [],
+      nesterov: false, weightDecay: 0, schedule: 'cosine', batch: 64, epochs: 12, classes: [],
       augment: { ...DEFAULT_AUGMENT, kind: 'elastic' }, timeLimit: 5, validation: 0.05,
     },
   },

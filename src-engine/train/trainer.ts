@@ -360,6 +360,11 @@ export class Trainer {
     this.epochStart = now;
   }
 
+  /** Restart the epoch's clock after a pause (banked by the pause's checkpoint), so paused time counts neither in samples/s nor against a time limit. */
+  resumeClock(): void {
+    if (this.order) this.epochStart = this.clock();
+  }
+
   /** The run as a checkpoint (weights in PyTorch layout, optimizer slots, state, history). */
   checkpoint(created: string, appVersion: string): Checkpoint {
     this.ensureFinite();

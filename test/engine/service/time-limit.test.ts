@@ -39,4 +39,25 @@ describe('engine: time limit', () => {
     const saved = decodeCheckpoint(service.handle('model:save', {}).bytes, 'saved.safetensors');
     expect([...saved.params.values()].map((p) => [...p.data])).toEqual([...kept.params.values()].map((p) => [...p.data]));
   });
+
+  it('a pause does not count against the limit (nor in samples/s)', () => {
+    const events: EngineEvent[] = [];
+    const queue: (() => void)[] = [];
+    let now = 0;
+    const service = new EngineService({
+      loadDataset, clock: () => (now += 5), now: () => '2026-12-01T12:00:00.000Z', defer: (fn) => queue.push(fn), emit: (e) => events.push(e), appVersion: 'test',
+    });
+    service.handle('train:start', { config: { ...config, batch: 10, timeLimit: 0.5 } });
+    queue.shift()!(); // one slice: a few batches into the first epoch
+    service.handle('train:pause', {});
+    const paused = decodeCheckpoint(events.filter((e): e is Extract<EngineEvent, { type: 'checkpoint' }> => e.type === 'checkpoint').at(-1)!.bytes, 'p').training!.seconds;
+    now += 3_600_000; // an hour away
+    service.handle('train:resume', {});
+    queue.length = 0;
+    service.handle('train:pause', {});
+    const after = decodeCheckpoint(events.filter((e): e is Extract<EngineEvent, { type: 'checkpoint' }> => e.type === 'checkpoint').at(-1)!.bytes, 'p');
+    expect(after.training!.stepInEpoch).toBeGreaterThan(0);
+    expect(after.training!.seconds + after.training!.partial.seconds).toBeLessThan(paused + 60);
+    expect(events.some((e) => e.type === 'done')).toBe(false); // the limit of 30 s was not reached by the hour away
+  });
 });
