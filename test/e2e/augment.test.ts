@@ -2,7 +2,7 @@
  * End to end, the recipe parts of the Train view's form: picking the Record preset fills dropout,
  * augmentation and the time limit, and the augmentation strip shows the training digits distorted
  * by the engine's own code (changing a strength changes them; "Next epoch" draws afresh). Keeps
- * screenshots of the form's new parts: out/e2e/augment-<w>x<h>-<theme>.png.
+ * screenshots of the form's new parts: out/e2e/augment[-preset|-run]-<w>x<h>-<theme>.png.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -54,6 +54,9 @@ describe('augmentation, dropout and time limit in the form', () => {
         await page.getByRole('heading', { name: 'Augmentation' }).scrollIntoViewIfNeeded();
         await settleFrames(page, 200);
         await page.screenshot({ path: path.join(E2E_OUT, `augment-${width}x${height}-${theme}.png`) });
+        await page.getByRole('heading', { name: 'Preset' }).scrollIntoViewIfNeeded();
+        await settleFrames(page, 100);
+        await page.screenshot({ path: path.join(E2E_OUT, `augment-preset-${width}x${height}-${theme}.png`) });
         await page.locator('#time-limit').scrollIntoViewIfNeeded();
         await settleFrames(page, 100);
         await page.screenshot({ path: path.join(E2E_OUT, `augment-run-${width}x${height}-${theme}.png`) });
