@@ -64,6 +64,8 @@ def make_mlp(architecture, tensors):
             steps.append(sigmoid)
         elif kind == "tanh":
             steps.append(np.tanh)
+        elif kind == "dropout":
+            pass  # dropout acts only while training: the identity at inference
         else:
             raise ValueError(f"unknown layer type {kind!r}")
 

@@ -66,6 +66,8 @@ def build_sequential(architecture):
             modules.append(nn.Sigmoid())
         elif kind == "tanh":
             modules.append(nn.Tanh())
+        elif kind == "dropout":
+            modules.append(nn.Dropout(layer["p"]))  # the identity in eval mode, as Scratchnet infers
         else:
             raise ValueError(f"unknown layer type {kind!r}")
     return nn.Sequential(*modules).double()
@@ -84,7 +86,7 @@ def load_scratchnet(path):
 
 
 def save_for_scratchnet(model, path, classes, input_shape=(28, 28), scale=1 / 255, loss="cross_entropy"):
-    """Save an nn.Sequential of Linear and ReLU/LeakyReLU/Sigmoid/Tanh layers as a model Scratchnet opens.
+    """Save an nn.Sequential of Linear and ReLU/LeakyReLU/Sigmoid/Tanh/Dropout layers as a model Scratchnet opens.
 
     The network's input must be the image bytes flattened row-major times `scale`; `classes`
     names the outputs (a "bce" model has one output and two classes: negative, positive).
@@ -103,8 +105,10 @@ def save_for_scratchnet(model, path, classes, input_shape=(28, 28), scale=1 / 25
             layers.append({"type": "sigmoid"})
         elif isinstance(m, nn.Tanh):
             layers.append({"type": "tanh"})
+        elif isinstance(m, nn.Dropout):
+            layers.append({"type": "dropout", "p": m.p})
         else:
-            raise ValueError(f"Scratchnet cannot express {type(m).__name__}: it has Linear (with bias), ReLU, LeakyReLU, Sigmoid and Tanh layers")
+            raise ValueError(f"Scratchnet cannot express {type(m).__name__}: it has Linear (with bias), ReLU, LeakyReLU, Sigmoid, Tanh and Dropout layers")
     architecture = {"input": {"shape": list(input_shape), "scale": scale}, "layers": layers, "loss": loss, "classes": [str(c) for c in classes]}
     tensors = {name: t.detach().to(torch.float64).contiguous().cpu().numpy() for name, t in model.state_dict().items()}
     write_safetensors(path, tensors, {"architecture": json.dumps(architecture)})

@@ -11,7 +11,9 @@ export type LayerSpec =
   | { type: 'relu' }
   | { type: 'leaky_relu'; slope?: number }
   | { type: 'sigmoid' }
-  | { type: 'tanh' };
+  | { type: 'tanh' }
+  /** Inverted dropout of probability p while training; the identity at inference (PyTorch's nn.Dropout). */
+  | { type: 'dropout'; p: number };
 
 export interface Architecture {
   /** Network input = image bytes flattened row-major, times `scale`. */
@@ -34,11 +36,13 @@ export function mlpArchitecture(
   classes: string[],
   inputShape: number[] = [sizes[0]],
   scale = MNIST_SCALE,
+  dropout: number[] = [],
 ): Architecture {
   const layers: LayerSpec[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push({ type: 'linear', in: sizes[i], out: sizes[i + 1] });
     if (i + 2 < sizes.length) layers.push(activation === 'leaky_relu' ? { type: 'leaky_relu', slope: 0.01 } : { type: activation });
+    if (i + 2 < sizes.length && (dropout[i] ?? 0) > 0) layers.push({ type: 'dropout', p: dropout[i] });
   }
   const arch: Architecture = { input: { shape: inputShape, scale }, layers, loss, classes };
   validateArchitecture(arch);
@@ -51,16 +55,30 @@ export function layerSizes(arch: Architecture): number[] {
   return linears.length ? [linears[0].in, ...linears.map((l) => l.out)] : [];
 }
 
-/** The hidden activation of an MLP architecture (the first non-linear layer), or null. */
+/** The hidden activation of an MLP architecture (the first activation layer), or null. */
 export function hiddenActivation(arch: Architecture): Activation | null {
-  const act = arch.layers.find((l) => l.type !== 'linear');
+  const act = arch.layers.find((l) => l.type !== 'linear' && l.type !== 'dropout');
   return act ? (act.type as Activation) : null;
 }
 
-/** "784-128-10 relu" */
+/** Each hidden layer's dropout probability (0: none), e.g. [0.2, 0] for 784-800-800-10 with dropout after the first. */
+export function dropoutRates(arch: Architecture): number[] {
+  const rates: number[] = [];
+  let linears = 0;
+  for (const l of arch.layers) {
+    if (l.type === 'linear') linears++;
+    else if (l.type === 'dropout') rates[linears - 1] = l.p;
+  }
+  const hidden = Math.max(0, linears - 1);
+  return Array.from({ length: hidden }, (_, i) => rates[i] ?? 0);
+}
+
+/** "784-128-10 relu", "784-800-10 relu dropout 0.2" */
 export function describeArchitecture(arch: Architecture): string {
   const act = hiddenActivation(arch);
-  return layerSizes(arch).join('-') + (act ? ` ${act}` : '');
+  const rates = dropoutRates(arch);
+  const drop = rates.some((p) => p > 0) ? ` dropout ${rates.every((p) => p === rates[0]) ? rates[0] : rates.join(',')}` : '';
+  return layerSizes(arch).join('-') + (act ? ` ${act}` : '') + drop;
 }
 
 /** Number of trainable parameters. */
@@ -124,6 +142,9 @@ export function validateArchitecture(arch: unknown): asserts arch is Architectur
           throw new Error(`layer ${i} (leaky_relu) slope must be a finite number`);
         }
         break;
+      case 'dropout':
+        if (typeof l.p !== 'number' || !(l.p >= 0 && l.p < 1)) throw new Error(`layer ${i} (dropout) needs a probability p from 0 up to (not including) 1`);
+        break;
       case 'relu':
       case 'sigmoid':
       case 'tanh':
@@ -131,8 +152,8 @@ export function validateArchitecture(arch: unknown): asserts arch is Architectur
       default:
         throw new Error(
           typeof l?.type === 'string'
-            ? `layer ${i} has unknown type "${l.type}" (expected linear, relu, leaky_relu, sigmoid or tanh)`
-            : `layer ${i} has no type (expected linear, relu, leaky_relu, sigmoid or tanh)`,
+            ? `layer ${i} has unknown type "${l.type}" (expected linear, relu, leaky_relu, sigmoid, tanh or dropout)`
+            : `layer ${i} has no type (expected linear, relu, leaky_relu, sigmoid, tanh or dropout)`,
         );
     }
   });

@@ -3,6 +3,7 @@ import { mlpArchitecture, type Activation, type LossName } from './architecture'
 import { Model } from './nn/model';
 import { add, div, mul, sub } from './ops/arithmetic';
 import { leakyRelu, relu, sigmoid, tanh } from './ops/activations';
+import { dropout, dropoutMask } from './ops/dropout';
 import { bceWithLogits, mse, mseOneHot, softmaxCrossEntropy } from './ops/losses';
 import { linear, matmul } from './ops/matmul';
 import { logSoftmax, mean, reshape, softmax, sum } from './ops/reductions';
@@ -88,6 +89,7 @@ export function checkAllOps(random = new Random(3)): GradcheckResult[] {
   const r = (shape: number[], o?: Parameters<typeof randomTensor>[2]) => randomTensor(shape, random, o);
   const labels = Uint8Array.of(0, 2, 1, 2);
   const bin = Uint8Array.of(1, 0, 0, 1);
+  const mask = dropoutMask(12, 0.5, random);
   return [
     gradcheck('add', add, [r([3, 4]), r([3, 4])]),
     gradcheck('add (broadcast [3,4]+[4])', add, [r([3, 4]), r([4])]),
@@ -111,6 +113,7 @@ export function checkAllOps(random = new Random(3)): GradcheckResult[] {
     gradcheck('leaky_relu', (a) => leakyRelu(a, 0.1), [r([3, 4], { awayFromZero: true })]),
     gradcheck('sigmoid', sigmoid, [r([3, 4])]),
     gradcheck('tanh', tanh, [r([3, 4])]),
+    gradcheck('dropout (fixed mask, p 0.5)', (a) => dropout(a, mask), [r([3, 4])]),
     gradcheck('softmax', softmax, [r([3, 4])]),
     gradcheck('log_softmax', logSoftmax, [r([3, 4])]),
     gradcheck('reshape', (a) => reshape(a, [4, -1]), [r([2, 6])]),
@@ -125,13 +128,18 @@ export function checkAllOps(random = new Random(3)): GradcheckResult[] {
  * The whole MLP loss with respect to every parameter, for each activation and loss.
  * @param sizes layer sizes, e.g. [784, 128, 10]; checks use a few samples.
  */
-export function checkMlp(sizes: number[], activation: Activation, loss: LossName, random = new Random(5), maxPerTensor = Infinity): GradcheckResult {
+export function checkMlp(sizes: number[], activation: Activation, loss: LossName, random = new Random(5), maxPerTensor = Infinity, dropoutRate = 0): GradcheckResult {
   const classes = loss === 'bce' ? ['a', 'b'] : Array.from({ length: sizes[sizes.length - 1] }, (_, i) => String(i));
   const s = loss === 'bce' ? [...sizes.slice(0, -1), 1] : sizes;
-  const model = new Model(mlpArchitecture(s, activation, loss, classes, [s[0]], 1), random);
+  const hidden = s.length - 2;
+  const model = new Model(mlpArchitecture(s, activation, loss, classes, [s[0]], 1, Array.from({ length: hidden }, () => dropoutRate)), random);
   const batch = 3;
   const x = randomTensor([batch, s[0]], random);
   const labels = Uint8Array.from({ length: batch }, (_, i) => (loss === 'bce' ? i % 2 : i % classes.length));
   const params = model.parameters().map((p) => p.tensor);
-  return gradcheck(`MLP ${s.join('-')} ${activation} ${loss}`, () => model.loss(model.forward(x), labels), params, random, maxPerTensor);
+  // NOTE: with dropout, the masks are keyed by (seed, step): the same step redrawn is the same
+  // mask, so the finite differences see the function that backward differentiates.
+  const forward = () => (dropoutRate > 0 ? model.forwardLayers(x, { seed: 1, step: 0 }).output : model.forward(x));
+  const name = `MLP ${s.join('-')} ${activation} ${loss}${dropoutRate > 0 ? ` dropout ${dropoutRate}` : ''}`;
+  return gradcheck(name, () => model.loss(forward(), labels), params, random, maxPerTensor);
 }

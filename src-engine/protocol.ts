@@ -68,6 +68,11 @@ export interface DatasetInfo {
   meanImages: Uint8Array;
   /** Test accuracy of the nearest-mean-image classifier. */
   baselineAccuracy: number;
+  /**
+   * A few training images, the first of each class (up to 10; rows·cols bytes each), with their
+   * indices in the training set: what the form's augmentation strip distorts.
+   */
+  examples?: { images: Uint8Array; indices: number[]; labels: string[] };
 }
 
 export interface Prediction {

@@ -93,3 +93,21 @@ export interface RandomState {
   s: number[];
   spare: number | null;
 }
+
+/**
+ * A 32-bit seed mixed from several integers (murmur3's finaliser over each in turn), for an RNG
+ * keyed by, e.g., (run seed, epoch, image index): its draws then depend on those alone, never on
+ * the order in which things are computed.
+ */
+export function keyedSeed(...words: number[]): number {
+  let h = 0x2545f491;
+  for (const w of words) {
+    h = Math.imul(h ^ (w >>> 0), 0x9e3779b1);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 0;
+}

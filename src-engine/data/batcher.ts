@@ -5,6 +5,7 @@
  */
 import { kernels, stateBuffer } from '../kernels/kernels';
 import type { Random } from '../random';
+import type { Augmenter } from './augment';
 import type { Dataset } from './dataset';
 
 export interface Batch {
@@ -22,6 +23,10 @@ export class Batcher {
   /** The batch's image bytes, gathered; `bytesOwner` is the buffer they are a view of. */
   private readonly bytes: Uint8Array;
   private readonly bytesOwner: Float64Array;
+  /** Distorts each image as it is gathered (training batches only), keyed by `epoch` and the image's index. */
+  augmenter: Augmenter | null = null;
+  /** The 0-based epoch whose batches are being filled (keys the augmentation). */
+  epoch = 0;
 
   /**
    * @param ds the images to draw from
@@ -60,7 +65,8 @@ export class Batcher {
     for (let r = 0; r < count; r++) {
       const idx = indices[start + r];
       if (idx >= this.ds.count) throw new Error(`image index ${idx} is outside the dataset (${this.ds.count} images)`);
-      this.bytes.set(images.subarray(idx * p, idx * p + p), r * p);
+      if (this.augmenter) this.augmenter.apply(images.subarray(idx * p, idx * p + p), this.bytes.subarray(r * p, r * p + p), this.epoch, idx);
+      else this.bytes.set(images.subarray(idx * p, idx * p + p), r * p);
       this.labels[r] = labels[idx];
     }
     kernels().scaleBytes(count === this.batchSize ? this.bytes : this.bytes.subarray(0, count * p), x, this.scale);

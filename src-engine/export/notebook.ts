@@ -26,8 +26,8 @@ export interface NotebookOptions {
 /** Why a notebook cannot express this architecture, or null when it can. */
 export function notebookProblem(c: Checkpoint): string | null {
   for (const [i, l] of c.architecture.layers.entries()) {
-    if (!['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh'].includes(l.type)) {
-      return `The notebook export cannot express layer ${i} (${(l as { type: string }).type}): its numpy code knows linear, relu, leaky_relu, sigmoid and tanh layers.`;
+    if (!['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'dropout'].includes(l.type)) {
+      return `The notebook export cannot express layer ${i} (${(l as { type: string }).type}): its numpy code knows linear, relu, leaky_relu, sigmoid, tanh and dropout layers.`;
     }
   }
   return null;
@@ -157,6 +157,8 @@ def forward(x, p):
             h = sigmoid(h)
         elif kind == "tanh":
             h = np.tanh(h)
+        elif kind == "dropout":
+            pass  # NOTE: dropout acts only while training; at inference it is the identity
         else:
             raise ValueError(f"unknown layer type {kind!r}")
         outputs.append(h)
@@ -288,6 +290,7 @@ for i in reversed(range(len(arch["layers"]))):
         g = g * out * (1 - out)
     elif kind == "tanh":
         g = g * (1 - out ** 2)
+    # dropout: the identity here (the example is computed as at inference), so g passes unchanged
 for name in params:
     check(f"gradient of {name}", grads[name], ex["grads"][name])`,
     },
@@ -325,10 +328,12 @@ if torch is not None:
     model = nn.Sequential(*[
         nn.Linear(l["in"], l["out"]) if l["type"] == "linear"
         else nn.LeakyReLU(l.get("slope", 0.01)) if l["type"] == "leaky_relu"
+        else nn.Dropout(l["p"]) if l["type"] == "dropout"
         else layers[l["type"]]()
         for l in arch["layers"]
     ]).double()
     model.load_state_dict({name: torch.from_numpy(t.copy()) for name, t in params.items()})
+    model.eval()  # NOTE: inference, as Scratchnet evaluates: dropout layers pass everything through
     with torch.no_grad():
         check("PyTorch's output for the example", model(torch.from_numpy(x))[0].numpy(), ex["layer_outputs"][-1])
         torch_correct = int((predict(model(torch.from_numpy(x_test)).numpy()) == test_labels).sum())

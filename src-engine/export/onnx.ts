@@ -29,8 +29,8 @@ export const ONNX_OUTPUT = 'logits';
  */
 export function onnxProblem(arch: Architecture): string | null {
   for (const [i, l] of arch.layers.entries()) {
-    if (!['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh'].includes(l.type)) {
-      return `ONNX export cannot express layer ${i} (${(l as { type: string }).type}): only linear, relu, leaky_relu, sigmoid and tanh layers have an ONNX op here.`;
+    if (!['linear', 'relu', 'leaky_relu', 'sigmoid', 'tanh', 'dropout'].includes(l.type)) {
+      return `ONNX export cannot express layer ${i} (${(l as { type: string }).type}): only linear, relu, leaky_relu, sigmoid, tanh and dropout layers have an ONNX op here.`;
     }
   }
   return null;
@@ -84,6 +84,9 @@ export function exportOnnx(c: Checkpoint, options: OnnxOptions = {}): Uint8Array
         { name: `${i}.scaled`, opType: 'Mul', input: [h, `${i}.slope`], output: [`${i}.scaled`] },
         { name, opType: 'Where', input: [`${i}.positive`, h, `${i}.scaled`], output: [out] },
       );
+    } else if (l.type === 'dropout') {
+      // NOTE: dropout only acts while training; an exported model infers, so it is the identity.
+      node.push({ name, opType: 'Identity', input: [h], output: [out] });
     } else {
       const opType = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh' }[l.type];
       node.push({ name, opType, input: [h], output: [out] });

@@ -2,8 +2,9 @@ import { stateBuffer } from '../kernels/kernels';
 import { type Architecture, type LayerSpec, validateArchitecture } from '../architecture';
 import { leakyRelu, relu, sigmoid, tanh } from '../ops/activations';
 import { bceWithLogits, mseOneHot, softmaxCrossEntropy } from '../ops/losses';
+import { dropout, dropoutMask } from '../ops/dropout';
 import { linear } from '../ops/matmul';
-import type { Random } from '../random';
+import { keyedSeed, Random } from '../random';
 import { formatShape, noGrad, Tensor } from '../tensor';
 
 /** A linear layer's parameters: weight stored [in, out] (y = x·W + b), bias [out]. */
@@ -35,7 +36,7 @@ export class Model {
     validateArchitecture(architecture);
     this.architecture = architecture;
     this.inputSize = architecture.input.shape.reduce((p, d) => p * d, 1);
-    const act = architecture.layers.find((l) => l.type !== 'linear');
+    const act = architecture.layers.find((l) => l.type !== 'linear' && l.type !== 'dropout');
     architecture.layers.forEach((layer, index) => {
       if (layer.type !== 'linear') return;
       // NOTE: parameters are state that outlives every step: see stateBuffer().
@@ -75,15 +76,22 @@ export class Model {
     return noGrad(() => this.forward(new Tensor(x, [1, this.inputSize])).data);
   }
 
-  /** The output and, for inspection, the output of each layer (pre- and post-activation). */
-  forwardLayers(x: Tensor): { output: Tensor; layerOutputs: Tensor[] } {
+  /**
+   * The output and, for inspection, the output of each layer (pre- and post-activation).
+   * @param training when given, dropout layers drop units (else they pass their input through):
+   *   masks are drawn from an RNG keyed by (seed, step, layer index), so a step's masks depend on
+   *   nothing else and a resumed run draws the same ones
+   */
+  forwardLayers(x: Tensor, training?: { seed: number; step: number }): { output: Tensor; layerOutputs: Tensor[] } {
     const layerOutputs: Tensor[] = [];
     let h = x;
     let li = 0;
-    for (const layer of this.architecture.layers) {
-      h = layer.type === 'linear' ? linear(h, this.linears[li].weight, this.linears[li++].bias) : activate(layer, h);
+    this.architecture.layers.forEach((layer, index) => {
+      if (layer.type === 'linear') h = linear(h, this.linears[li].weight, this.linears[li++].bias);
+      else if (layer.type !== 'dropout') h = activate(layer, h);
+      else if (training && layer.p > 0) h = dropout(h, dropoutMask(h.size, layer.p, new Random(keyedSeed(training.seed, training.step, index))));
       layerOutputs.push(h);
-    }
+    });
     return { output: h, layerOutputs };
   }
 

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { AUGMENT_KINDS, type AugmentKind, type AugmentSettings, DEFAULT_AUGMENT } from '../data/augment';
 import type { DatasetSource } from '../protocol';
+import { PRESETS } from '../train/presets';
 
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}
@@ -10,7 +12,12 @@ export const USAGE = `usage: npm run cli -- <command> [options]
             [--loss cross_entropy|mse|bce] [--optimizer sgd|adam|adamw] [--lr 0.05]
             [--momentum 0.9] [--nesterov] [--weight-decay 0] [--schedule cosine|step|constant]
             [--batch 64] [--epochs 5] [--seed 1] [--limit N] [--validation 0.1] [--classes 3,7]
+            [--augment none|affine|elastic [--shift 2] [--rotation 10] [--scale 0.1] [--shear 10]
+            [--sigma 4] [--alpha 34]] [--dropout 0.2[,0.2...]] [--time-limit MINUTES]
+            [--preset ${PRESETS.map((p) => p.id).join('|')}]
             [--out FILE] [--resume FILE [--stretch-schedule]] [--backend NAME] [--threads 2]
+            --preset NAME: a recipe of the app's picker (other flags change it); --time-limit: stop
+            after that much training and keep the epoch with the best validation accuracy
             --resume FILE --epochs N: N more epochs; ending before the run's planned end, it keeps
             its schedule and stops after them, unless --stretch-schedule lays it over them instead
   eval      MODEL [--dataset ...]             accuracy, loss, confusion matrix
@@ -53,6 +60,16 @@ const OPTIONS = {
   limit: { type: 'string' },
   validation: { type: 'string' },
   classes: { type: 'string' },
+  augment: { type: 'string' },
+  shift: { type: 'string' },
+  rotation: { type: 'string' },
+  scale: { type: 'string' },
+  shear: { type: 'string' },
+  sigma: { type: 'string' },
+  alpha: { type: 'string' },
+  dropout: { type: 'string' },
+  'time-limit': { type: 'string' },
+  preset: { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'string' },
   'stretch-schedule': { type: 'boolean' },
@@ -129,4 +146,50 @@ export function datasetFlag(flags: Flags): DatasetSource {
     return test ? { kind: 'csv', train, test } : { kind: 'csv', train };
   }
   throw new UsageError(`--dataset must be mnist, idx:FOLDER or csv:FILE[,TESTFILE] (got "${s}")`);
+}
+
+/** The distortion strength flags, in the order USAGE lists them. */
+export const AUGMENT_FLAGS = ['shift', 'rotation', 'scale', 'shear', 'sigma', 'alpha'] as const;
+
+/**
+ * --augment KIND and its strengths over `base` (a preset's, or none); undefined when neither is given.
+ * A strength given without a distortion to apply is a mistake, said as one.
+ */
+export function augmentFlags(flags: Flags, base: AugmentSettings | undefined): AugmentSettings | undefined {
+  const kind = flags.augment;
+  if (kind !== undefined && !AUGMENT_KINDS.includes(kind as AugmentKind)) {
+    throw new UsageError(`--augment must be none, affine or elastic (got "${String(kind)}")`);
+  }
+  const settings: AugmentSettings = { ...(base ?? DEFAULT_AUGMENT), ...(kind !== undefined ? { kind: kind as AugmentKind } : {}) };
+  for (const f of AUGMENT_FLAGS) {
+    const v = numberFlag(flags, f);
+    if (v === undefined) continue;
+    if (settings.kind === 'none') throw new UsageError(`--${f} is a distortion strength: it needs --augment affine or elastic`);
+    if ((f === 'sigma' || f === 'alpha') && settings.kind !== 'elastic') throw new UsageError(`--${f} is a strength of the elastic distortion: it needs --augment elastic`);
+    settings[f] = v;
+  }
+  return kind === undefined && !base ? undefined : settings;
+}
+
+/** --preset NAME: the preset, or a UsageError that lists the names. */
+export function presetFlag(flags: Flags) {
+  if (flags.preset === undefined) return undefined;
+  const preset = PRESETS.find((p) => p.id === flags.preset);
+  if (!preset) throw new UsageError(`--preset must be one of ${PRESETS.map((p) => p.id).join(', ')} (got "${String(flags.preset)}")`);
+  return preset;
+}
+
+/** --dropout P (every hidden layer) or P1,P2,... (one per hidden layer). */
+export function dropoutFlag(flags: Flags, hiddenLayers: number): number[] | undefined {
+  const raw = flags.dropout;
+  if (raw === undefined) return undefined;
+  const parts = String(raw).split(',').map((s) => s.trim());
+  const rates = parts.map(Number);
+  if (parts.some((p) => p === '') || rates.some((p) => !Number.isFinite(p) || p < 0 || p >= 1)) {
+    throw new UsageError(`--dropout must be probabilities from 0 up to 1, one for all hidden layers or one per hidden layer, e.g. 0.2 or 0.2,0.5 (got "${String(raw)}")`);
+  }
+  if (hiddenLayers === 0) throw new UsageError('--dropout needs a hidden layer to drop units of (give --layers with one, e.g. 784,800,10)');
+  if (rates.length === 1) return Array.from({ length: hiddenLayers }, () => rates[0]);
+  if (rates.length !== hiddenLayers) throw new UsageError(`--dropout gives ${rates.length} probabilities but there are ${hiddenLayers} hidden layers`);
+  return rates;
 }

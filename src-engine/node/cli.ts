@@ -12,6 +12,7 @@ import type { Activation, LossName } from '../architecture';
 import { type DatasetSource, MAX_KERNEL_THREADS, type OptimizerName, type ScheduleName, type TrainConfig } from '../protocol';
 import { baselineAccuracy, meanImages } from '../train/baseline';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
+import type { Recipe } from '../train/presets';
 import { evaluate } from '../train/evaluate';
 import { modelFromCheckpoint } from '../checkpoint/layout';
 import { binaryAnswer, outputKind, outputNote } from '../nn/output-reading';
@@ -25,7 +26,7 @@ import { runBench } from './bench';
 import { exportCommand } from './export-command';
 import { explainCommand } from './explain-command';
 import { exerciseCommand } from './exercise-command';
-import { datasetFlag, type Flags, listFlag, numberFlag, parseCommandLine, USAGE, UsageError } from './cli-args';
+import { AUGMENT_FLAGS, augmentFlags, datasetFlag, dropoutFlag, type Flags, listFlag, numberFlag, parseCommandLine, presetFlag, USAGE, UsageError } from './cli-args';
 import { loadDataset, readIdxImages } from './dataset-files';
 import { endQuietlyWhenOutputCloses, exitWhenFlushed } from './exit';
 import { formatDuration, Progress } from './progress';
@@ -51,7 +52,10 @@ function pct(x: number): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(2)}%` : 'n/a';
 }
 
-const RESUME_FORBIDS = ['layers', 'activation', 'loss', 'optimizer', 'lr', 'momentum', 'nesterov', 'weight-decay', 'schedule', 'batch', 'seed', 'limit', 'validation', 'classes'] as const;
+const RESUME_FORBIDS = [
+  'layers', 'activation', 'loss', 'optimizer', 'lr', 'momentum', 'nesterov', 'weight-decay', 'schedule', 'batch', 'seed', 'limit', 'validation', 'classes',
+  'preset', 'augment', ...AUGMENT_FLAGS, 'dropout', 'time-limit',
+] as const;
 
 /** A dataset as the --dataset flag writes it: mnist, idx:DIR, csv:FILE[,TEST]. */
 function datasetText(source: DatasetSource): string {
@@ -105,29 +109,40 @@ function continuation(flags: Flags, resume: Checkpoint): Continuation {
 function trainConfig(flags: Flags): TrainConfig {
   if (flags['stretch-schedule']) throw new UsageError('--stretch-schedule applies only with --resume FILE (continuing a run for fewer epochs than it planned)');
   const layers = listFlag(flags, 'layers');
+  const preset = presetFlag(flags);
+  // NOTE: a preset is the base that the other flags change; without one, the defaults are.
+  const { augment: presetAugment, timeLimit: presetTimeLimit, validation: presetValidation, dropout: presetDropout, ...recipe } = preset?.recipe ?? ({} as Partial<Recipe>);
+  const base: TrainConfig = { ...DEFAULT_CONFIG, ...recipe };
   const config: TrainConfig = {
-    ...DEFAULT_CONFIG,
+    ...base,
     dataset: datasetFlag(flags),
-    hidden: layers ? layers.slice(1, -1) : DEFAULT_CONFIG.hidden,
-    activation: (flags.activation as Activation) ?? DEFAULT_CONFIG.activation,
-    loss: (flags.loss as LossName) ?? DEFAULT_CONFIG.loss,
-    optimizer: (flags.optimizer as OptimizerName) ?? DEFAULT_CONFIG.optimizer,
-    lr: numberFlag(flags, 'lr') ?? DEFAULT_CONFIG.lr,
-    momentum: numberFlag(flags, 'momentum') ?? (flags.optimizer && flags.optimizer !== 'sgd' ? 0 : DEFAULT_CONFIG.momentum),
-    nesterov: flags.nesterov === true,
-    weightDecay: numberFlag(flags, 'weight-decay') ?? 0,
-    schedule: (flags.schedule as ScheduleName) ?? DEFAULT_CONFIG.schedule,
-    batch: numberFlag(flags, 'batch', true) ?? DEFAULT_CONFIG.batch,
-    epochs: numberFlag(flags, 'epochs', true) ?? DEFAULT_CONFIG.epochs,
+    hidden: layers ? layers.slice(1, -1) : base.hidden,
+    activation: (flags.activation as Activation) ?? base.activation,
+    loss: (flags.loss as LossName) ?? base.loss,
+    optimizer: (flags.optimizer as OptimizerName) ?? base.optimizer,
+    lr: numberFlag(flags, 'lr') ?? base.lr,
+    momentum: numberFlag(flags, 'momentum') ?? (flags.optimizer && flags.optimizer !== 'sgd' ? 0 : base.momentum),
+    nesterov: flags.nesterov === true || (flags.nesterov === undefined && base.nesterov),
+    weightDecay: numberFlag(flags, 'weight-decay') ?? base.weightDecay,
+    schedule: (flags.schedule as ScheduleName) ?? base.schedule,
+    batch: numberFlag(flags, 'batch', true) ?? base.batch,
+    epochs: numberFlag(flags, 'epochs', true) ?? base.epochs,
     seed: numberFlag(flags, 'seed', true) ?? DEFAULT_CONFIG.seed,
   };
+  delete config.classes;
   const limit = numberFlag(flags, 'limit', true);
   if (limit !== undefined) config.limit = limit;
-  const validation = numberFlag(flags, 'validation');
+  const validation = numberFlag(flags, 'validation') ?? presetValidation;
   if (validation !== undefined) config.validation = validation;
-  const classes = listFlag(flags, 'classes');
+  const classes = listFlag(flags, 'classes') ?? (recipe.classes?.length ? recipe.classes : undefined);
   if (classes) config.classes = classes;
   if (config.loss === 'bce' && !classes) config.classes = [3, 7]; // the seeds' 3-vs-7 classifier
+  const dropout = dropoutFlag(flags, config.hidden.length) ?? (layers ? undefined : presetDropout);
+  if (dropout?.some((p) => p > 0)) config.dropout = dropout;
+  const augment = augmentFlags(flags, presetAugment);
+  if (augment && augment.kind !== 'none') config.augment = augment;
+  const timeLimit = numberFlag(flags, 'time-limit') ?? presetTimeLimit;
+  if (timeLimit !== undefined) config.timeLimit = timeLimit;
   if (layers && layers.length < 2) throw new UsageError('--layers needs at least an input and an output size, e.g. 784,10');
   validateConfig(config);
   return config;
@@ -169,6 +184,8 @@ function train(flags: Flags): void {
   const firstEpoch = trainer.state.epoch;
   let smoothLoss = NaN;
   let outcome: RunOutcome;
+  /** What a run stopped by its time limit keeps (its history ends at the kept epoch). */
+  let kept: Checkpoint | null = null;
   try {
     while (trainer.state.epoch < lastEpoch) {
       const r = trainer.trainBatch();
@@ -177,17 +194,27 @@ function train(flags: Flags): void {
       const total = (lastEpoch - firstEpoch) * trainer.stepsPerEpoch;
       const elapsed = (performance.now() - startedAt) / 1000;
       progress.update(done, total, `epoch ${trainer.state.epoch + 1}/${lastEpoch} step ${trainer.state.stepInEpoch}/${trainer.stepsPerEpoch} loss ${smoothLoss.toFixed(4)}`, (elapsed / Math.max(done, 1)) * (total - done));
-      if (!r.epochEnded) continue;
+      if (!r.epochEnded) {
+        if (trainer.timeUp) break;
+        continue;
+      }
       const m = trainer.finishEpoch();
       progress.line(
         `epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${pct(m.train_accuracy)} | test loss ${m.test_loss.toFixed(4)} acc ${pct(m.test_accuracy)}` +
           `${m.val_accuracy !== undefined ? ` | val acc ${pct(m.val_accuracy)}` : ''} | ${m.seconds.toFixed(1)} s, ${Math.round(m.samples_per_second)} samples/s`,
       );
       save();
+      if (trainer.timeUp) break;
     }
-    // NOTE: a run that keeps its planned schedule and stops before its end is stopped, not done.
-    outcome = trainer.finished ? trainer.finishedOutcome() : stoppedOutcome(trainer.state.epoch, config.epochs);
-    if (outcome.kind !== 'done') save(outcome);
+    if (trainer.timeUp) {
+      kept = trainer.timeLimitCheckpoint(new Date().toISOString(), appVersion());
+      outcome = kept.outcome!;
+      if (outPath) atomicWrite(outPath, encodeCheckpoint(kept));
+    } else {
+      // NOTE: a run that keeps its planned schedule and stops before its end is stopped, not done.
+      outcome = trainer.finished ? trainer.finishedOutcome() : stoppedOutcome(trainer.state.epoch, config.epochs);
+      if (outcome.kind !== 'done') save(outcome);
+    }
   } catch (e) {
     if (!(e instanceof DivergenceError)) {
       save(); // the divergence guard restored the last good weights: keep them
@@ -199,13 +226,13 @@ function train(flags: Flags): void {
   }
   const seconds = (performance.now() - startedAt) / 1000;
   const history = trainer.history;
-  const last = history[history.length - 1];
+  const last = (kept?.history ?? history).at(-1);
   const ran = history.slice(firstEpoch);
   const samples = ran.reduce((s, m) => s + m.samples_per_second * m.seconds, 0);
   const trainSeconds = ran.reduce((s, m) => s + m.seconds, 0);
   const peak = process.resourceUsage().maxRSS / 1024;
   if (outcome.kind !== 'done') progress.line(`outcome: ${outcome.kind.replace('_', ' ')} — ${outcome.message}`);
-  progress.line(`${outcome.kind === 'done' ? 'done' : 'ended'} in ${formatDuration(seconds)}: test accuracy ${pct(last?.test_accuracy ?? NaN)}${outPath ? `, saved ${outPath}` : ''} (peak memory ${peak.toFixed(0)} MB)`);
+  progress.line(`${outcome.kind === 'done' ? 'done' : 'ended'} in ${formatDuration(seconds)} (${(trainer.trainingSeconds / 60).toFixed(2)} min of training): test accuracy ${pct(last?.test_accuracy ?? NaN)}${outPath ? `, saved ${outPath}` : ''} (peak memory ${peak.toFixed(0)} MB)`);
   emitJson(flags, {
     outcome: outcome.kind,
     outcome_message: outcome.message,
@@ -215,6 +242,8 @@ function train(flags: Flags): void {
     epochs: history.map((m) => ({ epoch: m.epoch, train_loss: m.train_loss, train_accuracy: m.train_accuracy, test_accuracy: m.test_accuracy, test_loss: m.test_loss, seconds: m.seconds })),
     samples_per_second: samples / Math.max(trainSeconds, 1e-9),
     seconds,
+    training_seconds: trainer.trainingSeconds,
+    kept_epoch: last?.epoch ?? null,
     peak_rss_mb: peak,
     architecture: layerSizes(trainer.model.architecture),
     out: outPath,
@@ -321,6 +350,7 @@ function gradcheckCommand(flags: Flags): void {
   for (const act of ['relu', 'leaky_relu', 'sigmoid', 'tanh'] as const) {
     for (const loss of ['cross_entropy', 'mse', 'bce'] as const) results.push(checkMlp(sizes, act, loss, undefined, 64));
   }
+  if (sizes.length > 2) results.push(checkMlp(sizes, 'relu', 'cross_entropy', undefined, 64, 0.5));
   for (const r of results) out(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(40)} max |analytic - numeric| ${r.maxError.toExponential(2)} (${r.checked} values)`);
   const failed = results.filter((r) => !r.ok).length;
   out(failed ? `${failed} of ${results.length} gradient checks FAILED` : `all ${results.length} gradient checks passed`);

@@ -4,6 +4,7 @@
  */
 import { describeArchitecture } from '../architecture';
 import { backward } from '../autograd';
+import type { Dataset } from '../data/dataset';
 import type { Model } from '../nn/model';
 import type { DatasetInfo, DatasetSource, DigitBytes, Prediction, Sample, WeightsSnapshot } from '../protocol';
 import { Random } from '../random';
@@ -95,6 +96,7 @@ export class Inspection {
       classes: train.classes,
       meanImages: meanImageBytes(means),
       baselineAccuracy: test ? baselineAccuracy(means, test) : NaN,
+      examples: firstOfEachClass(train, 10),
     };
     this.infos.set(key, info);
     return info;
@@ -138,4 +140,15 @@ export class Inspection {
     const prediction = c.model.predictClasses(this.predict(pixels, false).logits, 1)[0];
     return wrong ? { index, pixels, label: test.labels[index], prediction, wrong } : { index, pixels, label: test.labels[index], prediction };
   }
+}
+
+/** The first training image of each class, in class order, up to `max` of them. */
+function firstOfEachClass(ds: Dataset, max: number): NonNullable<DatasetInfo['examples']> {
+  const first = new Map<number, number>();
+  for (let i = 0; i < ds.count && first.size < Math.min(max, ds.classes.length); i++) if (!first.has(ds.labels[i])) first.set(ds.labels[i], i);
+  const picked = [...first.entries()].sort((a, b) => a[0] - b[0]).slice(0, max);
+  const pixels = ds.rows * ds.cols;
+  const images = new Uint8Array(picked.length * pixels);
+  picked.forEach(([, i], k) => images.set(ds.images.subarray(i * pixels, (i + 1) * pixels), k * pixels));
+  return { images, indices: picked.map(([, i]) => i), labels: picked.map(([label]) => ds.classes[label]) };
 }

@@ -113,6 +113,7 @@ export class RunControl {
 
   resume(): { state: RunState } {
     if (this.state !== 'paused' || !this.trainer) throw new Error('nothing is paused');
+    this.trainer.resumeClock();
     this.setState('training');
     const id = this.runId;
     this.deps.defer(() => this.loop(id));
@@ -218,6 +219,11 @@ export class RunControl {
         this.pending.push(r.loss);
         this.lastAccuracy = r.correct / r.n;
         this.current!.step = t.state.step;
+        if (!r.epochEnded && t.timeUp) {
+          this.flushBatch(true);
+          this.stopAtTimeLimit();
+          return;
+        }
         if (r.epochEnded) {
           this.flushBatch(true);
           const metrics = t.finishEpoch();
@@ -233,6 +239,10 @@ export class RunControl {
           }
           if (this.stopAfter !== null && t.state.epoch >= this.stopAfter) {
             this.finish('stopped');
+            return;
+          }
+          if (t.timeUp) {
+            this.stopAtTimeLimit();
             return;
           }
           break; // give the host a moment after an epoch's heavy events
@@ -251,6 +261,25 @@ export class RunControl {
       return;
     }
     this.deps.defer(() => this.loop(id));
+  }
+
+  /**
+   * The run's time limit is reached: keep (send and hold) the epoch with the best validation
+   * accuracy, or the latest weights without a validation split; the outcome says which.
+   */
+  private stopAtTimeLimit(): void {
+    const t = this.trainer!;
+    t.ensureFinite();
+    const c = t.timeLimitCheckpoint(this.deps.now(), this.deps.appVersion);
+    this.outcome = c.outcome ?? null;
+    this.loadedCheckpoint = c;
+    this.keptStep = t.state.step;
+    if (c.training && c.training.step !== t.state.step) {
+      // NOTE: the held model becomes the kept epoch's, so the views and model:save show what the file holds.
+      this.current = { ...this.current!, model: modelFromCheckpoint(c), history: c.history, epoch: c.training.epoch, step: c.training.step, wrong: null };
+    }
+    this.deps.emit({ type: 'checkpoint', runId: this.runId, reason: 'done', bytes: encodeCheckpoint(c), info: this.info() });
+    this.finish('stopped', c.outcome?.message);
   }
 
   /** Send the losses gathered since the last batch event, at most MAX_EVENTS_PER_SECOND times a second. */

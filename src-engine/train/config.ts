@@ -1,4 +1,5 @@
 import { ACTIVATIONS, type Activation, LOSSES, type LossName } from '../architecture';
+import { type AugmentSettings, augmentProblems } from '../data/augment';
 import type { DatasetSource } from '../data/dataset-source';
 import type { OptimizerName } from '../optim/optimizer';
 import type { ScheduleName } from '../optim/schedule';
@@ -25,6 +26,18 @@ export interface TrainConfig {
   batch: number;
   epochs: number;
   seed: number;
+  /**
+   * Dropout probability after each hidden layer's activation (absent, or 0: none); one entry per
+   * hidden layer. The model's architecture records it as dropout layers.
+   */
+  dropout?: number[];
+  /** Distort the training images afresh each epoch (absent: none). */
+  augment?: AugmentSettings;
+  /**
+   * Stop after this many minutes of training and keep the weights with the best validation
+   * accuracy so far (absent: no limit).
+   */
+  timeLimit?: number;
 }
 
 /** The defaults we choose for learners: ≥ 97.5% on MNIST in a few epochs. */
@@ -50,6 +63,10 @@ export const MAX_HIDDEN_UNITS = 4096;
 export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_EPOCHS = 1000;
 export const MAX_BATCH = 60000;
+/** Dropping more than this share of a layer's units leaves too little signal to learn from. */
+export const MAX_DROPOUT = 0.9;
+/** A week, in minutes. */
+export const MAX_TIME_LIMIT = 10080;
 
 function isInt(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x);
@@ -108,6 +125,17 @@ export function configProblems(c: Partial<TrainConfig>): string[] {
     else if (new Set(c.classes).size !== c.classes.length) p.push('classes must not repeat');
   }
   if (c.loss === 'bce' && (c.classes?.length ?? 0) !== 2) p.push('the bce loss is for two classes: pick exactly two, e.g. 3 and 7');
+  if (c.dropout !== undefined) {
+    if (!Array.isArray(c.dropout) || !c.dropout.every((x) => isNum(x) && x >= 0 && x < MAX_DROPOUT)) {
+      p.push(`dropout must be a probability from 0 up to ${MAX_DROPOUT} for each hidden layer ${got(c.dropout)}`);
+    } else if (Array.isArray(c.hidden) && c.dropout.length > c.hidden.length) {
+      p.push(`dropout lists ${c.dropout.length} probabilities but there ${c.hidden.length === 1 ? 'is 1 hidden layer' : `are ${c.hidden.length} hidden layers`}`);
+    }
+  }
+  if (c.augment !== undefined) p.push(...augmentProblems(c.augment));
+  if (c.timeLimit !== undefined && (!isNum(c.timeLimit) || c.timeLimit <= 0 || c.timeLimit > MAX_TIME_LIMIT)) {
+    p.push(`time limit must be a number of minutes above 0 and at most ${MAX_TIME_LIMIT} ${got(c.timeLimit)}`);
+  }
   const ds = c.dataset as TrainConfig['dataset'] | undefined;
   if (!ds || !['mnist', 'idx', 'csv'].includes(ds.kind)) p.push('dataset must be mnist, an IDX folder or a CSV file');
   else if (ds.kind === 'idx' && (typeof ds.dir !== 'string' || !ds.dir)) p.push('an IDX dataset needs a folder');

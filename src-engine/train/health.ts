@@ -101,7 +101,7 @@ export class HealthMonitor {
     const slot = this.measured % WINDOW;
     this.model.linears.forEach((lin, li) => {
       const next = layers[lin.index + 1];
-      const activation = next && next.type !== 'linear' ? next.type : 'none';
+      const activation = next && next.type !== 'linear' && next.type !== 'dropout' ? next.type : 'none';
       const out = layerOutputs[activation === 'none' ? lin.index : lin.index + 1].data;
       const units = lin.out;
       const w = this.windows[li];

@@ -58,6 +58,27 @@ export function stoppedOutcome(epochsDone: number, planned: number): RunOutcome 
   return { kind: 'stopped', message: `stopped after ${epochsDone} of ${planned} epochs` };
 }
 
+export interface TimeLimitEvidence {
+  minutes: number;
+  /** Training seconds when it stopped. */
+  seconds: number;
+  epochsDone: number;
+  planned: number;
+  /** The epoch whose weights are kept (best validation accuracy), or null: the latest weights. */
+  keptEpoch: number | null;
+  valAccuracy: number | null;
+}
+
+/** A run stopped by its time limit, and which weights it kept. */
+export function timeLimitOutcome(e: TimeLimitEvidence): RunOutcome {
+  const reached = `time limit of ${e.minutes} min reached after ${e.epochsDone} of ${e.planned} epochs (${(e.seconds / 60).toFixed(1)} min of training)`;
+  const kept =
+    e.keptEpoch !== null
+      ? `kept the weights of epoch ${e.keptEpoch}, the best validation accuracy so far (${pct(e.valAccuracy ?? NaN)})`
+      : 'kept the latest weights (there is no validation split to pick the best epoch by)';
+  return { kind: 'stopped', message: `${reached}; ${kept}`, ...(e.keptEpoch !== null ? { epoch: e.keptEpoch } : {}) };
+}
+
 /** Test accuracy, else validation, else training accuracy, with its name. */
 function bestKnownAccuracy(m: EpochMetrics): { value: number; which: string } {
   if (Number.isFinite(m.test_accuracy)) return { value: m.test_accuracy, which: 'test' };

@@ -1,6 +1,7 @@
 import { type Architecture, mlpArchitecture } from '../architecture';
 import type { Checkpoint } from '../checkpoint/codec';
 import { copyFromFileLayout, modelCheckpoint, slotsFromFileLayout } from '../checkpoint/layout';
+import { Augmenter } from '../data/augment';
 import { Batcher, epochOrder } from '../data/batcher';
 import { type Dataset, datasetMeta, filterClasses, limitDataset, splitValidation } from '../data/dataset';
 import { Model } from '../nn/model';
@@ -15,7 +16,7 @@ import { evaluate } from './evaluate';
 import type { DatasetMeta } from '../data/dataset-source';
 import { HealthMonitor, healthEvery } from './health';
 import type { EpochMetrics } from './metrics';
-import { finishedOutcome, type RunOutcome } from './outcome';
+import { finishedOutcome, type RunOutcome, timeLimitOutcome } from './outcome';
 import type { TrainingState } from './training-state';
 
 /** What one batch did. */
@@ -74,7 +75,7 @@ export function architectureFor(config: TrainConfig, train: Dataset): Architectu
   if (config.loss === 'bce' && train.classes.length !== 2) {
     throw new Error(`the bce loss needs exactly two classes, the data has ${train.classes.length}`);
   }
-  return mlpArchitecture([inputs, ...config.hidden, outputs], config.activation, config.loss, train.classes, [train.rows, train.cols]);
+  return mlpArchitecture([inputs, ...config.hidden, outputs], config.activation, config.loss, train.classes, [train.rows, train.cols], undefined, config.dropout);
 }
 
 /**
@@ -118,6 +119,9 @@ export class Trainer {
       weightDecay: config.weightDecay,
     });
     this.batcher = new Batcher(data.train, arch.input.scale, config.batch);
+    if (config.augment && config.augment.kind !== 'none') {
+      this.batcher.augmenter = new Augmenter(config.augment, data.train.rows, data.train.cols, config.seed);
+    }
     this.stepsPerEpoch = Math.ceil(data.train.count / config.batch);
     this.health = new HealthMonitor(this.model, healthEvery(this.stepsPerEpoch));
     this.history = resume ? [...resume.history] : [];
@@ -208,11 +212,12 @@ export class Trainer {
     }
     const start = st.stepInEpoch * this.config.batch;
     const count = Math.min(this.config.batch, this.data.train.count - start);
+    this.batcher.epoch = st.epoch;
     const { x, labels, n } = this.batcher.fill(this.order, start, count);
     const lr = this.lr;
     this.optimizer.zeroGrad();
     const health = this.health?.due(st.step, this.totalSteps) ? this.health : null;
-    const { output: logits, layerOutputs } = this.model.forwardLayers(new Tensor(x, [n, this.model.inputSize]));
+    const { output: logits, layerOutputs } = this.model.forwardLayers(new Tensor(x, [n, this.model.inputSize]), { seed: this.config.seed, step: st.step });
     const lossT = this.model.loss(logits, labels);
     const loss = lossT.item();
     if (!Number.isFinite(loss)) this.diverged(`loss became ${Number.isNaN(loss) ? 'NaN' : 'infinite'}`);
@@ -305,7 +310,43 @@ export class Trainer {
     st.partial = { lossSum: 0, correct: 0, count: 0, seconds: 0 };
     st.epochRng = this.rng.getState();
     this.order = null;
+    if (val && this.config.timeLimit !== undefined && (!this.best || val.accuracy > this.best.valAccuracy)) {
+      this.best = { valAccuracy: val.accuracy, checkpoint: this.checkpoint('', '') };
+    }
     return metrics;
+  }
+
+  /** With a time limit and a validation split: the epoch end with the best validation accuracy so far. */
+  private best: { valAccuracy: number; checkpoint: Checkpoint } | null = null;
+
+  /** Seconds of training so far (all sessions, this one's unfinished epoch included; evaluation excluded). */
+  get trainingSeconds(): number {
+    const st = this.state;
+    return st.seconds + st.partial.seconds + (this.order ? (this.clock() - this.epochStart) / 1000 : 0);
+  }
+
+  /** The config's time limit is reached: stop, and save timeLimitCheckpoint(). */
+  get timeUp(): boolean {
+    return this.config.timeLimit !== undefined && !this.finished && this.trainingSeconds >= this.config.timeLimit * 60;
+  }
+
+  /**
+   * What a run stopped by its time limit keeps: the epoch end with the best validation accuracy
+   * (the run resumes from there), or, with no validation split to judge by, the weights as they
+   * are; the outcome says which.
+   */
+  timeLimitCheckpoint(created: string, appVersion: string): Checkpoint {
+    const kept = this.best ? { ...this.best.checkpoint, created, appVersion } : this.checkpoint(created, appVersion);
+    const keptEpoch = this.best ? this.best.checkpoint.training!.epoch : null;
+    kept.outcome = timeLimitOutcome({
+      minutes: this.config.timeLimit!,
+      seconds: this.trainingSeconds,
+      epochsDone: this.state.epoch,
+      planned: this.config.epochs,
+      keptEpoch,
+      valAccuracy: this.best?.valAccuracy ?? null,
+    });
+    return kept;
   }
 
   /**
@@ -317,6 +358,11 @@ export class Trainer {
     const now = this.clock();
     this.state.partial.seconds += (now - this.epochStart) / 1000;
     this.epochStart = now;
+  }
+
+  /** Restart the epoch's clock after a pause (banked by the pause's checkpoint), so paused time counts neither in samples/s nor against a time limit. */
+  resumeClock(): void {
+    if (this.order) this.epochStart = this.clock();
   }
 
   /** The run as a checkpoint (weights in PyTorch layout, optimizer slots, state, history). */

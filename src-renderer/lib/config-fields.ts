@@ -13,6 +13,9 @@ const SOUND: { [K in ConfigField]: TrainConfig[K] } = {
   classes: undefined,
   limit: undefined,
   validation: undefined,
+  augment: undefined,
+  dropout: undefined,
+  timeLimit: undefined,
 };
 
 /** Problems of a (possibly incomplete) config, grouped by field; `all` keeps the order. */

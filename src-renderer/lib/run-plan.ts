@@ -38,6 +38,9 @@ export function recipeText(c: Partial<TrainConfig>, sizes: number[], datasetLabe
     `batch ${c.batch}`,
     `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}`,
   ];
+  if (c.dropout?.some((p) => p > 0)) parts.push(`dropout ${c.dropout.join(', ')}`);
+  if (c.augment && c.augment.kind !== 'none') parts.push(`${c.augment.kind} distortions`);
+  if (c.timeLimit !== undefined) parts.push(`at most ${c.timeLimit} min`);
   let data = `on ${datasetLabel}`;
   if (c.classes?.length) data += `, classes ${c.classes.join(', ')} only`;
   if (c.limit !== undefined) data += `, its first ${c.limit.toLocaleString('en-US')} training images`;

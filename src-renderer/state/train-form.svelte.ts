@@ -2,9 +2,10 @@
  * The Train view's settings: every field of a TrainConfig as the person types it, the presets,
  * and the problems the engine's own rules find, grouped under the fields that cause them.
  */
-import { hiddenActivation, layerSizes, type Activation, type LossName } from '../../src-engine/architecture';
+import { dropoutRates, hiddenActivation, layerSizes, type Activation, type LossName } from '../../src-engine/architecture';
 import type { DatasetSource, ModelInfo, OptimizerName, ScheduleName, TrainConfig } from '../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
+import { type AugmentKind, type AugmentSettings, DEFAULT_AUGMENT } from '../../src-engine/data/augment';
 import { problemsByField, type ConfigField } from '../lib/config-fields';
 import { PRESETS, type Preset, type Recipe } from '../lib/presets';
 
@@ -17,6 +18,10 @@ const LABELS: Partial<Record<ConfigField, string>> = {
   epochs: 'epochs',
   seed: 'seed',
 };
+
+/** The distortion strengths the form edits, in the order it shows them. */
+export const STRENGTHS = ['shift', 'rotation', 'scale', 'shear', 'sigma', 'alpha'] as const;
+export type Strength = (typeof STRENGTHS)[number];
 
 /** "3, 7" -> [3, 7]; "" -> undefined; a token that is not a number becomes NaN (and a problem). */
 export function parseClasses(text: string): number[] | undefined {
@@ -44,6 +49,13 @@ export class TrainForm {
   validation = $state<number | null>(null);
   /** Comma-separated labels; empty: every class. */
   classesText = $state('');
+  /** Dropout probability after each hidden layer (kept as long as `hidden`); 0 or empty: none. */
+  dropout = $state<(number | null)[]>(DEFAULT_CONFIG.hidden.map(() => 0));
+  augmentKind = $state<AugmentKind>('none');
+  /** Each distortion strength (used when augmentKind is not none). */
+  strengths = $state<Record<Strength, number | null>>(strengthsOf(DEFAULT_AUGMENT));
+  /** Minutes; empty: no limit. */
+  timeLimit = $state<number | null>(null);
   presetId = $state<string | null>(null);
   /** Set when Start was pressed with problems: the form then lists them. */
   refused = $state(false);
@@ -81,6 +93,11 @@ export class TrainForm {
     };
     if (this.limit !== null) c.limit = this.limit;
     if (this.validation !== null && this.validation > 0) c.validation = this.validation;
+    const dropout = this.dropoutList();
+    if (dropout) c.dropout = dropout;
+    const augment = this.augmentSettings();
+    if (augment) c.augment = augment;
+    if (this.timeLimit !== null) c.timeLimit = this.timeLimit;
     const classes = parseClasses(this.classesText);
     if (classes) c.classes = classes;
     return c as Partial<TrainConfig>;
@@ -148,7 +165,10 @@ export class TrainForm {
       this.limit = c.limit ?? null;
       this.validation = c.validation ?? null;
       this.classesText = (c.classes ?? []).join(', ');
+      this.setAugment(c.augment);
+      this.timeLimit = c.timeLimit ?? null;
     }
+    this.dropout = dropoutRates(arch);
     this.presetId = PRESETS.find((p) => this.matches(p))?.id ?? null;
     this.loadedFrom = { name, recorded: c !== null };
     this.refused = false;
@@ -169,16 +189,38 @@ export class TrainForm {
     this.batch = r.batch;
     this.epochs = r.epochs;
     this.classesText = (r.classes ?? []).join(', ');
+    this.dropout = r.hidden.map((_, i) => r.dropout?.[i] ?? 0);
+    this.setAugment(r.augment);
+    this.timeLimit = r.timeLimit ?? null;
+    if (r.validation !== undefined) this.validation = r.validation;
     this.presetId = preset.id;
     this.loadedFrom = null;
   }
 
-  /** The network and trainer as typed, in a preset's terms. */
-  private recipe(): Record<keyof Recipe, unknown> {
+  /** The dropout list for the config: undefined when no layer drops units. */
+  private dropoutList(): (number | null)[] | undefined {
+    const list = this.hidden.map((_, i) => this.dropout[i] ?? 0);
+    return list.some((p) => p !== 0) ? list : undefined;
+  }
+
+  /** The augmentation for the config: undefined for none (strengths left empty stay null: a problem). */
+  augmentSettings(): AugmentSettings | undefined {
+    if (this.augmentKind === 'none') return undefined;
+    return { kind: this.augmentKind, ...this.strengths } as AugmentSettings;
+  }
+
+  private setAugment(a: AugmentSettings | undefined): void {
+    this.augmentKind = a?.kind ?? 'none';
+    this.strengths = strengthsOf(a ?? DEFAULT_AUGMENT);
+  }
+
+  /** The network and trainer as typed, in a preset's terms (absent where a preset leaves a thing out). */
+  private recipe(): Record<Exclude<keyof Recipe, 'validation'>, unknown> {
     return {
       hidden: this.hidden, activation: this.activation, loss: this.loss, optimizer: this.optimizer, lr: this.lr,
       momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay, schedule: this.schedule,
       batch: this.batch, epochs: this.epochs, classes: parseClasses(this.classesText) ?? [],
+      dropout: this.dropoutList(), augment: this.augmentSettings(), timeLimit: this.timeLimit ?? undefined,
     };
   }
 
@@ -191,16 +233,23 @@ export class TrainForm {
   /** Whether the network and trainer as typed are a preset's recipe. */
   private matches(p: Preset): boolean {
     const now = this.recipe();
-    return (Object.keys(now) as (keyof Recipe)[]).every((k) => JSON.stringify(now[k]) === JSON.stringify(p.recipe[k] ?? []));
+    const preset: Partial<Record<keyof Recipe, unknown>> = { ...p.recipe, classes: p.recipe.classes ?? [] };
+    return (Object.keys(now) as (keyof typeof now)[]).every((k) => JSON.stringify(now[k]) === JSON.stringify(preset[k]));
   }
 
   /** Add a hidden layer after the last one (as wide as it, or 64). */
   addLayer(): void {
     this.hidden.push(this.hidden.at(-1) ?? 64);
+    this.dropout[this.hidden.length - 1] = 0;
   }
 
   /** Remove hidden layer i. */
   removeLayer(i: number): void {
     this.hidden.splice(i, 1);
+    this.dropout.splice(i, 1);
   }
+}
+
+function strengthsOf(a: AugmentSettings): Record<Strength, number | null> {
+  return { shift: a.shift, rotation: a.rotation, scale: a.scale, shear: a.shear, sigma: a.sigma, alpha: a.alpha };
 }

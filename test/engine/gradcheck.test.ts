@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAllOps, checkMlp, gradcheck, randomTensor } from '../../src-engine/gradcheck';
+import { dropoutMask } from '../../src-engine/ops/dropout';
 import { linear } from '../../src-engine/ops/matmul';
 import { Random } from '../../src-engine/random';
 import type { Backward } from '../../src-engine/tensor';
@@ -22,6 +23,20 @@ describe('gradients against central finite differences (float64, h = 1e-6)', () 
       });
     }
   }
+
+  it('whole MLP loss with dropout (a fixed mask: the step keys it) w.r.t. every parameter', () => {
+    const r = checkMlp([12, 7, 5, 4], 'relu', 'cross_entropy', new Random(5), Infinity, 0.5);
+    expect(r.name).toContain('dropout 0.5');
+    expect(r.checked).toBe(12 * 7 + 7 + 7 * 5 + 5 + 5 * 4 + 4);
+    expect(r.ok).toBe(true);
+  });
+
+  it('dropout drops about p of the units and scales the rest by 1/(1 − p)', () => {
+    const mask = dropoutMask(10000, 0.3, new Random(1));
+    const dropped = mask.filter((m) => m === 0).length / mask.length;
+    expect(Math.abs(dropped - 0.3)).toBeLessThan(0.02);
+    expect(new Set(mask)).toEqual(new Set([0, 1 / 0.7]));
+  });
 
   it('an MNIST-sized first layer (sampled elements)', () => {
     const r = checkMlp([784, 32, 10], 'relu', 'cross_entropy', new Random(9), 40);

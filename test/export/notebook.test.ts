@@ -77,7 +77,7 @@ describe.skipIf(!PY.numpy)(`exported notebook (numpy ${PY.numpy}, torch ${PY.tor
     expectAllChecksPassed(output, 'cross_entropy');
   }, 180_000);
 
-  it('a 3-vs-7 tanh bce model trained with Adam on a folder of .gz files, and a leaky_relu mse model', () => {
+  it('a 3-vs-7 tanh bce model trained with Adam on a folder of .gz files, and a leaky_relu mse model with dropout', () => {
     const bce = path.join(tmp.dir, 'three-seven.safetensors');
     expect(cli('train', '--dataset', `idx:${FIXTURE}`, '--layers', '784,12,6,1', '--activation', 'tanh', '--loss', 'bce', '--classes', '3,7', '--optimizer', 'adam', '--lr', '0.01', '--epochs', '2', '--out', bce).status).toBe(0);
     const refused = cli('export', bce, '--notebook', path.join(tmp.dir, 'refused.ipynb'));
@@ -90,7 +90,8 @@ describe.skipIf(!PY.numpy)(`exported notebook (numpy ${PY.numpy}, torch ${PY.tor
     expectAllChecksPassed(r1.output, 'bce');
 
     const mse = path.join(tmp.dir, 'leaky.safetensors');
-    expect(cli('train', '--layers', '784,16,8,10', '--activation', 'leaky_relu', '--loss', 'mse', '--limit', '1000', '--epochs', '1', '--out', mse).status).toBe(0);
+    // with dropout: the identity in numpy's forward and backward, nn.Dropout in PyTorch's Sequential
+    expect(cli('train', '--layers', '784,16,8,10', '--activation', 'leaky_relu', '--loss', 'mse', '--dropout', '0.3,0', '--limit', '1000', '--epochs', '1', '--out', mse).status).toBe(0);
     expect(cli('export', mse, '--notebook', path.join(tmp.dir, 'leaky.ipynb')).status).toBe(0);
     const r2 = runCells(path.join(tmp.dir, 'leaky.ipynb'));
     expect(r2.output).not.toContain('Error');
@@ -115,7 +116,7 @@ describe('notebook export: what it cannot do, and bad calls', () => {
     const c = decodeCheckpoint(new Uint8Array(readFileSync(path.join(ROOT, 'test/fixtures/golden-784-4-10.safetensors'))), 'golden');
     expect(notebookProblem(c)).toBeNull();
     const odd = { ...c, architecture: { ...c.architecture, layers: [{ type: 'conv2d' }, ...c.architecture.layers] } } as unknown as typeof c;
-    expect(notebookProblem(odd)).toBe('The notebook export cannot express layer 0 (conv2d): its numpy code knows linear, relu, leaky_relu, sigmoid and tanh layers.');
+    expect(notebookProblem(odd)).toBe('The notebook export cannot express layer 0 (conv2d): its numpy code knows linear, relu, leaky_relu, sigmoid, tanh and dropout layers.');
   });
 
   it('says what is missing, in one line, and writes nothing (never over the model file)', () => {

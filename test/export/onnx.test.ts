@@ -31,6 +31,7 @@ const RECIPES: [string, Recipe][] = [
   ['784-16-10 sigmoid, Adam', { hidden: [16], activation: 'sigmoid', optimizer: 'adam', limit: 1000 }],
   ['784-16-10 tanh, mse', { hidden: [16], activation: 'tanh', loss: 'mse', limit: 1000 }],
   ['784-12-1 tanh, bce 3 vs 7', { hidden: [12], activation: 'tanh', loss: 'bce', classes: [3, 7] }],
+  ['784-32-16-10 relu, dropout 0.5 and 0.2 (the identity at inference)', { hidden: [32, 16], dropout: [0.5, 0.2] }],
 ];
 
 describe(`ONNX export in onnxruntime-node ${ort.env.versions.node}`, () => {
@@ -85,7 +86,7 @@ describe(`ONNX export in onnxruntime-node ${ort.env.versions.node}`, () => {
   it('refuses a layer it cannot express with one sentence', () => {
     const c = trainModel({ hidden: [8], limit: 200 });
     const odd = { ...c, architecture: { ...c.architecture, layers: [c.architecture.layers[0], { type: 'softplus' }, c.architecture.layers[2]] } } as unknown as Checkpoint;
-    const sentence = 'ONNX export cannot express layer 1 (softplus): only linear, relu, leaky_relu, sigmoid and tanh layers have an ONNX op here.';
+    const sentence = 'ONNX export cannot express layer 1 (softplus): only linear, relu, leaky_relu, sigmoid, tanh and dropout layers have an ONNX op here.';
     expect(onnxProblem(odd.architecture)).toBe(sentence);
     expect(() => exportOnnx(odd)).toThrow(sentence);
     expect(onnxProblem(c.architecture)).toBeNull();

@@ -19,6 +19,7 @@ export interface Recipe {
   classes?: number[];
   limit?: number;
   optimizer?: 'sgd' | 'adam';
+  dropout?: number[];
 }
 
 /** The single-threaded wasm kernels (the same numbers as TypeScript's, several times faster): call in beforeAll. */
@@ -48,6 +49,7 @@ export function trainModel(r: Recipe): Checkpoint {
     epochs: 1,
     seed: 4,
     ...(r.classes ? { classes: r.classes } : {}),
+    ...(r.dropout ? { dropout: r.dropout } : {}),
   };
   const { train, test } = bundledMnist();
   const trainer = new Trainer(config, prepareData(config, train, test), () => 0);

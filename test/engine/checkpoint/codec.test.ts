@@ -166,7 +166,7 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
     ['a format but no architecture', () => repack((_, m) => { delete m.architecture; }), 'no architecture metadata'],
     ['architecture that is not JSON', () => repack((_, m) => { m.architecture = '{layers'; }), 'architecture metadata is not valid JSON'],
     ['an unknown layer type', () => repack((_, m) => { const a = JSON.parse(m.architecture); a.layers[1] = { type: 'conv' }; m.architecture = JSON.stringify(a); }),
-      'layer 1 has unknown type "conv" (expected linear, relu, leaky_relu, sigmoid or tanh)'],
+      'layer 1 has unknown type "conv" (expected linear, relu, leaky_relu, sigmoid, tanh or dropout)'],
     ['a missing tensor', () => repack((t) => { t.delete('2.bias'); }), 'missing tensor 2.bias'],
     ['an unexpected tensor', () => repack((t) => { t.set('4.weight', { shape: [1], data: Float64Array.of(1) }); }), 'unexpected tensor 4.weight'],
     ['a weight of the wrong shape', () => repack((t) => { t.set('0.weight', { shape: [4, 3], data: new Float64Array(12) }); }),

@@ -34,3 +34,17 @@ describe('preset summaries quote their measured figures', () => {
     }
   });
 });
+
+describe('the time-limited presets say what a full CLI run of them reached', () => {
+  it('fast and record keep their time limit, a validation split, and quote their measured result', () => {
+    for (const [id, target, minutes] of [['fast', 0.985, 5], ['record', 0.99, 15]] as const) {
+      const p = PRESETS.find((x) => x.id === id)!;
+      expect(p.recipe.timeLimit).toBe(minutes);
+      expect(p.recipe.validation).toBeGreaterThan(0); // the time limit keeps the best validated epoch
+      expect(p.result!.testAccuracy).toBeGreaterThanOrEqual(target);
+      expect(p.result!.trainingMinutes).toBeLessThanOrEqual(minutes);
+      expect(p.summary).toContain(`${(p.result!.testAccuracy * 100).toFixed(2)}% test accuracy`);
+      expect(p.summary).toContain(`${p.result!.trainingMinutes.toFixed(1)} min`);
+    }
+  });
+});

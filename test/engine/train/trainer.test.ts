@@ -3,6 +3,8 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../../src-engine/checkpoi
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
+import { DEFAULT_AUGMENT } from '../../../src-engine/data/augment';
+import { modelFromCheckpoint } from '../../../src-engine/checkpoint/layout';
 import { DivergenceError, prepareData, Trainer } from '../../../src-engine/train/trainer';
 
 const fixture = loadDataset({ kind: 'idx', dir: 'test/fixtures/mnist-500' });
@@ -69,6 +71,61 @@ describe('trainer', () => {
     expect([...firstLosses, ...trainAll(second)]).toEqual(fullLosses);
     expect(weights(second)).toEqual(weights(full));
     expect(second.history.map((m) => m.train_loss)).toEqual(full.history.map((m) => m.train_loss));
+  });
+
+  it('resumes bit-identically from the middle of an epoch with augmentation and dropout', () => {
+    const c = config({ momentum: 0.9, dropout: [0.3], augment: { ...DEFAULT_AUGMENT, kind: 'elastic' } });
+    const full = trainer(c);
+    const fullLosses = trainAll(full);
+    const first = trainer(c);
+    const firstLosses = trainAll(first, 23);
+    const saved = decodeCheckpoint(encodeCheckpoint(first.checkpoint('2026-01-01T00:00:00.000Z', 'test')), 'resume.safetensors');
+    expect(saved.training?.config.augment).toEqual(c.augment); // the recipe is in the file
+    expect(saved.architecture.layers.map((l) => l.type)).toEqual(['linear', 'relu', 'dropout', 'linear']);
+    const second = trainer(c, encodeCheckpoint(first.checkpoint('2026-01-01T00:00:00.000Z', 'test')));
+    expect([...firstLosses, ...trainAll(second)]).toEqual(fullLosses);
+    expect(weights(second)).toEqual(weights(full));
+    expect(trainAll(trainer(config({ momentum: 0.9 })))).not.toEqual(fullLosses);
+  });
+
+  it('a time limit stops training and keeps the epoch with the best validation accuracy, saying so', () => {
+    let now = 0;
+    const c = config({ validation: 0.2, epochs: 50, lr: 0.3, timeLimit: 0.5 }); // 30 s; each batch below takes 1 s
+    const t = new Trainer(c, prepareData(c, fixture.train, fixture.test), () => now);
+    const atEpochEnd: number[][] = [];
+    while (!t.timeUp) {
+      const r = t.trainBatch();
+      now += 1000;
+      if (r.epochEnded) {
+        t.finishEpoch();
+        atEpochEnd.push(weights(t));
+      }
+    }
+    expect(t.trainingSeconds).toBe(30);
+    const val = t.history.map((m) => m.val_accuracy!);
+    const best = val.indexOf(Math.max(...val)) + 1;
+    const kept = decodeCheckpoint(encodeCheckpoint(t.timeLimitCheckpoint('2026-01-01T00:00:00.000Z', 'test')), 'kept.safetensors');
+    expect(kept.training!.epoch).toBe(best);
+    expect(kept.history).toHaveLength(best);
+    expect(modelFromCheckpoint(kept).parameters().flatMap((p) => Array.from(p.tensor.data))).toEqual(atEpochEnd[best - 1]);
+    expect(kept.outcome).toEqual({
+      kind: 'stopped',
+      epoch: best,
+      message: `time limit of 0.5 min reached after ${t.state.epoch} of 50 epochs (0.5 min of training); kept the weights of epoch ${best}, the best validation accuracy so far (${(val[best - 1] * 100).toFixed(2)}%)`,
+    });
+  });
+
+  it('a time limit without a validation split keeps the latest weights, and says why', () => {
+    let now = 0;
+    const c = config({ epochs: 50, timeLimit: 0.1 });
+    const t = new Trainer(c, prepareData(c, fixture.train, fixture.test), () => now);
+    while (!t.timeUp) {
+      if (t.trainBatch().epochEnded) t.finishEpoch();
+      now += 1000;
+    }
+    const kept = t.timeLimitCheckpoint('2026-01-01T00:00:00.000Z', 'test');
+    expect(kept.training!.step).toBe(6);
+    expect(kept.outcome!.message).toContain('kept the latest weights (there is no validation split to pick the best epoch by)');
   });
 
   it('a non-finite loss stops training with a clear message and keeps the last good weights', () => {

@@ -34,6 +34,27 @@ describe('TrainForm', () => {
     expect(form.matchingPreset).toBeNull();
   });
 
+  it('the record preset sets augmentation, time limit and validation; dropout follows the hidden layers', () => {
+    const form = new TrainForm();
+    const record = PRESETS.find((p) => p.id === 'record')!;
+    form.applyPreset(record);
+    expect(form.submit()).toMatchObject({ augment: record.recipe.augment, timeLimit: record.recipe.timeLimit, validation: record.recipe.validation });
+    expect(form.submit()).not.toHaveProperty('dropout');
+    form.addLayer();
+    form.dropout[1] = 0.5;
+    expect(form.submit()).toMatchObject({ hidden: [800, 800], dropout: [0, 0.5] });
+    form.removeLayer(0);
+    expect(form.submit()).toMatchObject({ hidden: [800], dropout: [0.5] });
+    expect(form.matchingPreset).toBeNull();
+    form.strengths.rotation = null;
+    expect(form.problems.byField.augment).toEqual(['augmentation rotation must be a number from 0 to 45 (got null)']);
+    form.augmentKind = 'none';
+    expect(form.problems.all).toEqual([]);
+    expect(form.submit()).not.toHaveProperty('augment');
+    form.timeLimit = -2;
+    expect(form.problems.byField.timeLimit).toEqual(['time limit must be a number of minutes above 0 and at most 10080 (got -2)']);
+  });
+
   it('recreates the literature\'s layer sizes', () => {
     const form = new TrainForm();
     const sizes = (id: string) => {
