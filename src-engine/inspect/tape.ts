@@ -56,6 +56,11 @@ export interface Tape {
   /** Softmax of the output (for bce: [1 − σ, σ]; for mse: the softmax the app shows beside the scores). */
   probabilities: Float64Array;
   prediction: number;
+  /**
+   * What the tape leaves out, in a sentence (null when nothing): dropout layers pass their input
+   * through here, as at evaluation, so the tape shows the network as it answers.
+   */
+  note: string | null;
 }
 
 export interface TraceResult {
@@ -140,10 +145,18 @@ export function traceExample(model: Model, x: Float64Array, label: number): Trac
       loss: result.loss.item(),
       probabilities: model.probabilities(logits),
       prediction: model.predictClasses(logits, 1)[0],
+      note: dropoutNote(model),
     },
     grads,
     tensors,
   };
+}
+
+/** "Dropout (layer 2, p = 0.3) is off here, as at evaluation: …", or null without dropout layers. */
+function dropoutNote(model: Model): string | null {
+  const layers = model.architecture.layers.flatMap((l, i) => (l.type === 'dropout' ? [`layer ${i}, p = ${l.p}`] : []));
+  if (!layers.length) return null;
+  return `Dropout (${layers.join('; ')}) is off here, as at evaluation: the tape shows the network as it answers, and the update is the step training would take with every unit kept.`;
 }
 
 /**

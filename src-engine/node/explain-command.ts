@@ -74,6 +74,7 @@ export function explainCommand(positionals: string[], flags: Flags, datasetFor: 
   const widths = head.map((h, j) => Math.max(h.length, ...table.map((t) => t[j].length)));
   for (const r of [head, ...table]) lines.push(r.map((cell, j) => (j < 3 ? cell.padEnd(widths[j]) : cell.padStart(widths[j]))).join('  '));
   lines.push(`backward ran ops ${tape.backward.join(', ')} (from the loss back)`);
+  if (tape.note) lines.push(tape.note);
   lines.push(`loss ${tape.loss.toFixed(6)}  predicted ${classes[tape.prediction]}`);
   lines.push('probabilities ' + classes.map((k, j) => `${k}:${tape.probabilities[j].toFixed(4)}`).join(' '));
 

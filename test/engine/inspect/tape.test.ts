@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Activation, LossName } from '../../../src-engine/architecture';
+import { mlpArchitecture, type Activation, type LossName } from '../../../src-engine/architecture';
+import { Model } from '../../../src-engine/nn/model';
+import { Random } from '../../../src-engine/random';
 import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { modelFromCheckpoint, toFileLayout } from '../../../src-engine/checkpoint/layout';
 import { traceExample } from '../../../src-engine/inspect/tape';
@@ -93,8 +95,23 @@ describe('the tape of one example', () => {
       expect(tape.ops[0].output.grad).toBeNull();
       for (const op of tape.ops.slice(1)) expect(op.output.grad?.length).toBe(op.output.values.length);
       expect(tape.ops.at(-1)!.output.grad![0]).toBe(1);
+      expect(tape.note).toBeNull();
     });
   }
+
+  it('a model with dropout is traced as it answers (dropout off), and the tape says so', () => {
+    const arch = mlpArchitecture([784, 16, 10], 'relu', 'cross_entropy', [...'0123456789'], [28, 28], 1 / 255, [0.3]);
+    const model = new Model(arch, new Random(3));
+    const x = Float64Array.from(fixture.test!.images.subarray(0, 784), (b) => b / 255);
+    const { tape } = traceExample(model, x, fixture.test!.labels[0]);
+    expect(tape.ops.map((o) => o.op)).toEqual(['input', 'linear', 'relu', 'linear', 'softmax_cross_entropy']);
+    expect(tape.ops.map((o) => o.layer)).toEqual([null, 0, 1, 3, null]);
+    expect(tape.note).toBe('Dropout (layer 2, p = 0.3) is off here, as at evaluation: the tape shows the network as it answers, and the update is the step training would take with every unit kept.');
+    // the same weights without the dropout layer give the very same tape
+    const plain = new Model(mlpArchitecture([784, 16, 10], 'relu', 'cross_entropy', [...'0123456789'], [28, 28], 1 / 255), new Random(3));
+    plain.parameters().forEach((p, i) => p.tensor.data.set(model.parameters()[i].tensor.data));
+    expect(traceExample(plain, x, fixture.test!.labels[0]).tape.loss).toBe(tape.loss);
+  });
 });
 
 describe('step:* calls', () => {
