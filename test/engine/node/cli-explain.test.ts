@@ -9,19 +9,10 @@ import { filterClasses } from '../../../src-engine/data/dataset';
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import { PY, warnMissing } from '../../export/python-tools';
 import { referenceStep } from '../inspect/reference-mlp';
+import { cli, expectOneLineError } from './run-cli';
 
 const FIXTURE = 'idx:test/fixtures/mnist-500';
 const test = loadDataset({ kind: 'idx', dir: 'test/fixtures/mnist-500' }).test!;
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
-}
-
-function expectOneLineError(r: ReturnType<typeof cli>, message: string) {
-  expect(r.code).not.toBe(0);
-  expect(r.stderr.trim()).toBe(`error: ${message}`);
-}
 
 // numpy, sharing nothing with the engine: its own safetensors reader, forward and backward.
 const NUMPY_CHECK = String.raw`

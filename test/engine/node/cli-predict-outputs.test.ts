@@ -4,19 +4,14 @@
  * model's probability is of one of its two classes against the other, and it knows only those.
  * It used to call an MSE model's outputs probabilities (the softmax of its scores).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './run-cli';
 
 const FIXTURE = 'idx:test/fixtures/mnist-500';
 const IMAGES = 'test/fixtures/mnist-500/t10k-images-idx3-ubyte.gz';
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
-}
 
 /** The printed rows (stdout without the --json line). */
 const rows = (stdout: string) => stdout.trimEnd().split('\n').slice(0, -1);

@@ -2,7 +2,6 @@
  * The CLI's recipe flags: --preset (the app's presets), --augment and its strengths, --dropout and
  * --time-limit: a good value reaches the saved file, a bad one is one clear sentence.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,18 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { DEFAULT_AUGMENT } from '../../../src-engine/data/augment';
 import { PRESETS } from '../../../src-engine/train/presets';
+import { cli, expectOneLineError } from './run-cli';
+
+const expectUsageError = (r: ReturnType<typeof cli>, message: string) => expectOneLineError(r, message, 2);
 
 const FIXTURE = 'idx:test/fixtures/mnist-500';
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
-}
-
-function expectOneLineError(r: ReturnType<typeof cli>, message: string) {
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim()).toBe(`error: ${message}`);
-}
 
 describe('command line recipes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scratchnet-recipes-'));
@@ -52,13 +44,13 @@ describe('command line recipes', () => {
   });
 
   it('bad values are one clear sentence', () => {
-    expectOneLineError(cli('train', '--preset', 'turbo'), `--preset must be one of ${PRESETS.map((p) => p.id).join(', ')} (got "turbo")`);
-    expectOneLineError(cli('train', '--augment', 'blur'), '--augment must be none, affine or elastic (got "blur")');
-    expectOneLineError(cli('train', '--rotation', '10'), '--rotation is a distortion strength: it needs --augment affine or elastic');
-    expectOneLineError(cli('train', '--augment', 'affine', '--sigma', '4'), '--sigma is a strength of the elastic distortion: it needs --augment elastic');
-    expectOneLineError(cli('train', '--augment', 'affine', '--shift', 'far'), '--shift must be a number (got "far")');
-    expectOneLineError(cli('train', '--dropout', '1.5'), '--dropout must be probabilities from 0 up to 1, one for all hidden layers or one per hidden layer, e.g. 0.2 or 0.2,0.5 (got "1.5")');
-    expectOneLineError(cli('train', '--layers', '784,10', '--dropout', '0.5'), '--dropout needs a hidden layer to drop units of (give --layers with one, e.g. 784,800,10)');
+    expectUsageError(cli('train', '--preset', 'turbo'), `--preset must be one of ${PRESETS.map((p) => p.id).join(', ')} (got "turbo")`);
+    expectUsageError(cli('train', '--augment', 'blur'), '--augment must be none, affine or elastic (got "blur")');
+    expectUsageError(cli('train', '--rotation', '10'), '--rotation is a distortion strength: it needs --augment affine or elastic');
+    expectUsageError(cli('train', '--augment', 'affine', '--sigma', '4'), '--sigma is a strength of the elastic distortion: it needs --augment elastic');
+    expectUsageError(cli('train', '--augment', 'affine', '--shift', 'far'), '--shift must be a number (got "far")');
+    expectUsageError(cli('train', '--dropout', '1.5'), '--dropout must be probabilities from 0 up to 1, one for all hidden layers or one per hidden layer, e.g. 0.2 or 0.2,0.5 (got "1.5")');
+    expectUsageError(cli('train', '--layers', '784,10', '--dropout', '0.5'), '--dropout needs a hidden layer to drop units of (give --layers with one, e.g. 784,800,10)');
     const bad = cli('train', '--augment', 'affine', '--rotation', '90', '--dataset', FIXTURE);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr.trim()).toBe('error: augmentation rotation must be a number from 0 to 45 (got 90)');

@@ -5,7 +5,6 @@
  * one; --stretch-schedule lays the schedule over the shorter run instead. It used to squeeze the
  * schedule silently (a cosine rate fell to about 0 at once).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,16 +14,14 @@ import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { prepareData, Trainer } from '../../../src-engine/train/trainer';
+import { cli as runCli } from './run-cli';
 
 const FIXTURE = 'idx:test/fixtures/mnist-500';
 /** What `train --dataset FIXTURE --layers 784,16,10 --epochs 4 --batch 50` trains. */
 const config: TrainConfig = { ...DEFAULT_CONFIG, dataset: { kind: 'idx', dir: 'test/fixtures/mnist-500' }, hidden: [16], epochs: 4, batch: 50 };
 
 /** The real CLI, on the TypeScript kernels (the in-process file below is made with them too). */
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args, '--backend', 'typescript'], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
-}
+const cli = (...args: string[]) => runCli(...args, '--backend', 'typescript');
 
 const read = (path: string) => decodeCheckpoint(new Uint8Array(readFileSync(path)), path);
 const weights = (path: string) => [...read(path).params.values()].map((p) => [...p.data]);

@@ -2,16 +2,11 @@
  * A model file can carry any dataset path (another tool, or a file someone sent): the command line
  * shows it but opens only paths given on the command line, or the bundled MNIST (issue 15, item 9).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { cli } from './run-cli';
 
 describe('a dataset path stored inside a model file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scratchnet-stored-'));

@@ -1,23 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cli, expectOneLineError } from './run-cli';
 
 const FIXTURE = 'idx:test/fixtures/mnist-500';
 
 /** Run the real CLI as a user would (through tsx, no build step). */
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
-}
-
-function expectOneLineError(r: ReturnType<typeof cli>, message: string) {
-  expect(r.code).not.toBe(0);
-  expect(r.stderr.trim()).toBe(`error: ${message}`);
-  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-}
-
 describe('command line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scratchnet-cli-'));
   const model = join(dir, 'm.safetensors');

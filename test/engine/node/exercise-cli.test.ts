@@ -3,19 +3,14 @@
  * the same verdict text the app shows; and learner code that loops forever, throws, or reaches for
  * fetch, require, process or the file system stopped with a clear message, never a hang or a stack.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RELU_TIMES_OUTPUT, SOLUTIONS } from '../../fixtures/exercises/solutions';
+import { cli } from './run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'scratchnet-exercise-'));
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Check code written to a file, as the learner's own editor would leave it. */
 function check(name: string, code: string) {

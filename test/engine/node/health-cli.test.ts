@@ -1,17 +1,12 @@
 /** The command line's health and outcome in `train --json`, and `lr-find`. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
+import { cli } from './run-cli';
 
 const FIXTURE = 'idx:test/fixtures/mnist-500';
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src-engine/node/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
-}
 
 describe('command line: health and outcomes', () => {
   it('train --json says how the run ended and gives each layer\'s health at the end', () => {
