@@ -1,7 +1,7 @@
 /** "Show the engine's version": each exercise's reference is cut whole from the real source. */
 import { describe, expect, it } from 'vitest';
 import { EXERCISES } from '../../../src-engine/exercises/exercises';
-import { cutDefinition, engineVersion } from '../../../src-renderer/lib/engine-source';
+import { cutDefinition, engineVersion } from '../../../src-renderer/lib/engine-version';
 
 describe('engine source', () => {
   it('finds every exercise\'s reference in the engine files', () => {

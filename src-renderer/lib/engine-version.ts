@@ -3,21 +3,7 @@
  * so what the Build it view reveals is exactly the code that runs.
  */
 import type { ReferenceSource } from '../../src-engine/exercises/exercise';
-import activations from '../../src-engine/ops/activations.ts?raw';
-import unary from '../../src-engine/ops/unary.ts?raw';
-import losses from '../../src-engine/ops/losses.ts?raw';
-import matmul from '../../src-engine/ops/matmul.ts?raw';
-import optimizer from '../../src-engine/optim/optimizer.ts?raw';
-import jsKernels from '../../src-engine/kernels/js-kernels.ts?raw';
-
-const FILES: Record<string, string> = {
-  'ops/activations.ts': activations,
-  'ops/unary.ts': unary,
-  'ops/losses.ts': losses,
-  'ops/matmul.ts': matmul,
-  'optim/optimizer.ts': optimizer,
-  'kernels/js-kernels.ts': jsKernels,
-};
+import { ENGINE_SOURCES } from './engine-sources';
 
 /**
  * The definition that starts at the line holding `start`, with the doc comment above it, up to
@@ -38,6 +24,6 @@ export function cutDefinition(source: string, start: string): string | null {
 /** The engine's code for these references, each headed by its file. */
 export function engineVersion(references: ReferenceSource[]): string {
   return references
-    .map((r) => `// src-engine/${r.file}\n${cutDefinition(FILES[r.file] ?? '', r.start) ?? `(not found: ${r.start})`}`)
+    .map((r) => `// src-engine/${r.file}\n${cutDefinition(ENGINE_SOURCES[r.file] ?? '', r.start) ?? `(not found: ${r.start})`}`)
     .join('\n\n');
 }
