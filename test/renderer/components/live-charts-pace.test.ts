@@ -18,7 +18,11 @@ vi.mock('../../../src-renderer/lib/draw-chart', () => ({
   drawChart: (chart: unknown, canvas: HTMLCanvasElement, next: { data: { datasets: { data: unknown[] }[] } }) => {
     const title = canvas.closest('figure')?.querySelector('figcaption')?.textContent ?? '';
     charts.builds.push({ title, data: next.data.datasets.map((d) => d.data) });
-    return chart ?? { update: () => charts.redraws.push(canvas.closest('figure')?.querySelector('figcaption')?.textContent ?? ''), destroy: () => {} };
+    if (chart) {
+      (chart as { data: unknown }).data = next.data;
+      return chart;
+    }
+    return { data: next.data, update: () => charts.redraws.push(canvas.closest('figure')?.querySelector('figcaption')?.textContent ?? ''), destroy: () => {} };
   },
 }));
 
@@ -86,19 +90,26 @@ describe('live charts while a run trains', () => {
     expect(screen.getByRole('progressbar', { name: 'Training progress' }).getAttribute('aria-valuetext')).toBe(`${Math.round((200 / 938 / epochs) * 1000) / 10}% — epoch 1 of ${epochs}`);
   });
 
-  it('the Health tab rebuilds its charts on a new sample, not on every batch event', async () => {
+  it('the Health tab redraws its charts on a new sample, and neither rebuilds nor redraws them on a batch event', async () => {
     const { api, batches } = await training();
     screen.getByRole('tab', { name: 'Health' }).click();
     api.emit({ type: 'health', runId: 1, samples: [sample(5)] });
     batches(0, 2);
-    const health = () => charts.builds.filter((b) => /^(Activations|Dead units|Gradient norm|Update ratio)/.test(b.title));
+    const isHealth = (title: string) => /^(Activations|Dead units|Gradient norm|Update ratio)/.test(title);
+    const health = () => charts.builds.filter((b) => isHealth(b.title));
     const built = health().length;
     expect(built).toBeGreaterThanOrEqual(4); // one layer: activations, dead units, gradient, update ratio
+    charts.redraws.length = 0;
     batches(10, 40); // no new sample
     expect(health()).toHaveLength(built);
+    expect(charts.redraws.filter(isHealth)).toEqual([]);
     api.emit({ type: 'health', runId: 1, samples: [sample(210)] });
     batches(210, 1);
-    expect(health()).toHaveLength(built + 4);
-    expect(health().at(-1)!.data[0]).toHaveLength(2);
+    expect(health()).toHaveLength(built);
+    expect(charts.redraws.filter(isHealth)).toHaveLength(4);
+    // every chart shows both samples: the lines are the same arrays, grown
+    for (const title of ['Activations', 'Dead units', 'Gradient norm', 'Update ratio']) {
+      expect(health().filter((b) => b.title.startsWith(title)).at(-1)!.data[0]).toHaveLength(2);
+    }
   });
 });
