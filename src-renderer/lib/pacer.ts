@@ -26,6 +26,12 @@ export class Pacer {
     }, wait);
   }
 
+  /** Run now, and drop a pending run (something that must not wait happened). */
+  flush(): void {
+    this.cancel();
+    this.fire();
+  }
+
   private fire(): void {
     this.last = this.now();
     this.run();

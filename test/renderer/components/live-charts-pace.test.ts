@@ -60,18 +60,20 @@ async function training() {
   vi.advanceTimersByTime(1000);
   flushSync();
   /** `n` batch events 50 ms apart (20 a second), 5 steps each, from step `from`. */
+  const batch = (first: number) => {
+    api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: first, losses: Float64Array.of(2, 1.9, 1.8, 1.7, 1.6), accuracy: 0.5, lr: 0.05, stepInEpoch: first + 5, stepsPerEpoch: 938, samplesPerSecond: 6400, eta: 60 });
+    flushSync();
+  };
   const batches = (from: number, n: number) => {
     for (let i = 0; i < n; i++) {
-      const first = from + i * 5;
-      api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: first, losses: Float64Array.of(2, 1.9, 1.8, 1.7, 1.6), accuracy: 0.5, lr: 0.05, stepInEpoch: first + 5, stepsPerEpoch: 938, samplesPerSecond: 6400, eta: 60 });
-      flushSync();
+      batch(from + i * 5);
       vi.advanceTimersByTime(50);
       flushSync();
     }
     vi.advanceTimersByTime(1000);
     flushSync();
   };
-  return { api, session, batches };
+  return { api, session, batch, batches };
 }
 
 describe('live charts while a run trains', () => {
@@ -111,5 +113,18 @@ describe('live charts while a run trains', () => {
     for (const title of ['Activations', 'Dead units', 'Gradient norm', 'Update ratio']) {
       expect(health().filter((b) => b.title.startsWith(title)).at(-1)!.data[0]).toHaveLength(2);
     }
+  });
+
+  it('a new state (a pause, a reload mid-run, the end) shows the figures of its moment at once', async () => {
+    const { api, batch, batches } = await training();
+    batches(0, 1);
+    batch(5); // shown at once: the last redraw was a second ago
+    batch(10); // waits for its turn
+    const figures = () => document.querySelector('.progress .figures')!.textContent!.replace(/\s+/g, ' ');
+    expect(figures()).toContain('Step 10 / 938');
+    api.emit({ type: 'state', runId: 1, state: 'paused' });
+    flushSync();
+    expect(screen.getByTestId('run-state').textContent).toBe('Paused');
+    expect(figures()).toContain('Step 15 / 938');
   });
 });

@@ -33,4 +33,16 @@ describe('Pacer', () => {
     vi.advanceTimersByTime(1000);
     expect(runs).toBe(1);
   });
+
+  it('flush runs at once and drops the pending run', () => {
+    const runs: number[] = [];
+    const pacer = new Pacer(200, () => runs.push(Date.now()), () => Date.now());
+    const t0 = Date.now();
+    pacer.request();
+    vi.advanceTimersByTime(50);
+    pacer.request(); // pending, for 200 ms
+    pacer.flush();
+    vi.advanceTimersByTime(1000);
+    expect(runs.map((t) => t - t0)).toEqual([0, 50]);
+  });
 });
