@@ -91,7 +91,7 @@ async function trainInApp(page: Page, show: () => Promise<void>): Promise<{ seco
   const cpu1 = cpuByPart(app.host.pid);
   const wall = (performance.now() - wall0) / 1000;
   const used = (k: keyof typeof cpu0) => `${(cpu1[k] - cpu0[k]).toFixed(1)} s`;
-  cpuNotes.push(`  CPU over the run's ${wall.toFixed(1)} s: engine ${used('engine')}, host ${used('host')}, browser ${used('browser')}`);
+  cpuNotes.push(`  CPU over the run's ${wall.toFixed(1)} s: engine ${used('engine')}, host ${used('host')}, browser ${used('browser')} (${((cpu1.browser - cpu0.browser) / EPOCHS).toFixed(2)} s an epoch)`);
   await page.getByRole('tab', { name: 'Train' }).click();
   await expect.poll(() => runState(page).innerText(), { timeout: 30_000 }).toBe('Done');
   return savedHistory(app.modelsDir, since);
