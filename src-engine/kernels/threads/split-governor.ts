@@ -1,3 +1,6 @@
+/** Running whole must take less than this share of splitting's time per unit of work to win. */
+const WHOLE_MARGIN = 0.8;
+
 /**
  * Decides whether splitting products between threads pays, by measuring both. On a busy machine
  * (other programs, or the app's own window drawing on the same cores) the threads of a split
@@ -5,7 +8,8 @@
  * other work, splitting made W's epoch 2 to 3 times slower than one thread. So the governor
  * alternates: a window of products split, a window run whole, compares their milliseconds per
  * flop, and keeps the faster way for a while (longer each time the same way wins again) before
- * measuring both anew. On a quiet machine splitting wins and the whole-run windows cost under 2%.
+ * measuring both anew; splitting stays unless one thread is clearly faster. On a quiet machine
+ * splitting wins and the whole-run windows cost under 2%.
  * NOTE: the results are the same bits whether a product is split or not (threaded-kernels.ts),
  * so this choice changes only the time.
  */
@@ -26,7 +30,7 @@ export class SplitGovernor {
    * @param minHold products the winner keeps after a first comparison (doubling while it keeps winning, up to maxHold)
    */
   constructor(
-    private readonly window = 32,
+    private readonly window = 64,
     private readonly minHold = 512,
     private readonly maxHold = 8192,
   ) {
@@ -55,8 +59,9 @@ export class SplitGovernor {
       this.start('probe-whole', false);
       return;
     }
-    // NOTE: a tie goes to one thread, which leaves the other core to the rest of the machine
-    const winner = this.splitRate < 0.97 * rate;
+    // NOTE: splitting stays unless running whole is clearly faster: a short window's noise (a
+    // timer, a collection) must not put a quiet machine on one thread for thousands of products.
+    const winner = !(rate < WHOLE_MARGIN * this.splitRate);
     this.hold = winner === this.lastWinner ? Math.min(2 * this.hold, this.maxHold) : this.minHold;
     this.lastWinner = winner;
     this.start('hold', winner);

@@ -36,10 +36,16 @@ describe('SplitGovernor', () => {
     expect(run(g, 200, 0.5, 1)).toBeGreaterThan(180);
   });
 
-  it('prefers one thread on a tie (it leaves the other core to the rest of the machine)', () => {
-    const g = new SplitGovernor(4, 16, 64);
-    run(g, 8, 1, 1);
-    expect(g.shouldSplit()).toBe(false);
+  it('keeps splitting unless one thread is clearly faster (a short window of noise must not halve a quiet machine)', () => {
+    const tie = new SplitGovernor(4, 16, 64);
+    run(tie, 8, 1, 1);
+    expect(tie.shouldSplit()).toBe(true);
+    const slightly = new SplitGovernor(4, 16, 64);
+    run(slightly, 8, 1, 0.85); // whole 15% faster: within the noise of a window
+    expect(slightly.shouldSplit()).toBe(true);
+    const clearly = new SplitGovernor(4, 16, 64);
+    run(clearly, 8, 1, 0.7);
+    expect(clearly.shouldSplit()).toBe(false);
   });
 
   it('ignores a time measured under the other choice (a product already under way when the phase changed)', () => {
