@@ -5,15 +5,11 @@ import { Random } from '../../../src-engine/random';
 import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { modelFromCheckpoint, toFileLayout } from '../../../src-engine/checkpoint/layout';
 import { traceExample } from '../../../src-engine/inspect/tape';
-import { loadDataset } from '../../../src-engine/node/dataset-files';
-import type { TrainConfig } from '../../../src-engine/protocol';
 import { EngineService } from '../../../src-engine/service/engine-service';
-import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { Tensor } from '../../../src-engine/tensor';
 import { referenceStep } from './reference-mlp';
+import { fixture, trainedService } from '../service/trained-service';
 
-const dataset = { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' };
-const fixture = loadDataset(dataset);
 
 interface Net {
   activation: Activation;
@@ -23,28 +19,7 @@ interface Net {
 }
 
 /** A service that trained `net` to the end; `between` runs between slices of training. */
-function trained(net: Net, between?: (service: EngineService, slice: number) => void): { service: EngineService; bytes: Uint8Array } {
-  const queue: (() => void)[] = [];
-  let bytes: Uint8Array = new Uint8Array();
-  let now = 0;
-  const service = new EngineService({
-    loadDataset: () => fixture,
-    clock: () => (now += 5),
-    now: () => '2026-12-01T12:00:00.000Z',
-    defer: (fn) => queue.push(fn),
-    emit: (e) => {
-      if (e.type === 'checkpoint') bytes = e.bytes;
-    },
-    appVersion: 'test',
-  });
-  const config: TrainConfig = { ...DEFAULT_CONFIG, dataset, ...net, epochs: 2, batch: 50, lr: 0.1, limit: 300 };
-  service.handle('train:start', { config });
-  for (let slice = 0; queue.length; slice++) {
-    queue.shift()!();
-    between?.(service, slice);
-  }
-  return { service, bytes };
-}
+const trained = (net: Net, between?: (service: EngineService, slice: number) => void) => trainedService({ ...net, limit: 300 }, between);
 
 const NETS: Net[] = [
   { activation: 'relu', hidden: [32], loss: 'cross_entropy' },

@@ -1,41 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Activation } from '../../../src-engine/architecture';
 import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
-import { loadDataset } from '../../../src-engine/node/dataset-files';
-import type { TrainConfig } from '../../../src-engine/protocol';
 import { EngineService } from '../../../src-engine/service/engine-service';
-import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { modelFromCheckpoint } from '../../../src-engine/checkpoint/layout';
-
-const dataset = { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' };
-const fixture = loadDataset(dataset);
+import { fixture, trainedService } from './trained-service';
 
 /**
  * A service that has trained a small model to the end (manual clock and task queue), and the
  * model's last checkpoint; `between` runs between slices of training.
  */
-function trained(activation: Activation, hidden: number[], between?: (service: EngineService) => void): { service: EngineService; bytes: Uint8Array } {
-  const queue: (() => void)[] = [];
-  let bytes: Uint8Array = new Uint8Array();
-  let now = 0;
-  const service = new EngineService({
-    loadDataset: () => fixture,
-    clock: () => (now += 5),
-    now: () => '2026-11-22T12:00:00.000Z',
-    defer: (fn) => queue.push(fn),
-    emit: (e) => {
-      if (e.type === 'checkpoint') bytes = e.bytes;
-    },
-    appVersion: 'test',
-  });
-  const config: TrainConfig = { ...DEFAULT_CONFIG, dataset, hidden, activation, epochs: 2, batch: 50, lr: 0.1 };
-  service.handle('train:start', { config });
-  while (queue.length) {
-    queue.shift()!();
-    between?.(service);
-  }
-  return { service, bytes };
-}
+const trained = (activation: Activation, hidden: number[], between?: (service: EngineService) => void) => trainedService({ activation, hidden }, between);
 
 describe('saliency from model:predict', () => {
   for (const [activation, hidden] of [['relu', [32]], ['tanh', [24, 16]]] as const) {
