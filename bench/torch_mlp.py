@@ -4,6 +4,8 @@ mini-batches), written as a learner would with torch.nn and autograd, in float64
 a given number of threads. Prints one JSON line; seconds_per_epoch is the fastest epoch."""
 import argparse, json, os, time
 
+from numpy_mlp import read_idx  # the same IDX reader as the numpy reference, beside this file
+
 
 def main():
     p = argparse.ArgumentParser()
@@ -22,17 +24,10 @@ def main():
     torch.manual_seed(a.seed)
     dtype = getattr(torch, a.dtype)
 
-    def read_idx(name):
-        with open(os.path.join(a.data, name), "rb") as f:
-            data = f.read()
-        ndim = data[3]
-        dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-        return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-    xtr = torch.from_numpy(read_idx("train-images-idx3-ubyte").reshape(-1, 784).copy())
-    ytr = torch.from_numpy(read_idx("train-labels-idx1-ubyte").astype(np.int64))
-    xte = torch.from_numpy(read_idx("t10k-images-idx3-ubyte").reshape(-1, 784).copy()).to(dtype) / 255.0
-    yte = torch.from_numpy(read_idx("t10k-labels-idx1-ubyte").astype(np.int64))
+    xtr = torch.from_numpy(read_idx(os.path.join(a.data, "train-images-idx3-ubyte")).reshape(-1, 784).copy())
+    ytr = torch.from_numpy(read_idx(os.path.join(a.data, "train-labels-idx1-ubyte")).astype(np.int64))
+    xte = torch.from_numpy(read_idx(os.path.join(a.data, "t10k-images-idx3-ubyte")).reshape(-1, 784).copy()).to(dtype) / 255.0
+    yte = torch.from_numpy(read_idx(os.path.join(a.data, "t10k-labels-idx1-ubyte")).astype(np.int64))
     sizes = [int(s) for s in a.layers.split(",")]
     layers = []
     for l, (i, o) in enumerate(zip(sizes[:-1], sizes[1:])):

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { LossName } from '../../../src-engine/architecture';
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { TrainConfig } from '../../../src-engine/protocol';
-import { EngineService } from '../../../src-engine/service/engine-service';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { evaluateExamples, gallery, hiddenActivations } from '../../../src-engine/train/evaluation-report';
 import type { Dataset } from '../../../src-engine/data/dataset';
 import type { Model } from '../../../src-engine/nn/model';
 import { Trainer, prepareData } from '../../../src-engine/train/trainer';
+import { trainedService } from '../service/trained-service';
 
 const dataset = { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' };
 const fixture = loadDataset(dataset);
@@ -122,21 +122,8 @@ describe('evaluation report', () => {
 });
 
 describe('evaluation calls in the engine service', () => {
-  function service(config: Partial<TrainConfig>): EngineService {
-    const queue: (() => void)[] = [];
-    let now = 0;
-    const s = new EngineService({
-      loadDataset: () => fixture,
-      clock: () => (now += 5),
-      now: () => '2026-12-01T12:00:00.000Z',
-      defer: (fn) => queue.push(fn),
-      emit: () => undefined,
-      appVersion: 'test',
-    });
-    s.handle('train:start', { config: { ...DEFAULT_CONFIG, dataset, hidden: [8], epochs: 1, batch: 50, ...config } });
-    while (queue.length) queue.shift()!();
-    return s;
-  }
+  // NOTE: the default learning rate, as these calls were first tested with
+  const service = (config: Partial<TrainConfig>) => trainedService({ hidden: [8], epochs: 1, lr: DEFAULT_CONFIG.lr, ...config }).service;
 
   it('evaluates the validation split, serves galleries of it, and refuses bad requests with one clear message', () => {
     const s = service({ validation: 0.2 });
