@@ -15,7 +15,7 @@ import { MAX_KERNEL_THREADS } from '../kernels-info';
 import type { Kernels } from '../interface';
 import {
   CONTROL_BYTES, MAX_PAGES, WasmCore, wasmKernelsOf, bestWasmVariant, runWhole, wasmFeatures, wasmModule,
-  type MatmulRunner, type WasmKernelExports, type WasmVariant,
+  transposeWhole, type MatmulRunner, type TransposeRunner, type WasmKernelExports, type WasmVariant,
 } from '../wasm/wasm-kernels';
 import { SplitGovernor } from './split-governor';
 
@@ -58,7 +58,7 @@ const FINISHED_AT = JOB + 2, CHUNKS_AT = JOB + 3, PER_CHUNK_AT = JOB + 4, COUNT_
 const WAKE = 16, QUIT = 17, FAILED = 18;
 const UPDATE_POINTERS = 32, UPDATE_FLAG = 39;
 const UPDATE_NUMBERS = 20; // Float64 index: byte 160
-const KIND_MATMUL = 0, KIND_SGD = 1, KIND_MOMENTUM = 2, KIND_ADAM = 3;
+const KIND_MATMUL = 0, KIND_SGD = 1, KIND_MOMENTUM = 2, KIND_ADAM = 3, KIND_TRANSPOSE = 4;
 const STALL_MS = 10_000;
 
 // NOTE: the worker is plain JavaScript evaluated from a string, so it runs the same under tsx,
@@ -178,7 +178,23 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     governor.record(true, performance.now() - t0, flops);
   };
 
-  const core = new WasmCore(memory, exports, run, threads, options.poisonScratch);
+  /**
+   * Transposes a big B (dx = dy·Wᵀ of a wide layer) on all threads, each a run of dst's rows.
+   * NOTE: at batch 32 the 800×800 transpose on one thread took as long as the product it feeds.
+   */
+  const transpose: TransposeRunner = (ex, src, rows, cols, dst) => {
+    if (threads === 1 || rows * cols < minUpdate || cols < 2 || !governor.shouldSplit()) {
+      transposeWhole(ex, src, rows, cols, dst);
+      return;
+    }
+    // Runs of 8 dst rows, so a thread's rows start on the same column as alone.
+    const per = Math.ceil(cols / (threads * chunksPerThread) / 8) * 8;
+    ctl.set([per, src, cols, rows, 0, dst], PER_CHUNK_AT);
+    ctl[KIND_AT] = KIND_TRANSPOSE;
+    runJob(ex, Math.ceil(cols / per));
+  };
+
+  const core = new WasmCore(memory, exports, run, threads, options.poisonScratch, transpose);
   const f64 = new Float64Array(memory.buffer, 0, CONTROL_BYTES / 8);
   /**
    * Splits an optimizer update of n values (kind: KIND_SGD...) over the threads when it is big

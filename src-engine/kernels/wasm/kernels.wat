@@ -378,7 +378,9 @@
   ;;   1, 2, 3: sgd_step (sgd_decay_step when wd is not 0), sgd_momentum_step, adam_step over m values, split into runs of them,
   ;;      with the i32 pointers w, g, buf|m, v, out, outBuf|outM, outV at +128, the flag
   ;;      (nesterov or decoupled) at +156 and the f64 numbers lr, μ|β1, wd, q1, β2, q2, eps, c1,
-  ;;      c2 at +160. Each value's update is independent of the others: any split gives the same bits.
+  ;;      c2 at +160. Each value's update is independent of the others: any split gives the same bits;
+  ;;   4: a transpose, dst [cols, rows] = srcᵀ, split by rows of dst: src at +20, cols (the rows
+  ;;      of dst, which chunks count) at +24, rows at +28, dst at +36.
   ;; NOTE: +64..+127 is not the job's: the JavaScript side keeps its wake-up words there.
 
   ;; Computes chunk `chunk` of the job at `job` (see above) on thread `thread`.
@@ -398,6 +400,13 @@
           (i32.load offset=44 (local.get $job)) (i32.load offset=48 (local.get $job))
           (i32.add (i32.load offset=52 (local.get $job))
                    (i32.mul (local.get $thread) (i32.load offset=56 (local.get $job)))))
+        (return)))
+    (if (i32.eq (local.get $kind) (i32.const 4))
+      (then
+        (call $transpose_rows
+          (i32.load offset=20 (local.get $job)) (i32.load offset=28 (local.get $job))
+          (i32.load offset=24 (local.get $job)) (i32.load offset=36 (local.get $job))
+          (local.get $i0) (local.get $i1))
         (return)))
     (local.set $o (i32.shl (local.get $i0) (i32.const 3)))
     (local.set $cnt (i32.sub (local.get $i1) (local.get $i0)))
@@ -476,20 +485,62 @@
         (br $next)))
     (local.get $done))
 
-  ;; dst[cols, rows] = srcᵀ for src [rows, cols], in strips of 8 source rows so that each
-  ;; destination write is 64 contiguous bytes.
+  ;; dst[cols, rows] = srcᵀ for src [rows, cols].
   (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (call $transpose_rows (local.get $src) (local.get $rows) (local.get $cols) (local.get $dst)
+      (i32.const 0) (local.get $cols)))
+
+  ;; Rows j0 <= j < j1 of dst [cols, rows] = srcᵀ (columns j0..j1 of src [rows, cols]). Strips of
+  ;; 8 source rows; in each, 2×2 blocks are swapped with two shuffles, so every load and store
+  ;; moves 16 bytes and each destination row gets 64 contiguous bytes per strip.
+  ;; NOTE: a copy, exact in every bit, however the rows of dst are split between threads.
+  (func $transpose_rows (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+                        (param $j0 i32) (param $j1 i32)
     (local $i0 i32) (local $h i32) (local $j i32) (local $r i32) (local $s i32) (local $d i32)
+    (local $colBytes i32) (local $rowBytes i32) (local $jPairs i32) (local $lo v128) (local $hi v128)
+    (local.set $colBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (local.set $rowBytes (i32.shl (local.get $rows) (i32.const 3)))
+    ;; the pairs of columns: j0 + an even count
+    (local.set $jPairs (i32.add (local.get $j0)
+      (i32.and (i32.sub (local.get $j1) (local.get $j0)) (i32.const -2))))
     (block $strips_done
       (loop $strip
         (br_if $strips_done (i32.ge_u (local.get $i0) (local.get $rows)))
         (local.set $h (i32.sub (local.get $rows) (local.get $i0)))
         (if (i32.gt_u (local.get $h) (i32.const 8)) (then (local.set $h (i32.const 8))))
-        (local.set $j (i32.const 0))
-        (block $cols_done
-          (loop $col
-            (br_if $cols_done (i32.ge_u (local.get $j) (local.get $cols)))
+        (local.set $j (local.get $j0))
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.ge_u (local.get $j) (local.get $jPairs)))
             ;; s = &src[i0, j], d = &dst[j, i0]
+            (local.set $s (i32.add (local.get $src)
+              (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $cols)) (local.get $j)) (i32.const 3))))
+            (local.set $d (i32.add (local.get $dst)
+              (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i0)) (i32.const 3))))
+            (local.set $r (i32.const 0))
+            (block $rows_done
+              (loop $rowpair
+                (br_if $rows_done (i32.gt_u (i32.add (local.get $r) (i32.const 2)) (local.get $h)))
+                (local.set $lo (v128.load (local.get $s)))
+                (local.set $hi (v128.load (i32.add (local.get $s) (local.get $colBytes))))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+                (v128.store (i32.add (local.get $d) (local.get $rowBytes))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $lo) (local.get $hi)))
+                (local.set $s (i32.add (local.get $s) (i32.shl (local.get $colBytes) (i32.const 1))))
+                (local.set $d (i32.add (local.get $d) (i32.const 16)))
+                (local.set $r (i32.add (local.get $r) (i32.const 2)))
+                (br $rowpair)))
+            ;; an odd last row of the strip
+            (if (i32.lt_u (local.get $r) (local.get $h))
+              (then
+                (f64.store (local.get $d) (f64.load (local.get $s)))
+                (f64.store (i32.add (local.get $d) (local.get $rowBytes)) (f64.load offset=8 (local.get $s)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 2)))
+            (br $pair)))
+        ;; an odd last column
+        (if (i32.lt_u (local.get $j) (local.get $j1))
+          (then
             (local.set $s (i32.add (local.get $src)
               (i32.shl (i32.add (i32.mul (local.get $i0) (local.get $cols)) (local.get $j)) (i32.const 3))))
             (local.set $d (i32.add (local.get $dst)
@@ -497,11 +548,9 @@
             (local.set $r (i32.const 0))
             (loop $row
               (f64.store (local.get $d) (f64.load (local.get $s)))
-              (local.set $s (i32.add (local.get $s) (i32.shl (local.get $cols) (i32.const 3))))
+              (local.set $s (i32.add (local.get $s) (local.get $colBytes)))
               (local.set $d (i32.add (local.get $d) (i32.const 8)))
-              (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $h))))
-            (local.set $j (i32.add (local.get $j) (i32.const 1)))
-            (br $col)))
+              (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $h))))))
         (local.set $i0 (i32.add (local.get $i0) (i32.const 8)))
         (br $strip))))
 

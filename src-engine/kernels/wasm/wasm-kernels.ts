@@ -66,6 +66,9 @@ export interface MatmulJob {
 /** Runs a job; the default runs it whole on the calling thread. */
 export type MatmulRunner = (exports: WasmKernelExports, job: MatmulJob) => void;
 
+/** Transposes src [rows, cols] into dst [cols, rows] (byte offsets); the default on the calling thread. */
+export type TransposeRunner = (exports: WasmKernelExports, src: number, rows: number, cols: number, dst: number) => void;
+
 /** Bytes at the start of memory reserved for the thread control block. */
 export const CONTROL_BYTES = 256;
 /** Largest memory the kernels grow to (the module allows 4 GiB; i32 offsets stay positive). */
@@ -129,6 +132,9 @@ export const runWhole: MatmulRunner = (exports, job) => {
     job.accumulate ? 1 : 0, job.lists);
 };
 
+/** Transposes on the calling thread. */
+export const transposeWhole: TransposeRunner = (exports, src, rows, cols, dst) => exports.transpose(src, rows, cols, dst);
+
 /** Most bytes of long-lived buffers a backend keeps in its memory (1 GiB; beyond: copies). */
 export const VIEW_LIMIT = 1 << 30;
 
@@ -154,6 +160,7 @@ export class WasmCore {
     private readonly run: MatmulRunner = runWhole,
     private readonly threads = 1,
     poisonScratch = false,
+    private readonly transpose: TransposeRunner = transposeWhole,
   ) {
     this.heap = new WasmHeap(memory, CONTROL_BYTES, MAX_PAGES, VIEW_LIMIT);
     this.scratch = new ScratchRegion(this.heap, poisonScratch);
@@ -204,7 +211,7 @@ export class WasmCore {
     if (!bIn) f64.set(b.length === k * n ? b : b.subarray(0, k * n), bOff >> 3);
     if (accumulate && !cIn) f64.set(c.length === m * n ? c : c.subarray(0, m * n), cOff >> 3);
     // op(B) = Bᵀ: B is stored [n,k]; the kernel wants [k,n].
-    if (transB) this.exports.transpose(bOff, n, k, base + btAt);
+    if (transB) this.transpose(this.exports, bOff, n, k, base + btAt);
     this.run(this.exports, {
       a: aOff, m, k, transA, b: transB ? base + btAt : bOff, n, c: cOff, accumulate,
       lists: base + listsAt, listsStride,

@@ -14,6 +14,7 @@ const MNIST = [
   { m: 128, k: 128, n: 256, transA: false, transB: true, accumulate: true, zeros: 0 },
   { m: 129, k: 257, n: 65, transA: true, transB: true, accumulate: false, zeros: 0.5 },
   { m: 37, k: 700, n: 401, transA: false, transB: false, accumulate: true, zeros: 0.8 }, // B in column blocks
+  { m: 33, k: 801, n: 799, transA: false, transB: true, accumulate: false, zeros: 0.5 }, // a wide layer's dx: B transposed on every thread
 ];
 
 const ALWAYS_SPLIT = { shouldSplit: () => true, record: () => undefined };
