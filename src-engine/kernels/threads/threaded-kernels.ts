@@ -169,8 +169,9 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
       return;
     }
     let rows = Math.ceil(job.m / (threads * chunksPerThread));
-    // Transposed A is compacted two rows at a time: keep chunks even.
-    if (job.transA && rows % 2 === 1 && rows < job.m) rows++;
+    // Rows of op(A) go two at a time (kernels.wat $pair_product): keep chunks even, so that the
+    // same rows pair up on any number of threads.
+    if (rows % 2 === 1 && rows < job.m) rows++;
     const fields = [rows, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
       job.accumulate ? 1 : 0, job.lists, job.listsStride, KIND_MATMUL];
     ctl.set(fields, PER_CHUNK_AT);

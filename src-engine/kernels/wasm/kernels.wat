@@ -540,17 +540,41 @@
                 (local.set $i (i32.add (local.get $i) (i32.const 8)))
                 (br $group)))
             (return)))
-        (block $done
-          (loop $row
-            (br_if $done (i32.ge_u (local.get $i) (local.get $i1)))
+        ;; Two rows at a time, together when dense enough (see $pair_pays), then an odd last row.
+        (block $pairs_done
+          (loop $pair
+            (br_if $pairs_done (i32.gt_u (i32.add (local.get $i) (i32.const 2)) (local.get $i1)))
+            (local.set $cnt0 (call $compact_row
+              (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
+              (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
+            (local.set $cnt1 (call $compact_row
+              (i32.add (local.get $a) (i32.shl (i32.mul (i32.add (local.get $i) (i32.const 1)) (local.get $k)) (i32.const 3)))
+              (local.get $k) (local.get $rowBytes) (local.get $off1) (local.get $val1)))
+            (if (call $pair_pays (local.get $cnt0) (local.get $cnt1) (local.get $k))
+              (then
+                (local.set $cnt0 (call $compact_pair
+                  (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
+                  (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
+                (call $pair_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
+                  (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
+                  (local.get $rowBytes) (i32.const 0) (local.get $n) (local.get $acc)))
+              (else
+                (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
+                  (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
+                  (i32.const 0) (local.get $n) (local.get $acc))
+                (call $row_product (local.get $off1) (local.get $val1) (local.get $cnt1) (local.get $b)
+                  (i32.add (local.get $c) (i32.mul (i32.add (local.get $i) (i32.const 1)) (local.get $rowBytes)))
+                  (i32.const 0) (local.get $n) (local.get $acc))))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $pair)))
+        (if (i32.lt_u (local.get $i) (local.get $i1))
+          (then
             (local.set $cnt0 (call $compact_row
               (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
               (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
             (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
               (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
-              (i32.const 0) (local.get $n) (local.get $acc))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $row))))
+              (i32.const 0) (local.get $n) (local.get $acc)))))
       (else
         ;; Row i of op(A) is column i of A: two columns per pass over A's rows.
         (block $done
