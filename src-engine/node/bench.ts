@@ -7,10 +7,12 @@ import { encodeCheckpoint } from '../checkpoint/codec';
 import { EngineService } from '../service/engine-service';
 import { modelCheckpoint } from '../checkpoint/layout';
 import { prepareData, Trainer } from '../train/trainer';
+import type { Backend } from '../kernels/backends';
 import { setKernels } from '../kernels/kernels';
 import { disposeBackends } from '../kernels/threads/node-backends';
 import { backends } from './backend';
 import { evaluationSeconds } from './bench-evaluation';
+import { type Contender, type PairedRatio, pairedRatio, roundOrder, runRounds } from './bench-rounds';
 import { appSteadyEpoch, cliSteadyEpoch, type SteadyEpoch } from './bench-user';
 import { type Flags, numberFlag, UsageError } from './cli-args';
 import { loadDataset, mnistDataDir } from './dataset-files';
@@ -40,6 +42,8 @@ interface Row {
   test_accuracy: number;
   /** Dense-equivalent GFLOP/s: what a dense implementation would compute, per second. */
   gflops: number;
+  /** The row's epoch seconds in each round (null where it was not measured); the row is the fastest. */
+  round_seconds?: (number | null)[];
 }
 
 /**
@@ -56,16 +60,6 @@ export function denseFlopsPerSample(layers: readonly number[]): number {
 
 function benchConfig(w: { layers: number[]; batch: number }): TrainConfig {
   return { ...DEFAULT_CONFIG, hidden: w.layers.slice(1, -1), optimizer: 'sgd', lr: 0.1, momentum: 0, schedule: 'constant', batch: w.batch, epochs: 1, seed: 1 };
-}
-
-/** The faster of `repeat` runs: on a shared machine the best run is the least disturbed one. */
-function best<T extends Row | string>(repeat: number, run: () => T): T {
-  let fastest = run();
-  for (let i = 1; i < repeat && typeof fastest !== 'string'; i++) {
-    const r = run();
-    if (typeof r !== 'string' && r.seconds < (fastest as Row).seconds) fastest = r;
-  }
-  return fastest;
 }
 
 /** The last model runEngine trained on W (for the digit pad's latency). */
@@ -96,6 +90,17 @@ function runEngine(name: string, backend: string, health = true, healthTime?: { 
   return withGflops({ workload: name, backend, seconds: m.seconds, samples_per_second: m.samples_per_second, test_accuracy: m.test_accuracy });
 }
 
+/**
+ * A few dozen steps with the installed kernels before the rounds, so that the first round's engine
+ * rows do not carry the process's own warm-up (compiling the autograd's code) that later rounds skip.
+ */
+function warmUp(name: string): void {
+  const config = benchConfig(WORKLOADS[name]);
+  const { train, test } = loadDataset({ kind: 'mnist' });
+  const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  for (let i = 0; i < 50; i++) t.trainBatch();
+}
+
 function withGflops(r: Omit<Row, 'gflops'>): Row {
   return { ...r, gflops: (denseFlopsPerSample(WORKLOADS[r.workload].layers) * r.samples_per_second) / 1e9 };
 }
@@ -124,37 +129,51 @@ function runPython<T>(python: string, script: string, name: string, epochs: numb
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
-/** The same recipe in numpy (bench/numpy_mlp.py) as a learner runs it (python3 on the PATH, its BLAS's own threads): the fastest of `repeat` epochs. */
-function runNumpy(name: string, repeat: number): Row | string {
-  const j = runPython<{ best_epoch_seconds: number; test_accuracy: number; numpy: string }>('python3', 'numpy_mlp.py', name, repeat, []);
+/** Epochs a reference script runs per round: the first warms up, the last is measured. */
+const PYTHON_EPOCHS = 2;
+
+/** The measured epoch of a reference script's run: its last (the ones before warm up). */
+function lastEpoch(j: { epoch_seconds: number[] }): number {
+  return j.epoch_seconds[j.epoch_seconds.length - 1]!;
+}
+
+/** The same recipe in numpy (bench/numpy_mlp.py) as a learner runs it (python3 on the PATH, its BLAS's own threads): one measured epoch. */
+function runNumpy(name: string): Row | string {
+  const j = runPython<{ epoch_seconds: number[]; test_accuracy: number; numpy: string }>('python3', 'numpy_mlp.py', name, PYTHON_EPOCHS, []);
   if (typeof j === 'string') return `numpy reference skipped: ${j}`;
-  return withGflops({ workload: name, backend: `numpy ${j.numpy}`, seconds: j.best_epoch_seconds, samples_per_second: 60000 / j.best_epoch_seconds, test_accuracy: j.test_accuracy });
+  const seconds = lastEpoch(j);
+  return withGflops({ workload: name, backend: `numpy ${j.numpy}`, seconds, samples_per_second: 60000 / seconds, test_accuracy: j.test_accuracy });
 }
 
 /** Debian's PyTorch (python3-torch with OpenBLAS), where `/usr/bin/python3 -c "import torch"` works. */
 const TORCH_PYTHON = '/usr/bin/python3';
 
-/** The same recipe in PyTorch (bench/torch_mlp.py) in float64 and float32 on 1 and 2 threads: the fastest of `repeat` epochs each. */
-function runTorch(name: string, repeat: number): Row[] | string {
-  const rows: Row[] = [];
-  for (const dtype of ['float64', 'float32']) {
-    for (const threads of [1, 2]) {
-      const j = runPython<{ seconds_per_epoch: number; test_accuracy: number; torch: string }>(TORCH_PYTHON, 'torch_mlp.py', name, repeat, ['--dtype', dtype, '--threads', String(threads)], threads);
-      if (typeof j === 'string') return `PyTorch reference skipped: ${j}`;
-      const label = `torch ${j.torch.replace(/a0$/, '')} ${dtype === 'float64' ? 'f64' : 'f32'} ${threads}t`;
-      rows.push(withGflops({ workload: name, backend: label, seconds: j.seconds_per_epoch, samples_per_second: 60000 / j.seconds_per_epoch, test_accuracy: j.test_accuracy }));
-    }
-  }
-  return rows;
+/** The PyTorch rows: float64 and float32 on 1 and 2 threads. */
+const TORCH_ROWS = [['float64', 1], ['float64', 2], ['float32', 1], ['float32', 2]] as const;
+
+/** The same recipe in PyTorch (bench/torch_mlp.py) in one dtype on `threads` threads: one measured epoch. */
+function runTorch(name: string, dtype: string, threads: number): Row | string {
+  const j = runPython<{ epoch_seconds: number[]; test_accuracy: number; torch: string }>(TORCH_PYTHON, 'torch_mlp.py', name, PYTHON_EPOCHS, ['--dtype', dtype, '--threads', String(threads)], threads);
+  if (typeof j === 'string') return `PyTorch reference skipped: ${j}`;
+  const seconds = lastEpoch(j);
+  const label = `torch ${j.torch.replace(/a0$/, '')} ${dtype === 'float64' ? 'f64' : 'f32'} ${threads}t`;
+  return withGflops({ workload: name, backend: label, seconds, samples_per_second: 60000 / seconds, test_accuracy: j.test_accuracy });
 }
 
-/** A steady epoch of the user-visible runs as a row. */
-function steadyRow(name: string, label: string, r: SteadyEpoch | string, notes: string[]): Row | null {
-  if (typeof r === 'string') {
-    notes.push(`${name} ${label}: ${r}`);
-    return null;
-  }
+/** A steady epoch of the user-visible runs (the second of two) as a row. */
+function steadyRow(name: string, label: string, r: SteadyEpoch | string): Row | string {
+  if (typeof r === 'string') return `${name} ${label}: ${r}`;
   return withGflops({ workload: name, backend: label, seconds: r.seconds, samples_per_second: r.samples_per_second, test_accuracy: r.test_accuracy });
+}
+
+/** Epochs the command line and the app run per round: the first warms up, the second is measured. */
+const USER_EPOCHS = 2;
+
+/** A paired ratio as the JSON output gives it: row a's epoch ÷ row b's, by round. */
+interface PairedRow extends PairedRatio {
+  workload: string;
+  of: string;
+  over: string;
 }
 
 /**
@@ -163,6 +182,9 @@ function steadyRow(name: string, label: string, r: SteadyEpoch | string, notes: 
  * `all` to choose), the epoch a user gets from the command line and from the app's engine (from
  * the second epoch on), and the same recipe in numpy and PyTorch measured in the same run; the
  * ratios to numpy and to the fastest PyTorch row. `--rows engine,cli,app,numpy,torch` picks rows.
+ * Rows are measured in `--repeat` rounds (each row once a round, in an order that interleaves
+ * ours and the references); each shows its fastest round, and the pairs the targets compare
+ * (ours ÷ numpy, the app ÷ the command line) are also given as the median of their ratios by round.
  */
 export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const names = flags.workloads ? String(flags.workloads).split(',') : Object.keys(WORKLOADS);
@@ -182,44 +204,78 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   // the user-visible rows run the kernels a user gets: the fastest, on the default thread count
   const userBackend = flags.backend !== undefined && flags.backend !== 'all' ? chosen[0]! : all[all.length - 1]!;
   const userThreads = (userBackend.kernels as { threads?: number }).threads ?? 1;
-  const userEpochs = Math.max(2, repeat);
+  // with --health the engine rows are its own comparison (compareHealth), not rounds
+  const engineInRounds = want('engine') && !flags.health;
+  if (engineInRounds) {
+    for (const b of chosen) {
+      setKernels(b.kernels);
+      warmUp(names[0]!);
+    }
+  }
   const rows: Row[] = [];
+  const paired: PairedRow[] = [];
   const notes: string[] = [];
+  const cliLabel = `command line ${userThreads}t`;
+  const appLabel = `app engine ${userThreads}t`;
   process.stdout.write(`workload  backend                s/epoch   samples/s   GFLOP/s   test acc   vs numpy  vs torch\n`);
   for (const n of names) {
-    const ref = want('numpy') ? runNumpy(n, repeat) : 'numpy reference not asked for';
-    if (typeof ref === 'string') { if (want('numpy')) notes.push(ref); }
-    else rows.push(ref);
-    const torch = want('torch') ? runTorch(n, repeat) : [];
-    if (typeof torch === 'string') notes.push(torch);
-    const torchRows = typeof torch === 'string' ? [] : torch;
-    const fastestTorch = torchRows.reduce<Row | null>((a, b) => (!a || b.seconds < a.seconds ? b : a), null);
-    const numpyRef = typeof ref === 'string' ? null : ref;
-    const ours: Row[] = [];
-    if (want('engine')) {
+    const config = benchConfig(WORKLOADS[n]);
+    const engine = (b: Backend): Contender<Row> => ({
+      key: `engine ${b.name}`,
+      measure: () => {
+        setKernels(b.kernels);
+        return runEngine(n, b.name);
+      },
+    });
+    // the engine row paired with numpy: the fastest chosen (the threaded kernels by default)
+    const lead = chosen[chosen.length - 1]!;
+    const leading: Contender<Row>[] = [];
+    if (want('numpy')) leading.push({ key: 'numpy', measure: () => runNumpy(n) });
+    if (engineInRounds) leading.push(engine(lead));
+    if (want('cli')) leading.push({ key: 'cli', measure: () => steadyRow(n, cliLabel, cliSteadyEpoch(config, WORKLOADS[n].layers, USER_EPOCHS, userThreads)) });
+    if (want('app')) {
+      leading.push({
+        key: 'app',
+        measure: async () => {
+          setKernels(userBackend.kernels);
+          return steadyRow(n, appLabel, await appSteadyEpoch(config, USER_EPOCHS, true));
+        },
+      });
+    }
+    const otherEngines = engineInRounds ? chosen.slice(0, -1).reverse().map(engine) : [];
+    const torchRows = want('torch') ? TORCH_ROWS.map(([dtype, t]): Contender<Row> => ({ key: `torch ${dtype} ${t}t`, measure: () => runTorch(n, dtype, t) })) : [];
+    const order = roundOrder(leading, otherEngines, torchRows);
+    const result = await runRounds(order, repeat);
+    notes.push(...result.notes);
+    const bestOf = (key: string): Row | null => {
+      const r = result.best.get(key);
+      return r ? { ...r, round_seconds: result.rounds.get(key)!.map((x) => x?.seconds ?? null) } : null;
+    };
+    const numpyRef = bestOf('numpy');
+    const torchBest = torchRows.map((c) => bestOf(c.key)).filter((r): r is Row => r !== null);
+    const fastestTorch = torchBest.reduce<Row | null>((a, b) => (!a || b.seconds < a.seconds ? b : a), null);
+    const ours = [...(engineInRounds ? chosen.map((b) => bestOf(`engine ${b.name}`)) : []), bestOf('cli'), bestOf('app')].filter((r): r is Row => r !== null);
+    if (flags.health && want('engine')) {
       for (const b of chosen) {
         setKernels(b.kernels);
-        if (flags.health) {
-          compareHealth(n, b.name, repeat, numpyRef, rows);
-          continue;
-        }
-        ours.push(best(repeat, () => runEngine(n, b.name)));
+        compareHealth(n, b.name, repeat, numpyRef, rows);
       }
     }
-    const config = benchConfig(WORKLOADS[n]);
-    if (want('cli')) {
-      const r = steadyRow(n, `command line ${userThreads}t`, cliSteadyEpoch(config, WORKLOADS[n].layers, userEpochs, userThreads), notes);
-      if (r) ours.push(r);
-    }
-    if (want('app')) {
-      setKernels(userBackend.kernels);
-      const r = steadyRow(n, `app engine ${userThreads}t`, await appSteadyEpoch(config, userEpochs, true), notes);
-      if (r) ours.push(r);
-    }
     for (const r of ours) print(r, numpyRef, fastestTorch);
-    rows.push(...ours, ...torchRows);
-    if (numpyRef) print(numpyRef, null, null);
-    for (const r of torchRows) print(r, numpyRef, null);
+    rows.push(...ours, ...torchBest);
+    if (numpyRef) {
+      rows.push(numpyRef);
+      print(numpyRef, null, null);
+    }
+    for (const r of torchBest) print(r, numpyRef, null);
+    const pair = (a: string, b: string, of: string, over: string): void => {
+      const p = pairedRatio(result.rounds.get(a), result.rounds.get(b));
+      if (!p) return;
+      paired.push({ workload: n, of, over, ...p });
+      process.stdout.write(`          ${of} ÷ ${over}, paired by round: ${p.median.toFixed(2)} (rounds: ${p.rounds.map((x) => x.toFixed(2)).join(', ')})\n`);
+    };
+    pair(`engine ${lead.name}`, 'numpy', lead.name, 'numpy');
+    pair('app', 'cli', appLabel, cliLabel);
   }
   if (trainedW) {
     const pad = digitPadLatency(trainedW);
@@ -233,11 +289,14 @@ export async function runBench(flags: Flags, threads?: number): Promise<void> {
   for (const note of notes) process.stdout.write(note + '\n');
   const list = Object.entries(WORKLOADS).filter(([k]) => names.includes(k)).map(([k, w]) => `${k} = ${w.layers.join('-')} batch ${w.batch}`).join('; ');
   process.stdout.write(
-    `${list}; SGD lr 0.1, one epoch of 60,000, float64 unless said; best of ${repeat} runs (engine rows) or epochs (numpy, torch; command line and app: epochs 2 to ${userEpochs});\n` +
+    `${list}; SGD lr 0.1, one epoch of 60,000, float64 unless said;\n` +
+      `best of ${repeat} round${repeat === 1 ? '' : 's'}: in each round every row is measured once, in this order: numpy, ours (fastest kernels), command line, app, then PyTorch rows alternating with our other kernels; each row shows its fastest round\n` +
+      `(ours: one epoch in this process, after a warm-up of 50 steps; command line, app, numpy and PyTorch: the second of ${USER_EPOCHS} epochs, the first warms up; numpy and PyTorch in a new python process each round);\n` +
+      `paired by round = the median over rounds of the two rows' epoch ratio in the same round, measured seconds apart, so the machine's drift in speed between rounds cancels;\n` +
       `command line = \`npm run cli -- train\` in its own process, its printed epoch seconds; app engine = the engine service as the app drives it (events serialised, Weights view polling, health);\n` +
       `ratio = our s/epoch ÷ numpy's, and ÷ the fastest PyTorch row's; GFLOP/s = dense-equivalent (forward and weight gradients of every layer, input gradients past the first; zero pixels skipped still count)\n`,
   );
-  if (flags.json) process.stdout.write(JSON.stringify({ rows }) + '\n');
+  if (flags.json) process.stdout.write(JSON.stringify({ rows, paired }) + '\n');
 }
 
 /**

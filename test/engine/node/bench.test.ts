@@ -13,16 +13,26 @@ describe('npm run bench', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^workload\s+backend\s+s\/epoch\s+samples\/s\s+GFLOP\/s\s+test acc\s+vs numpy\s+vs torch$/);
-    const { rows } = JSON.parse(lines[lines.length - 1]!) as { rows: { backend: string; seconds: number; gflops: number; test_accuracy: number; samples_per_second: number }[] };
+    const { rows, paired } = JSON.parse(lines[lines.length - 1]!) as {
+      rows: { backend: string; seconds: number; gflops: number; test_accuracy: number; samples_per_second: number; round_seconds: number[] }[];
+      paired: { workload: string; of: string; over: string; median: number; rounds: number[] }[];
+    };
     const ours = rows.find((x) => x.backend === 'wasm-relaxed-simd')!;
     expect(ours.test_accuracy).toBeGreaterThan(0.93); // the issue's bar for W: accuracy unchanged
+    expect(ours.round_seconds).toEqual([ours.seconds]);
+    expect(r.stdout).toContain('best of 1 round: in each round every row is measured once');
     expect(ours.gflops).toBeCloseTo((denseFlopsPerSample([784, 128, 10]) * ours.samples_per_second) / 1e9, 6);
     const numpy = rows.find((x) => x.backend.startsWith('numpy'));
     if (numpy) {
       // python3 with numpy is here: its row and our ratio to it are printed
       expect(r.stdout).toMatch(new RegExp(`W\\s+wasm-relaxed-simd\\s+${ours.seconds.toFixed(2)}\\s+\\d+\\s+[\\d.]+\\s+9\\d\\.\\d\\d%\\s+${(ours.seconds / numpy.seconds).toFixed(2)}x`));
+      // one round: the paired ratio is that round's, ours ÷ numpy as measured side by side
+      const p = paired.find((x) => x.of === 'wasm-relaxed-simd' && x.over === 'numpy')!;
+      expect(p.rounds).toEqual([ours.round_seconds[0]! / numpy.round_seconds[0]!]);
+      expect(r.stdout).toContain(`wasm-relaxed-simd ÷ numpy, paired by round: ${p.median.toFixed(2)} (rounds: ${p.rounds[0]!.toFixed(2)})`);
     } else {
       expect(r.stdout).toMatch(/numpy reference skipped: /);
+      expect(paired).toEqual([]);
     }
   }, 120_000);
 });
