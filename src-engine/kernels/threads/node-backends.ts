@@ -1,4 +1,6 @@
 import { availableBackends, type Backend } from '../backends';
+import { setCollector } from '../wasm/wasm-heap';
+import { nodeCollector } from './node-collector';
 import { enableRelaxedSimd } from './relaxed-simd-flag';
 import { createThreadedWasmKernels, type ThreadedKernels } from './threaded-kernels';
 
@@ -9,6 +11,7 @@ import { createThreadedWasmKernels, type ThreadedKernels } from './threaded-kern
  */
 export async function availableNodeBackends(threads = 2): Promise<Backend[]> {
   enableRelaxedSimd();
+  setCollector(nodeCollector());
   const backends = availableBackends();
   if (threads > 1) {
     const threaded = createThreadedWasmKernels({ threads });

@@ -4,7 +4,8 @@ import { kernels, setKernels, stateBuffer } from '../../../src-engine/kernels/ke
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import { enableRelaxedSimd } from '../../../src-engine/kernels/threads/relaxed-simd-flag';
 import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
-import { WasmHeap } from '../../../src-engine/kernels/wasm/wasm-heap';
+import { setCollector, WasmHeap } from '../../../src-engine/kernels/wasm/wasm-heap';
+import { nodeCollector } from '../../../src-engine/kernels/threads/node-collector';
 import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
@@ -68,6 +69,40 @@ describe('WasmHeap', () => {
     const w = h.alloc(4)!;
     expect(w.byteOffset).toBe(at);
     expect(Array.from(w)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('asks for a garbage collection after every collectEvery bytes it hands out, and at its limit', () => {
+    let asked = 0;
+    setCollector(() => asked++);
+    try {
+      const h = new WasmHeap(new WebAssembly.Memory({ initial: 1, maximum: 64, shared: true }), 256, 64, 1 << 20, 64 << 10);
+      for (let i = 0; i < 7; i++) h.alloc(1024); // 8 KiB each: 56 KiB, under 64
+      expect(asked).toBe(0);
+      h.alloc(1024);
+      h.alloc(1024); // past 64 KiB
+      expect(asked).toBe(1);
+      expect(h.alloc(1 << 17)).toBeNull(); // 1 MiB: past the view limit
+      expect(asked).toBe(2);
+    } finally {
+      setCollector(null);
+    }
+  });
+
+  it('gets the blocks of dead views back when the event loop turns, so model after model stays in the memory', async () => {
+    // Each "model" is 4 MiB of views that nobody keeps; 60 of them are 240 MiB, four times the limit.
+    setCollector(nodeCollector());
+    try {
+      const h = new WasmHeap(new WebAssembly.Memory({ initial: 1, maximum: 4096, shared: true }), 256, 4096, 64 << 20, 16 << 20);
+      let refused = 0;
+      for (let model = 0; model < 60; model++) {
+        for (let i = 0; i < 4; i++) if (!h.alloc(1 << 17)) refused++;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      expect(refused).toBe(0);
+      expect(h.memory.buffer.byteLength).toBeLessThanOrEqual(64 << 20);
+    } finally {
+      setCollector(null);
+    }
   });
 
   it('returns null past its view limit or the memory maximum, and for non-shared memory', () => {
