@@ -49,14 +49,14 @@ export class ScratchRegion implements ScratchArena {
     this.wantedTop += need;
     this.demand = Math.max(this.demand, this.wantedTop);
     if (this.top + need > this.block.bytes) return null;
-    const view = new Float64Array(this.heap.memory.buffer, this.block.offset + this.top, length);
+    const view = new Float64Array(this.heap.buffer(), this.block.offset + this.top, length);
     this.top += need;
     if (zero) view.fill(0);
     return view;
   }
 
   close(mark: number): void {
-    if (this.poison && this.top > mark) new Float64Array(this.heap.memory.buffer, this.block.offset + mark, (this.top - mark) / 8).fill(NaN);
+    if (this.poison && this.top > mark) new Float64Array(this.heap.buffer(), this.block.offset + mark, (this.top - mark) / 8).fill(NaN);
     this.top = mark;
     this.wantedTop = this.wantedMarks.pop() ?? 0;
     if (this.wantedMarks.length === 0) this.block.grow(this.demand); // beyond the cap, the excess stays plain arrays

@@ -222,7 +222,7 @@ export class WasmCore {
   /** The copy area, at least `bytes` long; returns its offset. */
   private reserveCopyArea(bytes: number): number {
     if (!this.copyArea.grow(bytes)) throw new Error(`wasm kernels: ${bytes} bytes exceed the memory limit`);
-    if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.memory.buffer);
+    if (this.f64.buffer !== this.memory.buffer) this.f64 = new Float64Array(this.heap.buffer());
     return this.copyArea.offset;
   }
 }

@@ -71,6 +71,21 @@ describe('WasmHeap', () => {
     expect(Array.from(w)).toEqual([0, 0, 0, 0]);
   });
 
+  it('recognises views made on a buffer object that V8 replaced without the memory growing', () => {
+    // V8 can hand out a new SharedArrayBuffer object for a shared memory's buffer at the same
+    // length; views made on it were not ours, and every kernel on them copied or ran in TypeScript.
+    const real = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    let current: ArrayBufferLike = real.buffer;
+    const memory = { get buffer() { return current; }, grow: (pages: number) => real.grow(pages) } as unknown as WebAssembly.Memory;
+    const h = new WasmHeap(memory, 256, 4, 1 << 20);
+    const before = h.alloc(8)!;
+    current = new SharedArrayBuffer(real.buffer.byteLength); // a new object, same length
+    const after = h.alloc(8)!;
+    const elsewhere = new Float64Array(current, 1024, 8); // made on it by someone else
+    expect([h.owns(before), h.owns(after), h.owns(elsewhere)]).toEqual([true, true, true]);
+    expect(h.owns(new Float64Array(new SharedArrayBuffer(64)))).toBe(false);
+  });
+
   it('asks for a garbage collection after every collectEvery bytes it hands out, and at its limit', () => {
     let asked = 0;
     setCollector(() => asked++);
