@@ -62,15 +62,19 @@ function benchConfig(w: { layers: number[]; batch: number }): TrainConfig {
   return { ...DEFAULT_CONFIG, hidden: w.layers.slice(1, -1), optimizer: 'sgd', lr: 0.1, momentum: 0, schedule: 'constant', batch: w.batch, epochs: 1, seed: 1 };
 }
 
+/** A trainer of a workload's recipe on all of MNIST, with the installed kernels, for `epochs` epochs. */
+function benchTrainer(name: string, epochs = 1): Trainer {
+  const config = { ...benchConfig(WORKLOADS[name]), epochs };
+  const { train, test } = loadDataset({ kind: 'mnist' });
+  return new Trainer(config, prepareData(config, train, test), () => performance.now());
+}
+
 /** The last model runEngine trained on W (for the digit pad's latency). */
 let trainedW: Trainer | null = null;
 
 /** One epoch of a workload with the installed kernels (health measured as in the app, unless told not to). */
 function runEngine(name: string, backend: string, health = true, healthTime?: { seconds: number }): Row {
-  const w = WORKLOADS[name];
-  const config = benchConfig(w);
-  const { train, test } = loadDataset({ kind: 'mnist' });
-  const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  const t = benchTrainer(name);
   if (!health) t.health = null;
   else if (healthTime && t.health) {
     // the measurements' own time, to set against the epoch's
@@ -95,9 +99,7 @@ function runEngine(name: string, backend: string, health = true, healthTime?: { 
  * rows do not carry the process's own warm-up (compiling the autograd's code) that later rounds skip.
  */
 function warmUp(name: string): void {
-  const config = benchConfig(WORKLOADS[name]);
-  const { train, test } = loadDataset({ kind: 'mnist' });
-  const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  const t = benchTrainer(name);
   for (let i = 0; i < 50; i++) t.trainBatch();
 }
 
@@ -132,17 +134,17 @@ function runPython<T>(python: string, script: string, name: string, epochs: numb
 /** Epochs a reference script runs per round: the first warms up, the last is measured. */
 const PYTHON_EPOCHS = 2;
 
-/** The measured epoch of a reference script's run: its last (the ones before warm up). */
-function lastEpoch(j: { epoch_seconds: number[] }): number {
-  return j.epoch_seconds[j.epoch_seconds.length - 1]!;
+/** A reference script's row: its measured epoch is its last (the ones before warm up). */
+function referenceRow(name: string, backend: string, j: { epoch_seconds: number[]; test_accuracy: number }): Row {
+  const seconds = j.epoch_seconds[j.epoch_seconds.length - 1]!;
+  return withGflops({ workload: name, backend, seconds, samples_per_second: 60000 / seconds, test_accuracy: j.test_accuracy });
 }
 
 /** The same recipe in numpy (bench/numpy_mlp.py) as a learner runs it (python3 on the PATH, its BLAS's own threads): one measured epoch. */
 function runNumpy(name: string): Row | string {
   const j = runPython<{ epoch_seconds: number[]; test_accuracy: number; numpy: string }>('python3', 'numpy_mlp.py', name, PYTHON_EPOCHS, []);
   if (typeof j === 'string') return `numpy reference skipped: ${j}`;
-  const seconds = lastEpoch(j);
-  return withGflops({ workload: name, backend: `numpy ${j.numpy}`, seconds, samples_per_second: 60000 / seconds, test_accuracy: j.test_accuracy });
+  return referenceRow(name, `numpy ${j.numpy}`, j);
 }
 
 /** Debian's PyTorch (python3-torch with OpenBLAS), where `/usr/bin/python3 -c "import torch"` works. */
@@ -155,9 +157,7 @@ const TORCH_ROWS = [['float64', 1], ['float64', 2], ['float32', 1], ['float32', 
 function runTorch(name: string, dtype: string, threads: number): Row | string {
   const j = runPython<{ epoch_seconds: number[]; test_accuracy: number; torch: string }>(TORCH_PYTHON, 'torch_mlp.py', name, PYTHON_EPOCHS, ['--dtype', dtype, '--threads', String(threads)], threads);
   if (typeof j === 'string') return `PyTorch reference skipped: ${j}`;
-  const seconds = lastEpoch(j);
-  const label = `torch ${j.torch.replace(/a0$/, '')} ${dtype === 'float64' ? 'f64' : 'f32'} ${threads}t`;
-  return withGflops({ workload: name, backend: label, seconds, samples_per_second: 60000 / seconds, test_accuracy: j.test_accuracy });
+  return referenceRow(name, `torch ${j.torch.replace(/a0$/, '')} ${dtype === 'float64' ? 'f64' : 'f32'} ${threads}t`, j);
 }
 
 /** A steady epoch of the user-visible runs (the second of two) as a row. */
@@ -184,7 +184,8 @@ interface PairedRow extends PairedRatio {
  * ratios to numpy and to the fastest PyTorch row. `--rows engine,cli,app,numpy,torch` picks rows.
  * Rows are measured in `--repeat` rounds (each row once a round, in an order that interleaves
  * ours and the references); each shows its fastest round, and the pairs the targets compare
- * (ours ÷ numpy, the app ÷ the command line) are also given as the median of their ratios by round.
+ * (ours ÷ numpy, the command line ÷ numpy, the app ÷ the command line) are also given as the
+ * median of their ratios by round.
  */
 export async function runBench(flags: Flags, threads?: number): Promise<void> {
   const names = flags.workloads ? String(flags.workloads).split(',') : Object.keys(WORKLOADS);
@@ -345,10 +346,7 @@ function compareHealth(name: string, backend: string, repeat: number, ref: Row |
  * milliseconds of each other; the medians of their times are compared.
  */
 function blockComparison(name: string, epochs: number): { every: number; on: number; off: number; count: number } {
-  const w = WORKLOADS[name];
-  const config = { ...benchConfig(w), epochs };
-  const { train, test } = loadDataset({ kind: 'mnist' });
-  const t = new Trainer(config, prepareData(config, train, test), () => performance.now());
+  const t = benchTrainer(name, epochs);
   const monitor = t.health!;
   const every = monitor.every;
   const on: number[] = [];

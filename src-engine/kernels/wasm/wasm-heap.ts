@@ -98,7 +98,7 @@ export class WasmHeap {
 
   /** Whether `view` is a view of this memory (its byteOffset is then its wasm address). */
   owns(view: ArrayBufferView): boolean {
-    return this.buffers.has(view.buffer) || (view.buffer === this.memory.buffer && this.buffers.add(view.buffer) !== null);
+    return this.buffers.has(view.buffer) || view.buffer === this.buffer();
   }
 
   /**
