@@ -113,37 +113,21 @@
                 (i32.mul (local.get $k) (i32.const 6)))
       (i32.ge_u (i32.add (local.get $c0) (local.get $c1)) (i32.const 48))))
 
-  ;; Two contiguous rows of k values (the second at src + 8k) into one list (see above).
-  (func $compact_pair (param $src i32) (param $k i32) (param $rowBytes i32) (param $off i32) (param $val i32)
-                      (result i32)
-    (local $p i32) (local $q i32) (local $boff i32) (local $src1 i32) (local $x v128)
-    (local.set $src1 (i32.add (local.get $src) (i32.shl (local.get $k) (i32.const 3))))
-    (block $done
-      (br_if $done (i32.eqz (local.get $k)))
-      (loop $next
-        (local.set $x (v128.load64_lane 1 (local.get $src1) (v128.load64_zero (local.get $src))))
-        (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2))) (local.get $boff))
-        (v128.store (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 4))) (local.get $x))
-        (local.set $q (i32.add (local.get $q) (v128.any_true (f64x2.ne (local.get $x) (v128.const i64x2 0 0)))))
-        (local.set $src (i32.add (local.get $src) (i32.const 8)))
-        (local.set $src1 (i32.add (local.get $src1) (i32.const 8)))
-        (local.set $boff (i32.add (local.get $boff) (local.get $rowBytes)))
-        (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
-    (local.get $q))
-
-  ;; Two adjacent columns of a row-major matrix (rows `step` bytes apart, k of them, from src)
-  ;; into one list: each row's two entries are already the pair, one f64x2 load.
-  (func $compact_columns_pair (param $src i32) (param $step i32) (param $k i32) (param $rowBytes i32)
-                              (param $off i32) (param $val i32) (result i32)
+  ;; Two rows of op(A) into one list (see above): k pairs (src0[p·step], src1[p·step]). Two rows
+  ;; of A stored [m,k] are src1 = src0 + 8k with step 8; two columns of A stored [k,m] (transA)
+  ;; are src1 = src0 + 8 with step 8m.
+  (func $compact_pair (param $src0 i32) (param $src1 i32) (param $step i32) (param $k i32) (param $rowBytes i32)
+                      (param $off i32) (param $val i32) (result i32)
     (local $p i32) (local $q i32) (local $boff i32) (local $x v128)
     (block $done
       (br_if $done (i32.eqz (local.get $k)))
       (loop $next
-        (local.set $x (v128.load (local.get $src)))
+        (local.set $x (v128.load64_lane 1 (local.get $src1) (v128.load64_zero (local.get $src0))))
         (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2))) (local.get $boff))
         (v128.store (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 4))) (local.get $x))
         (local.set $q (i32.add (local.get $q) (v128.any_true (f64x2.ne (local.get $x) (v128.const i64x2 0 0)))))
-        (local.set $src (i32.add (local.get $src) (local.get $step)))
+        (local.set $src0 (i32.add (local.get $src0) (local.get $step)))
+        (local.set $src1 (i32.add (local.get $src1) (local.get $step)))
         (local.set $boff (i32.add (local.get $boff) (local.get $rowBytes)))
         (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
     (local.get $q))
@@ -434,7 +418,7 @@
   (func $rows_blocked (param $g0 i32) (param $g1 i32) (param $a i32) (param $k i32)
                       (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $i i32) (local $r i32) (local $vals i32) (local $cnts i32) (local $rowBytes i32)
-    (local $j i32) (local $j1 i32)
+    (local $j i32) (local $j1 i32) (local $src i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
     (local.set $vals (i32.and (i32.add (i32.add (local.get $lists) (i32.shl (local.get $k) (i32.const 5)))
                                        (i32.const 15)) (i32.const -16)))
@@ -464,7 +448,8 @@
           (then
             (i32.store (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2)))
               (call $compact_pair
-                (i32.add (local.get $a) (i32.shl (i32.mul (i32.add (local.get $g0) (local.get $r)) (local.get $k)) (i32.const 3)))
+                (local.tee $src (i32.add (local.get $a) (i32.shl (i32.mul (i32.add (local.get $g0) (local.get $r)) (local.get $k)) (i32.const 3))))
+                (i32.add (local.get $src) (i32.shl (local.get $k) (i32.const 3))) (i32.const 8)
                 (local.get $k) (local.get $rowBytes)
                 (i32.add (local.get $lists) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 2)))
                 (i32.add (local.get $vals) (i32.shl (i32.mul (local.get $r) (local.get $k)) (i32.const 3)))))
@@ -515,7 +500,7 @@
         (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
         (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $i i32) (local $rowBytes i32) (local $off1 i32) (local $val0 i32) (local $val1 i32)
-    (local $cnt0 i32) (local $cnt1 i32)
+    (local $cnt0 i32) (local $cnt1 i32) (local $src i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
     (local.set $off1 (i32.add (local.get $lists) (i32.shl (local.get $k) (i32.const 2))))
     (local.set $val0 (i32.and (i32.add (i32.add (local.get $lists) (i32.shl (local.get $k) (i32.const 3)))
@@ -553,7 +538,8 @@
             (if (call $pair_pays (local.get $cnt0) (local.get $cnt1) (local.get $k))
               (then
                 (local.set $cnt0 (call $compact_pair
-                  (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
+                  (local.tee $src (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+                  (i32.add (local.get $src) (i32.shl (local.get $k) (i32.const 3))) (i32.const 8)
                   (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
                 (call $pair_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
@@ -589,10 +575,10 @@
             (if (call $pair_pays (local.get $cnt0) (local.get $cnt1) (local.get $k))
               (then
                 ;; a dense pair: one list (offsets at lists, values from val0 over val1's room)
-                (local.set $cnt0 (call $compact_columns_pair
-                  (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
-                  (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes)
-                  (local.get $lists) (local.get $val0)))
+                (local.set $cnt0 (call $compact_pair
+                  (local.tee $src (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3))))
+                  (i32.add (local.get $src) (i32.const 8)) (i32.shl (local.get $m) (i32.const 3))
+                  (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
                 (call $pair_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
                   (local.get $rowBytes) (i32.const 0) (local.get $n) (local.get $acc)))
