@@ -105,6 +105,24 @@ for (const variant of ['simd', 'relaxed'] as const) {
 }
 
 describe('wasm simd (multiply then add)', () => {
+  it('compacts rows and columns of A with NaN, infinities and signed zeros like the TypeScript kernels, across 64-value blocks', () => {
+    const wasm = createWasmKernels({ variant: 'simd' })!;
+    const special = [NaN, -0, 0, Infinity, -Infinity, 5e-324];
+    for (const [m, k, n] of [[5, 130, 3], [129, 64, 17], [2, 65, 2], [3, 63, 4]] as const) {
+      for (const transA of [false, true]) {
+        const rand = rng(m * k + n);
+        const a = randomArray(rand, m * k, 0.7);
+        for (let i = 0; i < a.length; i += 11) a[i] = special[(i / 11) % special.length]!;
+        const b = randomArray(rand, k * n);
+        const c = new Float64Array(m * n);
+        const ref = new Float64Array(m * n);
+        wasm.matmul(a, b, c, m, k, n, transA, false, false);
+        jsKernels.matmul(a, b, ref, m, k, n, transA, false, false);
+        expect(Array.from(c), `${m}x${k}x${n}${transA ? ' transA' : ''}`).toEqual(Array.from(ref));
+      }
+    }
+  });
+
   it('is bit-identical to the TypeScript kernels when B is not transposed (same additions, same order)', () => {
     const wasm = createWasmKernels({ variant: 'simd' })!;
     const blocked = [false, true].map((accumulate) => ({ m: 13, k: 700, n: 401, transA: false, transB: false, accumulate, zeros: 0.8 }));
