@@ -61,6 +61,12 @@ export interface Kernels {
   reluBackward(x: Float64Array, dy: Float64Array, dx: Float64Array, accumulate: boolean): void;
   /** out[i] = src[i] · scale for i < src.length (image bytes into network input). Bit-identical. */
   scaleBytes(src: Uint8Array, out: Float64Array, scale: number): void;
+  /**
+   * A batch gathered from a dataset's bytes: out[r·pixels + j] = images[rows[r]·pixels + j] ·
+   * scale for r < rows.length, j < pixels. Every rows[r] must be an image of `images`, and out
+   * hold rows.length·pixels values. Bit-identical in every backend (each value as scaleBytes).
+   */
+  gatherScaled(images: Uint8Array, pixels: number, rows: Uint32Array, out: Float64Array, scale: number): void;
 }
 
 /** One Adam step's numbers: c1 = 1-β1ᵗ and c2 = 1-β2ᵗ (bias correction); decoupled for AdamW. */

@@ -132,4 +132,12 @@ export const jsKernels: Kernels = {
   scaleBytes(src, out, scale) {
     for (let i = 0; i < src.length; i++) out[i] = src[i] * scale;
   },
+
+  gatherScaled(images, pixels, rows, out, scale) {
+    for (let r = 0; r < rows.length; r++) {
+      const from = rows[r] * pixels;
+      const to = r * pixels;
+      for (let j = 0; j < pixels; j++) out[to + j] = images[from + j] * scale;
+    }
+  },
 };

@@ -32,6 +32,8 @@ export interface ThreadedKernelsOptions {
   readonly minFlops?: number;
   /** Optimizer updates of fewer values run on the calling thread alone (default 32,768). */
   readonly minUpdate?: number;
+  /** Gathered batches (gatherScaled) of fewer values run on the calling thread alone (default 8,192). */
+  readonly minGather?: number;
   /** Chunks (of rows, or of values for an update) per thread in one job (default 4). */
   readonly chunksPerThread?: number;
   /** Force a variant (default: relaxed SIMD where available). */
@@ -63,7 +65,7 @@ const FINISHED_AT = JOB + 2, CHUNKS_AT = JOB + 3, PER_CHUNK_AT = JOB + 4, COUNT_
 const WAKE = 16, QUIT = 17, FAILED = 18;
 const UPDATE_POINTERS = 32, UPDATE_FLAG = 39;
 const UPDATE_NUMBERS = 20; // Float64 index: byte 160
-const KIND_MATMUL = 0, KIND_SGD = 1, KIND_MOMENTUM = 2, KIND_ADAM = 3, KIND_TRANSPOSE = 4;
+const KIND_MATMUL = 0, KIND_SGD = 1, KIND_MOMENTUM = 2, KIND_ADAM = 3, KIND_TRANSPOSE = 4, KIND_GATHER = 5;
 const STALL_MS = 10_000;
 
 // NOTE: the worker is plain JavaScript evaluated from a string, so it runs the same under tsx,
@@ -105,6 +107,7 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
   const threads = Math.max(1, Math.min(MAX_KERNEL_THREADS, Math.floor(options.threads ?? Math.min(2, availableParallelism()))));
   const minFlops = options.minFlops ?? 50_000;
   const minUpdate = options.minUpdate ?? 32_768;
+  const minGather = options.minGather ?? 8192;
   const chunksPerThread = Math.max(1, options.chunksPerThread ?? 4);
   const spin = options.spin ?? 200_000;
 
@@ -238,6 +241,20 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
       if (!splitUpdate(KIND_ADAM, w.length, [w, g, m, v, out, outM, outV], st.decoupled, numbers)) {
         single.adamStep(w, g, m, v, out, outM, outV, st);
       }
+    },
+    gatherScaled(images, pixels, rows, out, scale) {
+      const count = rows.length;
+      // NOTE: the gather waits on memory (images scattered over a dataset bigger than L3), so two
+      // threads fetch twice the images at once; it pays from small batches on.
+      if (threads === 1 || count < 2 * threads || count * pixels < minGather || !core.owns(images, rows, out) || !governor.shouldSplit()) {
+        single.gatherScaled(images, pixels, rows, out, scale);
+        return;
+      }
+      const per = Math.ceil(count / (threads * chunksPerThread));
+      ctl.set([per, images.byteOffset, count, pixels, rows.byteOffset, out.byteOffset], PER_CHUNK_AT);
+      ctl[KIND_AT] = KIND_GATHER;
+      f64[UPDATE_NUMBERS] = scale;
+      runJob(exports, Math.ceil(count / per));
     },
     threads,
     ready: async () => {

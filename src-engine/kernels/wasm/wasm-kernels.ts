@@ -53,6 +53,8 @@ export interface WasmKernelExports {
   relu_backward(x: number, dy: number, dx: number, n: number, accumulate: number): void;
   /** out[i] = src[i] · scale for n bytes at src. */
   scale_bytes(src: number, out: number, n: number, scale: number): void;
+  /** out[r, :] = images[rows[r]·pixels ..] · scale for r0 <= r < r1 (rows: i32 indices). */
+  gather_scaled(images: number, pixels: number, rows: number, r0: number, r1: number, out: number, scale: number): void;
 }
 
 /** One call's operands, already in wasm memory: the arguments of matmul_rows over all rows. */
@@ -253,7 +255,8 @@ export function createWasmKernels(options: WasmKernelsOptions = {}): Kernels | n
 }
 
 /** The kernels that each make one pass over their buffers. */
-type PassName = 'addRowVector' | 'sumRows' | 'sgdStep' | 'sgdMomentumStep' | 'adamStep' | 'relu' | 'reluBackward' | 'scaleBytes';
+type PassName = 'addRowVector' | 'sumRows' | 'sgdStep' | 'sgdMomentumStep' | 'adamStep' | 'relu' | 'reluBackward' | 'scaleBytes'
+  | 'gatherScaled';
 
 /** Each one-pass kernel as a call of its kernels.wat export, with the Kernels method's arguments. */
 const WASM_PASSES: { [K in PassName]: (ex: WasmKernelExports, ...args: Parameters<Kernels[K]>) => void } = {
@@ -271,6 +274,8 @@ const WASM_PASSES: { [K in PassName]: (ex: WasmKernelExports, ...args: Parameter
   relu: (ex, x, out) => ex.relu(x.byteOffset, out.byteOffset, x.length),
   reluBackward: (ex, x, dy, dx, accumulate) => ex.relu_backward(x.byteOffset, dy.byteOffset, dx.byteOffset, dy.length, accumulate ? 1 : 0),
   scaleBytes: (ex, src, out, scale) => ex.scale_bytes(src.byteOffset, out.byteOffset, src.length, scale),
+  gatherScaled: (ex, images, pixels, rows, out, scale) =>
+    ex.gather_scaled(images.byteOffset, pixels, rows.byteOffset, 0, rows.length, out.byteOffset, scale),
 };
 
 /**

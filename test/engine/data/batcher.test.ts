@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Batcher, epochOrder, sequentialOrder } from '../../../src-engine/data/batcher';
+import { kernels, placedBytes, setKernels } from '../../../src-engine/kernels/kernels';
+import { jsKernels } from '../../../src-engine/kernels/js-kernels';
+import { createThreadedWasmKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
+import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';
 import type { Dataset } from '../../../src-engine/data/dataset';
 import { Random } from '../../../src-engine/random';
 
@@ -42,6 +46,66 @@ describe('Batcher', () => {
     expect(() => b.fill(sequentialOrder(5), 4, 2)).toThrow('batch [4, 6) is outside the 5 indices');
     expect(() => b.fill(Uint32Array.from([9]), 0, 1)).toThrow('image index 9 is outside the dataset (5 images)');
     expect(() => new Batcher(ds5(), 1, 0)).toThrow('batch size must be a positive integer, got 0');
+  });
+});
+
+describe('Batcher with the wasm kernels', () => {
+  afterEach(() => setKernels(jsKernels));
+
+  /** 300 images of 28x28 with MNIST-like zero runs; label i % 10. */
+  const digits = (): Dataset => {
+    const images = new Uint8Array(300 * 784).map((_, i) => (i % 28 < 6 || i % 28 > 21 ? 0 : (i * 31) % 256));
+    return { name: 'digits', images, labels: Uint8Array.from({ length: 300 }, (_, i) => i % 10), count: 300, rows: 28, cols: 28, classes: [...'0123456789'] };
+  };
+
+  /** Every batch of an epoch (x and labels copied), the last one short. */
+  const epoch = (ds: Dataset): number[][] => {
+    const b = new Batcher(ds, 1 / 255, 64);
+    const order = epochOrder(ds.count, new Random(3));
+    const out: number[][] = [];
+    for (let start = 0; start < ds.count; start += 64) {
+      const batch = b.fill(order, start, Math.min(64, ds.count - start));
+      out.push([...batch.x], [...batch.labels]);
+    }
+    return out;
+  };
+
+  it('gathers the same batches as the TypeScript kernels, on one thread and on two', async () => {
+    const ds = digits();
+    const expected = epoch(ds);
+    const threaded = createThreadedWasmKernels({ threads: 2, minGather: 0, governor: { shouldSplit: () => true, record: () => undefined } })!;
+    await threaded.ready();
+    try {
+      for (const k of [createWasmKernels()!, threaded]) {
+        setKernels(k);
+        expect(epoch(ds), k.name).toEqual(expected);
+      }
+    } finally {
+      threaded.dispose();
+    }
+  });
+
+  it('copies a dataset into the kernels\' memory once per backend, and leaves it alone without one', () => {
+    const ds = digits();
+    expect(placedBytes(ds.images)).toBe(ds.images); // the TypeScript kernels read it where it is
+    const wasm = createWasmKernels()!;
+    setKernels(wasm);
+    const placed = placedBytes(ds.images);
+    expect(placed).not.toBe(ds.images);
+    expect(placed).toEqual(ds.images);
+    expect(placedBytes(ds.images)).toBe(placed);
+    setKernels(createWasmKernels()!); // another backend has another memory
+    expect(placedBytes(ds.images)).not.toBe(placed);
+    expect(kernels().name).toBe(wasm.name);
+  });
+
+  it('still refuses an image outside the dataset, before it changes the batch', () => {
+    setKernels(createWasmKernels()!);
+    const b = new Batcher(ds5(), 1, 2);
+    const first = b.fill(sequentialOrder(5), 0, 2);
+    const before = [...first.x, ...first.labels];
+    expect(() => b.fill(Uint32Array.from([3, 9]), 0, 2)).toThrow('image index 9 is outside the dataset (5 images)');
+    expect([...first.x, ...first.labels]).toEqual(before);
   });
 });
 

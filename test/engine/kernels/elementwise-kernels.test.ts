@@ -154,6 +154,30 @@ for (const variant of ['simd', 'relaxed'] as const) {
           expectSameBits(out, ref);
         }
       });
+
+      it.each([[1, 1], [13, 17], [64, 784], [5, 789]])('gathers %i images of %i pixels from a dataset', (count, pixels) => {
+        const rand = rng(count + pixels);
+        const images = new Uint8Array(40 * pixels);
+        for (let i = 0; i < images.length; i++) images[i] = i % 40 < 22 ? 0 : Math.floor(((rand() + 1) / 2) * 256);
+        // Any images, in any order, the same one twice, the first and the last.
+        const rows = Uint32Array.from({ length: count }, (_, r) => (r === 0 ? 39 : r === 1 ? 0 : (r * 7) % 40));
+        for (const scale of [1 / 255, -0.5]) {
+          const ref = new Float64Array(count * pixels);
+          jsKernels.gatherScaled(images, pixels, rows, ref, scale);
+          let [from, at]: [Uint8Array, Uint32Array] = [images, rows];
+          if (inPlace) {
+            const imagesOwner = wasm.alloc!(Math.ceil(images.length / 8));
+            from = new Uint8Array(imagesOwner.buffer, imagesOwner.byteOffset, images.length);
+            from.set(images);
+            const rowsOwner = wasm.alloc!(Math.ceil(count / 2));
+            at = new Uint32Array(rowsOwner.buffer, rowsOwner.byteOffset, count);
+            at.set(rows);
+          }
+          const out = place(wasm, new Float64Array(count * pixels).fill(9), inPlace);
+          wasm.gatherScaled(from, pixels, at, out, scale);
+          expectSameBits(out, ref);
+        }
+      });
     });
   }
 }
@@ -175,5 +199,12 @@ describe('the TypeScript elementwise kernels', () => {
     const out = new Float64Array(3);
     jsKernels.scaleBytes(Uint8Array.from([0, 1, 255]), out, 1 / 255);
     expect(Array.from(out)).toEqual([0, 1 / 255, 1]);
+  });
+
+  it('gathers the named images, each scaled as scaleBytes scales it', () => {
+    const images = Uint8Array.from([1, 2, 3, 4, 5, 6]); // three images of two pixels
+    const out = new Float64Array(6);
+    jsKernels.gatherScaled(images, 2, Uint32Array.from([2, 0, 2]), out, 0.5);
+    expect(Array.from(out)).toEqual([2.5, 3, 0.5, 1, 2.5, 3]);
   });
 });

@@ -23,7 +23,7 @@ describe('threaded wasm kernels', () => {
   const made: ThreadedKernels[] = [];
   const threaded = (threads: number, chunksPerThread = 3): ThreadedKernels => {
     // No thresholds, and a governor that always splits: every product is split, to exercise every chunking.
-    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, minUpdate: 0, variant: 'simd', governor: ALWAYS_SPLIT });
+    const k = createThreadedWasmKernels({ threads, chunksPerThread, minFlops: 0, minUpdate: 0, minGather: 0, variant: 'simd', governor: ALWAYS_SPLIT });
     if (!k) throw new Error('no threaded backend');
     made.push(k);
     return k;
@@ -91,6 +91,26 @@ describe('threaded wasm kernels', () => {
     for (const n of [1, 7, 8, 9, 100, 1001, 100_352]) {
       const expected = update(jsKernels, n);
       for (const k of [two, three]) expect(update(k, n), `${k.name} n=${n}`).toEqual(expected);
+    }
+  });
+
+  it('splits a batch\'s gather by images with the same bits as the TypeScript kernels', () => {
+    for (const [count, pixels] of [[2, 784], [7, 13], [64, 784], [65, 300]] as const) {
+      const images = new Uint8Array(100 * pixels).map((_, i) => (i * 37) % 256);
+      const rows = Uint32Array.from({ length: count }, (_, r) => (r * 61 + 3) % 100);
+      const expected = new Float64Array(count * pixels);
+      jsKernels.gatherScaled(images, pixels, rows, expected, 1 / 255);
+      for (const k of [two, three]) {
+        const owner = k.alloc!(Math.ceil(images.length / 8));
+        const placed = new Uint8Array(owner.buffer, owner.byteOffset, images.length);
+        placed.set(images);
+        const rowsOwner = k.alloc!(Math.ceil(count / 2));
+        const at = new Uint32Array(rowsOwner.buffer, rowsOwner.byteOffset, count);
+        at.set(rows);
+        const out = k.alloc!(count * pixels);
+        k.gatherScaled(placed, pixels, at, out, 1 / 255);
+        expect(out, `${k.name} ${count}x${pixels}`).toEqual(expected);
+      }
     }
   });
 
