@@ -15,6 +15,12 @@ export interface Kernels {
    */
   alloc?(length: number): Float64Array;
   /**
+   * A dataset's bytes where this backend's kernels read them in place (gatherScaled): a copy in
+   * its memory, made at the first call for these bytes and kept while both live (later changes
+   * to `bytes` are not seen); null when the backend has no such memory or no room. Optional.
+   */
+  placeBytes?(bytes: Uint8Array): Uint8Array | null;
+  /**
    * Per-step buffers (activations and their gradients) in the kernels' memory, so that a
    * training step runs without copying them in and out of wasm. See empty() and scratchScope().
    */

@@ -55,26 +55,9 @@ export function stateBufferOf(owner: object, length: number): Float64Array {
   return buf;
 }
 
-/** Datasets up to this size are copied into the kernels' memory by placedBytes(). */
-const MAX_PLACED_BYTES = 256 * 2 ** 20;
-const placed = new WeakMap<Uint8Array, { kernels: Kernels; owner: Float64Array; bytes: Uint8Array }>();
-
-/**
- * A dataset's bytes where the backend's kernels read them in place: a copy in its memory, made
- * once per dataset and backend and kept while `bytes` lives; `bytes` itself for a backend
- * without a memory of its own, or for a dataset over 256 MiB (the copy would double it).
- */
+/** A dataset's bytes where the kernels read them in place (Kernels.placeBytes), else `bytes` itself. */
 export function placedBytes(bytes: Uint8Array): Uint8Array {
-  if (!active.alloc || bytes.length > MAX_PLACED_BYTES) return bytes;
-  let p = placed.get(bytes);
-  if (!p || p.kernels !== active) {
-    // NOTE: the Float64Array is kept, as stateBuffer() asks: only it holds the memory.
-    const owner = active.alloc(Math.ceil(bytes.length / 8));
-    p = { kernels: active, owner, bytes: new Uint8Array(owner.buffer, owner.byteOffset, bytes.length) };
-    p.bytes.set(bytes);
-    placed.set(bytes, p);
-  }
-  return p.bytes;
+  return active.placeBytes?.(bytes) ?? bytes;
 }
 
 /**

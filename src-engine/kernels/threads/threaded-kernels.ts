@@ -1,7 +1,8 @@
 /**
  * WebAssembly SIMD kernels on several threads (Node only: worker_threads): the calling thread
  * and threads-1 workers share one WebAssembly.Memory and split each big matmul by rows of C,
- * and each big optimizer update (SGD, momentum, Adam) by runs of values. Rows and runs are cut
+ * each big optimizer update (SGD, momentum, Adam) by runs of values, and each batch's gather
+ * (gatherScaled) by images. Rows and runs are cut
  * into chunks that threads claim one at a time (kernels.wat run_job), so a
  * worker that is asleep, late or descheduled never holds the caller up: the caller just does
  * more chunks itself.
@@ -245,7 +246,8 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
     gatherScaled(images, pixels, rows, out, scale) {
       const count = rows.length;
       // NOTE: the gather waits on memory (images scattered over a dataset bigger than L3), so two
-      // threads fetch twice the images at once; it pays from small batches on.
+      // threads fetch twice the images at once: W's batch of 64, 23 -> 14 µs. Fewer than two
+      // images a thread are not worth a job.
       if (threads === 1 || count < 2 * threads || count * pixels < minGather || !core.owns(images, rows, out) || !governor.shouldSplit()) {
         single.gatherScaled(images, pixels, rows, out, scale);
         return;

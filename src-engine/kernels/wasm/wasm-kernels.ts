@@ -73,6 +73,8 @@ export type TransposeRunner = (exports: WasmKernelExports, src: number, rows: nu
 
 /** Bytes at the start of memory reserved for the thread control block. */
 export const CONTROL_BYTES = 256;
+/** Datasets up to this size are copied into the memory by placeBytes(): the copy counts against the memory's and the views' limits. */
+const MAX_PLACED_BYTES = 256 * 2 ** 20;
 /** Largest memory the kernels grow to (the module allows 4 GiB; i32 offsets stay positive). */
 export const MAX_PAGES = 32768;
 
@@ -154,6 +156,8 @@ export class WasmCore {
   readonly scratch: ScratchRegion;
   private f64: Float64Array;
   private readonly copyArea: GrowingBlock;
+  /** Datasets' bytes copied in by placeBytes(), by the bytes they copy. */
+  private readonly placed = new WeakMap<Uint8Array, { owner: Float64Array; bytes: Uint8Array }>();
 
   /** @param threads how many threads may run one job (sizes the compacted lists' room), 1 for none */
   constructor(
@@ -173,6 +177,24 @@ export class WasmCore {
   /** A zeroed buffer the kernels use in place (shared memory only), else a plain one. */
   alloc(length: number): Float64Array {
     return this.heap.alloc(length) ?? new Float64Array(length);
+  }
+
+  /**
+   * A copy of a dataset's bytes in the memory (see Kernels.placeBytes), one per dataset while
+   * both live; null over MAX_PLACED_BYTES or when the memory has no room for it.
+   */
+  placeBytes(bytes: Uint8Array): Uint8Array | null {
+    let p = this.placed.get(bytes);
+    if (!p) {
+      if (bytes.length > MAX_PLACED_BYTES) return null;
+      // NOTE: the Float64Array is kept: only the array the heap handed out holds its memory.
+      const owner = this.heap.alloc(Math.ceil(bytes.length / 8));
+      if (!owner) return null;
+      p = { owner, bytes: new Uint8Array(owner.buffer, owner.byteOffset, bytes.length) };
+      p.bytes.set(bytes);
+      this.placed.set(bytes, p);
+    }
+    return p.bytes;
   }
 
   /** Whether every view lives in the memory (then the kernels take it in place). */
@@ -299,6 +321,7 @@ export function wasmKernelsOf(core: WasmCore, name: string): Kernels {
   return {
     name,
     alloc: (length) => core.alloc(length),
+    placeBytes: (bytes) => core.placeBytes(bytes),
     scratch: core.scratch,
     matmul: (a, b, c, m, k, n, transA, transB, accumulate) => core.matmul(a, b, c, m, k, n, transA, transB, accumulate),
     ...(passes as Pick<Kernels, PassName>),

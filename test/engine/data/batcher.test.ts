@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Batcher, epochOrder, sequentialOrder } from '../../../src-engine/data/batcher';
-import { kernels, placedBytes, setKernels } from '../../../src-engine/kernels/kernels';
+import { placedBytes, setKernels } from '../../../src-engine/kernels/kernels';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import { createThreadedWasmKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
 import { createWasmKernels } from '../../../src-engine/kernels/wasm/wasm-kernels';
@@ -70,33 +70,55 @@ describe('Batcher with the wasm kernels', () => {
     return out;
   };
 
-  it('gathers the same batches as the TypeScript kernels, on one thread and on two', async () => {
+  it('gathers the same batches as the TypeScript kernels, in wasm, on one thread and on two', async () => {
     const ds = digits();
     const expected = epoch(ds);
+    // Spied before the backends are made, so that a fallback to the TypeScript twin would show.
+    const twin = vi.spyOn(jsKernels, 'gatherScaled');
     const threaded = createThreadedWasmKernels({ threads: 2, minGather: 0, governor: { shouldSplit: () => true, record: () => undefined } })!;
     await threaded.ready();
     try {
       for (const k of [createWasmKernels()!, threaded]) {
         setKernels(k);
+        const gather = vi.spyOn(k, 'gatherScaled');
         expect(epoch(ds), k.name).toEqual(expected);
+        expect(gather, k.name).toHaveBeenCalledTimes(5);
       }
+      expect(twin).not.toHaveBeenCalled();
     } finally {
       threaded.dispose();
+      twin.mockRestore();
     }
   });
 
-  it('copies a dataset into the kernels\' memory once per backend, and leaves it alone without one', () => {
+  it('copies a dataset into a backend\'s memory once, for each backend, and leaves it alone without one', () => {
     const ds = digits();
     expect(placedBytes(ds.images)).toBe(ds.images); // the TypeScript kernels read it where it is
-    const wasm = createWasmKernels()!;
-    setKernels(wasm);
-    const placed = placedBytes(ds.images);
-    expect(placed).not.toBe(ds.images);
-    expect(placed).toEqual(ds.images);
-    expect(placedBytes(ds.images)).toBe(placed);
-    setKernels(createWasmKernels()!); // another backend has another memory
-    expect(placedBytes(ds.images)).not.toBe(placed);
-    expect(kernels().name).toBe(wasm.name);
+    const [a, b] = [createWasmKernels()!, createWasmKernels()!];
+    setKernels(a);
+    const inA = placedBytes(ds.images);
+    expect(inA).not.toBe(ds.images);
+    expect(inA).toEqual(ds.images);
+    expect(placedBytes(ds.images)).toBe(inA);
+    setKernels(b); // another memory, another copy
+    const inB = placedBytes(ds.images);
+    expect(inB.buffer).not.toBe(inA.buffer);
+    setKernels(a); // back: the first copy, not a third
+    expect(placedBytes(ds.images)).toBe(inA);
+  });
+
+  it('places nothing for an augmented run (each image is distorted as it is copied)', () => {
+    const a = createWasmKernels()!;
+    setKernels(a);
+    const ds = digits();
+    const place = vi.spyOn(a, 'placeBytes');
+    const batcher = new Batcher(ds, 1 / 255, 8);
+    batcher.augmenter = { apply: (from: Uint8Array, to: Uint8Array) => to.set(from) } as unknown as Batcher['augmenter'];
+    const batch = batcher.fill(sequentialOrder(300), 8, 8);
+    expect(place).not.toHaveBeenCalled();
+    const pixel = 8 * 784 + 6 * 28 + 10; // image 8, the batch's first
+    expect(ds.images[pixel]).toBeGreaterThan(0);
+    expect(batch.x[pixel - 8 * 784]).toBe(ds.images[pixel]! / 255);
   });
 
   it('still refuses an image outside the dataset, before it changes the batch', () => {

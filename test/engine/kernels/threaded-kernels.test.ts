@@ -95,11 +95,11 @@ describe('threaded wasm kernels', () => {
   });
 
   it('splits a batch\'s gather by images with the same bits as the TypeScript kernels', () => {
-    for (const [count, pixels] of [[2, 784], [7, 13], [64, 784], [65, 300]] as const) {
-      const images = new Uint8Array(100 * pixels).map((_, i) => (i * 37) % 256);
+    for (const [count, pixels, scale] of [[6, 784, 1 / 255], [7, 13, -0.5], [64, 784, 1 / 255], [65, 300, 3]] as const) {
+      const images = new Uint8Array(100 * pixels).map((_, i) => (i % 5 === 0 ? 0 : (i * 37) % 256));
       const rows = Uint32Array.from({ length: count }, (_, r) => (r * 61 + 3) % 100);
       const expected = new Float64Array(count * pixels);
-      jsKernels.gatherScaled(images, pixels, rows, expected, 1 / 255);
+      jsKernels.gatherScaled(images, pixels, rows, expected, scale);
       for (const k of [two, three]) {
         const owner = k.alloc!(Math.ceil(images.length / 8));
         const placed = new Uint8Array(owner.buffer, owner.byteOffset, images.length);
@@ -108,7 +108,7 @@ describe('threaded wasm kernels', () => {
         const at = new Uint32Array(rowsOwner.buffer, rowsOwner.byteOffset, count);
         at.set(rows);
         const out = k.alloc!(count * pixels);
-        k.gatherScaled(placed, pixels, at, out, 1 / 255);
+        k.gatherScaled(placed, pixels, at, out, scale);
         expect(out, `${k.name} ${count}x${pixels}`).toEqual(expected);
       }
     }
