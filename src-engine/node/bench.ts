@@ -137,7 +137,7 @@ function referenceRow(name: string, backend: string, j: { epoch_seconds: number[
   return withGflops({ workload: name, backend, seconds, samples_per_second: 60000 / seconds, test_accuracy: j.test_accuracy });
 }
 
-/** The same recipe in numpy (bench/numpy_mlp.py) as a learner runs it (python3 on the PATH, its BLAS's own threads): one measured epoch. */
+/** The same recipe in numpy (bench/numpy_mlp.py) as a learner runs it (python3 on the PATH, its BLAS's own threads): its epochs after the first. */
 function runNumpy(name: string): Row | string {
   const j = runPython<{ epoch_seconds: number[]; test_accuracy: number; numpy: string }>('python3', 'numpy_mlp.py', name, ROUND_EPOCHS, []);
   if (typeof j === 'string') return `numpy reference skipped: ${j}`;
@@ -150,7 +150,7 @@ const TORCH_PYTHON = '/usr/bin/python3';
 /** The PyTorch rows: float64 and float32 on 1 and 2 threads. */
 const TORCH_ROWS = [['float64', 1], ['float64', 2], ['float32', 1], ['float32', 2]] as const;
 
-/** The same recipe in PyTorch (bench/torch_mlp.py) in one dtype on `threads` threads: one measured epoch. */
+/** The same recipe in PyTorch (bench/torch_mlp.py) in one dtype on `threads` threads: its epochs after the first. */
 function runTorch(name: string, dtype: string, threads: number): Row | string {
   const j = runPython<{ epoch_seconds: number[]; test_accuracy: number; torch: string }>(TORCH_PYTHON, 'torch_mlp.py', name, ROUND_EPOCHS, ['--dtype', dtype, '--threads', String(threads)], threads);
   if (typeof j === 'string') return `PyTorch reference skipped: ${j}`;

@@ -2,10 +2,9 @@
  * WebAssembly SIMD kernels on several threads (Node only: worker_threads): the calling thread
  * and threads-1 workers share one WebAssembly.Memory and split each big matmul by rows of C,
  * each big optimizer update (SGD, momentum, Adam) by runs of values, and each batch's gather
- * (gatherScaled) by images. Rows and runs are cut
- * into chunks that threads claim one at a time (kernels.wat run_job), so a
- * worker that is asleep, late or descheduled never holds the caller up: the caller just does
- * more chunks itself.
+ * (gatherScaled) by images. Rows, runs and images are cut into chunks that threads claim one
+ * at a time (kernels.wat run_job), so a worker that is asleep, late or descheduled never holds
+ * the caller up: the caller just does more chunks itself.
  * NOTE: every element of C (and every updated value) is computed by exactly one thread with the same instructions in the
  * same order whichever thread it is, so results are bit-identical for every thread count and
  * every schedule (training stays deterministic).
