@@ -107,7 +107,8 @@ for (const variant of ['simd', 'relaxed'] as const) {
 describe('wasm simd (multiply then add)', () => {
   it('compacts rows and columns of A across 64-value blocks like the TypeScript kernels: -0 skipped, NaN kept', () => {
     const wasm = createWasmKernels({ variant: 'simd' })!;
-    for (const [m, k, n] of [[5, 130, 3], [129, 64, 17], [2, 65, 2], [3, 63, 4]] as const) {
+    // k = 63, 64, 65, 72 and 130: columns of op(A) in whole 8-row groups, in a remainder of single rows, and both.
+    for (const [m, k, n] of [[5, 130, 3], [129, 64, 17], [2, 65, 2], [3, 63, 4], [4, 72, 5]] as const) {
       for (const transA of [false, true]) {
         for (const accumulate of [false, true]) {
           const rand = rng(m * k + n);
