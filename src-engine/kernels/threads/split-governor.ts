@@ -7,9 +7,9 @@ const WHOLE_MARGIN = 0.8;
  * product are descheduled in turn and each computes slower: measured on 2 cores shared with
  * other work, splitting made W's epoch 2 to 3 times slower than one thread. So the governor
  * alternates: a window of products split, a window run whole, another split, compares their
- * milliseconds per flop, and keeps the faster way for a while (longer each time the same way wins again) before
- * measuring both anew; splitting stays unless one thread is clearly faster. On a quiet machine
- * splitting wins and the whole-run windows cost under 2%.
+ * milliseconds per flop, and keeps the faster way for a while (longer each time the same way
+ * wins again) before measuring both anew; splitting stays unless one thread is clearly faster.
+ * On a quiet machine splitting wins and the whole-run windows cost under 2%.
  * NOTE: the results are the same bits whether a product is split or not (threaded-kernels.ts),
  * so this choice changes only the time.
  */
@@ -40,7 +40,7 @@ export class SplitGovernor {
     private readonly warmUp: { products: number; ms: number } = { products: 1024, ms: 200 },
   ) {
     this.hold = minHold;
-    if (warmUp.products <= 0) this.phase = 'probe-split';
+    if (warmUp.products <= 0 || warmUp.ms <= 0) this.phase = 'probe-split';
   }
 
   /** Whether jobs should be split now (false: run them on the calling thread). */
@@ -69,7 +69,7 @@ export class SplitGovernor {
     if (this.jobs < this.window) return;
     // NOTE: the whole window is compared with split windows before and after it, so that a
     // machine getting faster or slower meanwhile (code still warming up, another program
-    // starting) favours neither way.
+    // starting) favours neither way much (exactly neither for a steady drift).
     if (this.phase === 'probe-split') {
       this.splitMs = this.ms;
       this.splitWork = this.work;

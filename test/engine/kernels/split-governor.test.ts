@@ -24,7 +24,7 @@ describe('SplitGovernor', () => {
   it('splits while splitting is faster, measuring one thread only in short windows (a quiet machine)', () => {
     const g = governor(4, 16, 64);
     const split = run(g, 1000, 0.6, 1);
-    expect(split).toBeGreaterThan(920); // whole-run windows: 4 between two split ones after each hold of 16, 32, then 64
+    expect(split).toBeGreaterThan(920); // whole-run windows of 4 between split ones: before the first hold, then after each hold of 16, 32, 64
   });
 
   it('runs products whole when splitting is slower (threads descheduled on a busy machine)', () => {
