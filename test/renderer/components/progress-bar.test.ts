@@ -35,4 +35,14 @@ describe('ProgressBar', () => {
     expect(text).toContain('Step 5 / 10');
     expect(text).toContain('ETA –');
   });
+
+  it('shows no pace until the engine has measured one (its first slice warms up)', () => {
+    render(ProgressBar, {
+      props: { progress: { epoch: 1, epochs: 3, stepInEpoch: 4, stepsPerEpoch: 938, samplesPerSecond: 0, eta: NaN, fraction: 4 / 938 / 3 }, state: 'training', elapsed: 0.1 },
+    });
+    const text = document.body.textContent!.replace(/\s+/g, ' ');
+    expect(text).toContain('Step 4 / 938');
+    expect(text).toContain('– samples/s');
+    expect(text).toContain('ETA –');
+  });
 });
