@@ -69,7 +69,7 @@ export class ApiServer {
       const autosave = new Autosaver(library.store, {
         onSaved: ({ runId, name, reason, info }) => {
           this.run.saved(name, info);
-          this.emit({ type: 'models:saved', runId, name, reason, epoch: info.epoch });
+          this.emit({ type: 'models:saved', runId, name, reason, epoch: info.epoch, step: info.step });
         },
         onError: (message) => this.emit({ type: 'error', message }),
       });

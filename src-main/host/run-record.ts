@@ -42,7 +42,10 @@ export class RunRecord {
     const run = this.run!;
     if (run.info === null) run.history = [...info.history, ...run.history];
     run.info = info;
-    if (run.savedEpoch === null && info.history.length) run.savedEpoch = info.epoch;
+    if (run.savedEpoch === null && info.history.length) {
+      run.savedEpoch = info.epoch;
+      run.savedStep = info.step;
+    }
   }
 
   private begin(runId: number): void {

@@ -140,4 +140,6 @@ export interface ModelSavedEvent {
   reason: 'epoch' | 'pause' | 'stop' | 'done';
   /** Completed epochs in the saved file. */
   epoch: number;
+  /** Steps in the saved file (more than its epochs' when it was saved mid-epoch, at a pause or stop). */
+  step: number;
 }

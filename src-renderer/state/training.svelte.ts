@@ -68,6 +68,8 @@ export class TrainingSession {
   progress = $state.raw<Progress>(EMPTY_PROGRESS);
   /** Epoch of the last checkpoint the host keeps. */
   savedEpoch = $state<number | null>(null);
+  /** Step of the last checkpoint the host keeps: past its epoch's end when saved at a pause or stop. */
+  savedStep = $state<number | null>(null);
   /** The model file the run the host reported is saved in (restore), null before its first save. */
   restoredName = $state<string | null>(null);
   /** The engine stopped unexpectedly mid-run and the run can resume from its last checkpoint. */
@@ -130,6 +132,7 @@ export class TrainingSession {
     this.error = null;
     this.note = null;
     this.savedEpoch = null;
+    this.savedStep = null;
     this.outcome = null;
     this.config = config;
     this.origin = { kind: 'new' };
@@ -225,6 +228,7 @@ export class TrainingSession {
     this.config = status.info?.config ?? null;
     this.history = status.history;
     this.savedEpoch = status.savedEpoch;
+    this.savedStep = status.savedStep;
     this.restoredName = status.savedName;
     const epochs = Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0);
     const p = status.progress;
@@ -276,6 +280,7 @@ export class TrainingSession {
       // so the recovered run's steps carry on from the checkpoint instead of running backwards.
       this.showHistory(info, this.series);
       this.savedEpoch = info.epoch;
+      this.savedStep = info.step;
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
       this.fail(error);
@@ -297,6 +302,7 @@ export class TrainingSession {
     this.error = null;
     this.note = null;
     this.savedEpoch = null;
+    this.savedStep = null;
     this.outcome = null;
     this.activeBefore = 0;
     this.elapsed = 0;
@@ -325,6 +331,7 @@ export class TrainingSession {
     this.note = null;
     this.outcome = null;
     this.savedEpoch = info.epoch;
+    this.savedStep = info.step;
     this.elapsed = info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
     this.showHistory(info);
     this.setState('idle');
@@ -487,7 +494,10 @@ export class TrainingSession {
         return;
       case 'models:saved':
         // NOTE: the file on disk, not the engine's checkpoint: a write under way or failed is no save.
-        if (this.ours(event.runId)) this.savedEpoch = event.epoch;
+        if (this.ours(event.runId)) {
+          this.savedEpoch = event.epoch;
+          this.savedStep = event.step;
+        }
         return;
       case 'error':
         this.error = event.message;

@@ -152,7 +152,7 @@ describe('the page shows the engine\'s run as it is', () => {
     // NOTE: far more epochs than the test needs, so that the run is still going when the second
     // tab stops it however fast the machine is (an epoch of 20,000 images takes a fraction of a second)
     await start(page, { limit: '20000', epochs: '500' });
-    await expect.poll(async () => (await page.locator('div[aria-label="Summary"]').innerText()).includes('saved epoch 1'), { timeout: 120_000 }).toBe(true);
+    await expect.poll(async () => (await page.locator('div[aria-label="Summary"]').innerText()).includes('saved after epoch 1'), { timeout: 120_000 }).toBe(true);
 
     await page.reload();
     await expect.poll(() => runState(page), { timeout: 30_000 }).toBe('Training');

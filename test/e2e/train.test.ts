@@ -125,7 +125,7 @@ describe('Scratchnet in the browser', () => {
     await page.locator('#limit').fill('2000');
     await page.locator('#epochs').fill('200');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect.poll(async () => (await page.locator('div[aria-label="Summary"]').innerText()).includes('saved epoch 1'), { timeout: 60_000 }).toBe(true);
+    await expect.poll(async () => (await page.locator('div[aria-label="Summary"]').innerText()).includes('saved after epoch 1'), { timeout: 60_000 }).toBe(true);
 
     const worker = childrenOf(app.host.pid);
     expect(worker).toHaveLength(1);

@@ -127,6 +127,8 @@ describe('the app shows the truth (issue 14)', () => {
     expect(await details.getByRole('radio', { name: /Keep the schedule planned for 20 epochs \(stop after epoch 3\)/ }).isChecked()).toBe(true);
     await details.getByRole('button', { name: 'Continue training' }).click();
     await expect.poll(() => page.getByTestId('run-state').innerText(), { timeout: 120_000, interval: 250 }).toBe('Stopped');
+    // NOTE: the run stops when its checkpoint is sent; the summary says it is saved once the file is written.
+    await page.getByText('3 epochs done · saved after epoch 3').waitFor();
     const saved = decodeCheckpoint(new Uint8Array(readFileSync(path.join(app.dataDir, 'models', `${LECUN}.safetensors`))), LECUN);
     expect(saved.training!.epoch).toBe(3);
     expect(saved.training!.config.epochs).toBe(20);

@@ -45,7 +45,7 @@ describe('run record', () => {
     r.handle(batch(1, 10, [1, 1], 2));
     r.handle({ type: 'epoch', runId: 1, metrics: metrics(2) });
     r.handle({ type: 'checkpoint', runId: 1, reason: 'epoch', bytes: new Uint8Array(), info: info(2, 20, [metrics(1), metrics(2)]) });
-    expect(r.status()).toMatchObject({ savedEpoch: 1, savedStep: null, savedName: null }); // sent, not yet written
+    expect(r.status()).toMatchObject({ savedEpoch: 1, savedStep: 10, savedName: null }); // the file it continued; epoch 2 is sent, not yet written
     r.saved('my net', { epoch: 2, step: 20 });
     now = 4000;
     r.handle({ type: 'state', runId: 1, state: 'paused' });

@@ -121,7 +121,7 @@ describe('Models view', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Show in folder' }));
     await waitFor(() => expect(api.calls.map((c) => c.name)).toContain('models:reveal'));
     const before = api.calls.filter((c) => c.name === 'models:list').length;
-    api.emit({ type: 'models:saved', runId: 1, name: 'tiny tanh', reason: 'epoch', epoch: 3 });
+    api.emit({ type: 'models:saved', runId: 1, name: 'tiny tanh', reason: 'epoch', epoch: 3, step: 30 });
     await waitFor(() => expect(api.calls.filter((c) => c.name === 'models:list').length).toBe(before + 1));
   });
 

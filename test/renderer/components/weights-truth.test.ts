@@ -40,7 +40,7 @@ describe('Weights view: whose weights, which baseline', () => {
   it('names the run until it is saved, then the model file it saves into', async () => {
     const { api } = view([...'0123456789'], 'cross_entropy', true);
     expect(heading()).toBe('Weights of the run in progress (not saved yet) 784-4-10 relu');
-    api.emit({ type: 'models:saved', runId: 1, name: 'mnist-784-4-10-2026-12-01-1950', reason: 'epoch', epoch: 1 });
+    api.emit({ type: 'models:saved', runId: 1, name: 'mnist-784-4-10-2026-12-01-1950', reason: 'epoch', epoch: 1, step: 10 });
     await screen.findByText('mnist-784-4-10-2026-12-01-1950');
     expect(heading()).toBe('Weights of mnist-784-4-10-2026-12-01-1950 784-4-10 relu');
     expect(screen.getByText(/82\.0% on the test set/)).toBeTruthy();

@@ -46,10 +46,13 @@ describe('TrainingSession', () => {
     const { api, session } = await started();
     api.emit({ type: 'checkpoint', runId: 1, reason: 'epoch', info: { ...info, epoch: 1 } as ModelInfo });
     expect(session.savedEpoch).toBeNull(); // sent, but the write may still fail
-    api.emit({ type: 'models:saved', runId: 2, name: 'another run', reason: 'epoch', epoch: 3 });
+    api.emit({ type: 'models:saved', runId: 2, name: 'another run', reason: 'epoch', epoch: 3, step: 30 });
     expect(session.savedEpoch).toBeNull();
-    api.emit({ type: 'models:saved', runId: 1, name: 'my net', reason: 'epoch', epoch: 1 });
+    api.emit({ type: 'models:saved', runId: 1, name: 'my net', reason: 'epoch', epoch: 1, step: 10 });
     expect(session.savedEpoch).toBe(1);
+    expect(session.savedStep).toBe(10);
+    api.emit({ type: 'models:saved', runId: 1, name: 'my net', reason: 'pause', epoch: 1, step: 14 });
+    expect([session.savedEpoch, session.savedStep]).toEqual([1, 14]); // paused 4 steps into epoch 2
   });
 
   it('pauses and resumes through the API', async () => {
