@@ -90,13 +90,15 @@ export function diverging(i: CoachInput): Diagnosis | null {
 }
 
 export function flatLoss(i: CoachInput): Diagnosis | null {
-  if (i.outcome?.kind === 'diverged') return null;
+  // NOTE: a loss that rose is the diverging rule's: "has not moved" beside "is rising" contradicted it.
+  if (i.outcome?.kind === 'diverged' || diverging(i)) return null;
   const n = i.losses.length;
   if (!enoughSteps(i)) return null;
   const window = Math.max(5, Math.floor(n / 20));
   const start = medianOf(i.losses, 0, window);
   const recent = medianOf(i.losses, n - window, n);
-  if (!(recent >= FLAT * start)) return null;
+  // NOTE: a loss a little higher than at its start has moved, and a too small rate is no reason for that.
+  if (!(recent >= FLAT * start && recent <= start / FLAT)) return null;
   const dead = worstUnits(i.health, 'dead_fraction');
   const evidence = `the loss is ${recent.toFixed(3)} after ${i.losses[n - 1].x} steps, against ${start.toFixed(3)} at the start`;
   if (dead && dead.fraction >= MOST_UNITS) {

@@ -48,6 +48,16 @@ describe('coach rules', () => {
     expect(flatLoss(input({ losses: losses(() => 2.3, 16) }))).toBeNull();
   });
 
+  it('flat loss is not said of a loss that rose: that is the diverging rule\'s, and a small rise is not "not moved"', () => {
+    // A new user's MSE run at learning rate 10: the loss went from about 5,700 up to 72,000.
+    const blownUp = losses((s) => (s < 20 ? 5733 : 71677));
+    const dead = health(layer({ dead_fraction: 0.9 }));
+    expect(diverging(input({ losses: blownUp, health: dead }))).not.toBeNull();
+    expect(flatLoss(input({ losses: blownUp, health: dead }))).toBeNull();
+    expect(diagnose(input({ losses: blownUp, health: dead })).map((d) => d.id)).not.toContain('flat_loss');
+    expect(flatLoss(input({ losses: losses((s) => (s < 100 ? 2.3 : 2.6)) }))).toBeNull(); // up 13%: it moved
+  });
+
   it('dead ReLU: half or more of a layer\'s units dead; and not said twice when the flat loss already says it', () => {
     expect(deadRelu(input({ health: health(layer({ dead_fraction: 0.49 })) }))).toBeNull();
     const d = deadRelu(input({ health: health(layer({ dead_fraction: 0.75 })) }))!;
