@@ -24,7 +24,10 @@ export interface StepTrace {
     lr: number;
     lossBefore: number;
     lossAfter: number;
-    /** Probability of the true class before and after the step. */
+    /**
+     * The true class's probability before and after the step; for an mse model its score (the
+     * network's output), which is no probability.
+     */
     trueBefore: number;
     trueAfter: number;
     probabilitiesAfter: Float64Array;

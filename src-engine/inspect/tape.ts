@@ -53,7 +53,9 @@ export interface Tape {
   /** The true class (index into the model's classes). */
   label: number;
   loss: number;
-  /** Softmax of the output (for bce: [1 − σ, σ]; for mse: the softmax the app shows beside the scores). */
+  /** The network's outputs: logits, or an mse model's scores. */
+  outputs: Float64Array;
+  /** Softmax of the outputs (for bce: [1 − σ, σ]; an mse model's scores are no probabilities: shown as scores). */
   probabilities: Float64Array;
   prediction: number;
   /**
@@ -143,6 +145,7 @@ export function traceExample(model: Model, x: Float64Array, label: number): Trac
       params: params.map((p) => ({ name: p.name, shape: [...p.tensor.shape], norm: norm(grads.get(p.name)!) })),
       label,
       loss: result.loss.item(),
+      outputs: logits.slice(),
       probabilities: model.probabilities(logits),
       prediction: model.predictClasses(logits, 1)[0],
       note: dropoutNote(model),
@@ -177,10 +180,13 @@ function sameArchitecture(a: Model, b: Model): boolean {
   return a.architecture === b.architecture || JSON.stringify(a.architecture) === JSON.stringify(b.architecture);
 }
 
-/** The loss and class probabilities of one example, without recording a graph. @param x [inputSize] scaled */
-export function lossOf(model: Model, x: Float64Array, label: number): { loss: number; probabilities: Float64Array } {
+/**
+ * The loss, the network's outputs (scores or logits) and class probabilities of one example,
+ * without recording a graph. @param x [inputSize] scaled
+ */
+export function lossOf(model: Model, x: Float64Array, label: number): { loss: number; outputs: Float64Array; probabilities: Float64Array } {
   return noGrad(() => {
     const output = model.forward(new Tensor(x, [1, model.inputSize]));
-    return { loss: model.loss(output, Uint8Array.of(label)).item(), probabilities: model.probabilities(output.data) };
+    return { loss: model.loss(output, Uint8Array.of(label)).item(), outputs: output.data.slice(0, output.size), probabilities: model.probabilities(output.data) };
   });
 }

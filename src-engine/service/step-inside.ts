@@ -138,6 +138,8 @@ export class StepInside {
     sgdStep(after, result.grads, lr);
     const next = lossOf(after, x, label);
     const tape = result.tape;
+    // NOTE: an mse model's outputs are scores: their softmax is nothing it was trained to give.
+    const mse = model.architecture.loss === 'mse';
     return {
       example,
       tape,
@@ -148,8 +150,8 @@ export class StepInside {
         lr,
         lossBefore: tape.loss,
         lossAfter: next.loss,
-        trueBefore: tape.probabilities[label],
-        trueAfter: next.probabilities[label],
+        trueBefore: mse ? tape.outputs[label]! : tape.probabilities[label]!,
+        trueAfter: mse ? next.outputs[label]! : next.probabilities[label]!,
         probabilitiesAfter: next.probabilities,
       },
       applied: this.scratch?.applied ?? 0,

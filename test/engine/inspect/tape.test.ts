@@ -164,6 +164,16 @@ describe('step:* calls', () => {
     expect(again.tape.loss).toBe(first.tape.loss);
   });
 
+  it('an mse model\'s update shows the true class\'s score, not a softmax of scores it was never trained to give', () => {
+    const { service } = trained(NETS.find((n) => n.loss === 'mse')!);
+    const first = service.handle('step:trace', { example: { index: 2 }, weights: 'model', lr: 0.01 });
+    const label = first.tape.label;
+    expect(first.update.trueBefore).toBe(first.tape.outputs[label]);
+    expect(first.update.trueBefore).not.toBeCloseTo(first.tape.probabilities[label], 3);
+    const second = service.handle('step:apply', {});
+    expect(second.tape.outputs[label]).toBeCloseTo(first.update.trueAfter, 12);
+  });
+
   it('a drawn digit is traced with the label the learner picks', () => {
     const { service } = trained(NETS[0]);
     const pixels = fixture.test!.images.slice(0, 784);

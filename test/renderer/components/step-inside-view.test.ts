@@ -55,7 +55,26 @@ describe('the Step inside view', () => {
       await step.checkGradient(null);
       await tick();
       expect(screen.getByTestId('gradient-check').textContent).toContain('the bias of unit 0');
-      expect(screen.getByTestId('update').textContent).toMatch(net.loss === 'mse' ? /softmax\(true\)/ : /p\(true\)/);
+      // an mse model's outputs are scores: shown as scores, never as percentages
+      const update = screen.getByTestId('update').textContent!;
+      expect(update).toMatch(net.loss === 'mse' ? /score\(true\)/ : /p\(true\)/);
+      expect(update.includes('%')).toBe(net.loss !== 'mse');
+      const bars = screen.getByRole('list', { name: net.loss === 'mse' ? 'Score of each class' : 'Probability of each class' });
+      if (net.loss === 'mse') {
+        const outputs = answers['step:trace'].tape.outputs;
+        expect([...bars.querySelectorAll('.value')].map((v) => v.textContent)).toEqual([...outputs].map((x) => x.toFixed(2)));
+      }
     });
   }
+
+  it('names the test digit on screen in the index field, so that Step inside steps into it again', async () => {
+    const { answers } = engineAnswers([784, 8, 10], 'relu', 'cross_entropy', [...'0123456789']);
+    const trace = answers['step:trace'];
+    const api = fakeApi({ ...answers, 'step:trace': { ...trace, example: { kind: 'test', index: 3061, pixels: trace.example.pixels, label: 1 } }, 'dataset:sample': { index: 3061 } });
+    const step = new StepInsideState(api);
+    render(StepInsideView, { props: { step, classes: [...'0123456789'] } });
+    await step.testDigit('random');
+    await tick();
+    expect((screen.getByLabelText('Test digit #') as HTMLInputElement).value).toBe('3061');
+  });
 });
