@@ -4,6 +4,7 @@
  */
 import type { EpochMetrics } from '../../src-engine/protocol';
 import type { ComparedRun } from '../../src-main/library/models-contract';
+import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
 
 export type CompareAxis = 'epoch' | 'samples';
 export type CurveMetric = 'train_loss' | 'test_loss' | 'val_loss' | 'train_accuracy' | 'test_accuracy' | 'val_accuracy';
@@ -24,8 +25,8 @@ const SETTINGS: [string, (r: ComparedRun) => string][] = [
   ['classes', (r) => (r.config?.classes?.length ? r.config.classes.join(', ') : 'all')],
   ['training images', (r) => (r.trainImages === null ? '–' : r.trainImages.toLocaleString('en-US'))],
   ['validation', (r) => (r.config?.validation ? `${r.config.validation * 100}%` : 'none')],
-  ['loss', (r) => r.config?.loss ?? '–'],
-  ['optimizer', (r) => (r.config ? r.config.optimizer + (r.config.nesterov ? ' (Nesterov)' : '') : '–')],
+  ['loss', (r) => (r.config ? (LOSS_NAMES[r.config.loss] ?? r.config.loss) : '–')],
+  ['optimizer', (r) => (r.config ? (OPTIMIZER_NAMES[r.config.optimizer] ?? r.config.optimizer) + (r.config.nesterov ? ' (Nesterov)' : '') : '–')],
   ['learning rate', (r) => num(r.config?.lr)],
   ['schedule', (r) => r.config?.schedule ?? '–'],
   ['momentum', (r) => num(r.config?.momentum)],

@@ -22,6 +22,13 @@ describe('compare runs', () => {
     expect(differingSettings([a, a])).toEqual([]);
   });
 
+  it('names losses and optimizers as the rest of the app does, not by their identifiers', () => {
+    const mse = run('m', { loss: 'mse', optimizer: 'adam' }, [epoch(1, 0.6)]);
+    const d = differingSettings([a, mse]);
+    expect(d.find((r) => r.label === 'loss')!.values).toEqual(['cross-entropy', 'mean squared error']);
+    expect(d.find((r) => r.label === 'optimizer')!.values).toEqual(['SGD', 'Adam']);
+  });
+
   it('gives curves by epoch and by samples seen', () => {
     expect(curve(b, 'test_accuracy', 'epoch')).toEqual([{ x: 1, y: 0.85 }, { x: 2, y: 0.95 }, { x: 3, y: 0.96 }]);
     expect(curve(b, 'test_accuracy', 'samples').map((p) => p.x)).toEqual([6000, 12000, 18000]);
