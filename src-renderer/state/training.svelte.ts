@@ -450,7 +450,8 @@ export class TrainingSession {
           epochs,
           stepInEpoch: event.stepInEpoch,
           stepsPerEpoch: event.stepsPerEpoch,
-          samplesPerSecond: event.samplesPerSecond,
+          // NOTE: 0 is "not measured yet" (the engine's first slice after a start or a resume): keep what is known.
+          samplesPerSecond: event.samplesPerSecond > 0 ? event.samplesPerSecond : this.progress.samplesPerSecond,
           eta: event.eta,
           fraction: epochs ? Math.min(1, at / epochs) : 0,
         };
@@ -465,6 +466,8 @@ export class TrainingSession {
         this.series.train.push({ x: m.epoch, y: m.train_accuracy });
         if (Number.isFinite(m.test_accuracy)) this.series.test.push({ x: m.epoch, y: m.test_accuracy });
         if (m.val_accuracy !== undefined) this.series.val.push({ x: m.epoch, y: m.val_accuracy });
+        // A run too short for the engine to measure its pace between slices still has its epoch's.
+        if (!(this.progress.samplesPerSecond > 0) && m.samples_per_second > 0) this.progress = { ...this.progress, samplesPerSecond: m.samples_per_second };
         this.revision++;
         return;
       }

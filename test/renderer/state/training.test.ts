@@ -55,6 +55,20 @@ describe('TrainingSession', () => {
     expect([session.savedEpoch, session.savedStep]).toEqual([1, 14]); // paused 4 steps into epoch 2
   });
 
+  it('a run too short to measure its pace between slices shows its epoch\'s samples/s', async () => {
+    const { api, session } = await started();
+    api.emit(batch({ samplesPerSecond: 0, eta: NaN }));
+    expect(session.progress.samplesPerSecond).toBe(0);
+    api.emit({ type: 'epoch', runId: 1, metrics: { ...metrics(1, 0.9), samples_per_second: 31000 } });
+    expect(session.progress.samplesPerSecond).toBe(31000);
+    api.emit({ type: 'epoch', runId: 1, metrics: { ...metrics(2, 0.9), samples_per_second: 42000 } });
+    expect(session.progress.samplesPerSecond).toBe(31000); // a measured pace is not replaced
+    api.emit(batch({ epoch: 3, samplesPerSecond: 0, eta: NaN }));
+    expect(session.progress.samplesPerSecond).toBe(31000); // nor forgotten while the engine measures again
+    api.emit(batch({ epoch: 3, samplesPerSecond: 36000, eta: 2 }));
+    expect(session.progress.samplesPerSecond).toBe(36000);
+  });
+
   it('pauses and resumes through the API', async () => {
     const { session } = await started();
     await session.togglePause();
