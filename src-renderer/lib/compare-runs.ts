@@ -65,6 +65,26 @@ export function curve(run: ComparedRun, metric: CurveMetric, axis: CompareAxis):
   return out;
 }
 
+/**
+ * Whether the runs' losses span so much (over 100×: one run blew up) that a linear axis would
+ * flatten the others to a line at 0: the loss chart then starts on a log scale.
+ */
+export function lossNeedsLogScale(runs: ComparedRun[]): boolean {
+  let lo = Infinity;
+  let hi = 0;
+  for (const r of runs) {
+    for (const m of r.history) {
+      for (const y of [m.train_loss, m.test_loss]) {
+        if (Number.isFinite(y) && y > 0) {
+          lo = Math.min(lo, y);
+          hi = Math.max(hi, y);
+        }
+      }
+    }
+  }
+  return hi / lo > 100;
+}
+
 const METRICS: (keyof EpochMetrics)[] = ['train_loss', 'train_accuracy', 'test_loss', 'test_accuracy', 'val_loss', 'val_accuracy', 'lr', 'seconds'];
 
 /** One row per run and epoch: run, epoch, samples_seen, the metrics, then the settings that differ. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import type { ComparedRun } from '../../../src-main/library/models-contract';
-import { comparisonCsv, curve, differingSettings } from '../../../src-renderer/lib/compare-runs';
+import { comparisonCsv, curve, differingSettings, lossNeedsLogScale } from '../../../src-renderer/lib/compare-runs';
 
 const epoch = (e: number, acc: number): EpochMetrics => ({
   epoch: e, train_loss: 1 / e, train_accuracy: acc - 0.01, test_loss: 1.1 / e, test_accuracy: acc, lr: 0.1, seconds: 2, samples_per_second: 1000,
@@ -27,6 +27,13 @@ describe('compare runs', () => {
     const d = differingSettings([a, mse]);
     expect(d.find((r) => r.label === 'loss')!.values).toEqual(['cross-entropy', 'mean squared error']);
     expect(d.find((r) => r.label === 'optimizer')!.values).toEqual(['SGD', 'Adam']);
+  });
+
+  it('puts the loss on a log scale when one run\'s losses dwarf the others\' (over 100x)', () => {
+    expect(lossNeedsLogScale([a, b])).toBe(false);
+    const blownUp = run('lr 10', { lr: 10 }, [{ ...epoch(1, 0.1), train_loss: 71677, test_loss: 68000 }]);
+    expect(lossNeedsLogScale([a, blownUp])).toBe(true);
+    expect(lossNeedsLogScale([run('nan', {}, [{ ...epoch(1, 0.1), train_loss: NaN, test_loss: Infinity }]), a])).toBe(false);
   });
 
   it('gives curves by epoch and by samples seen', () => {
