@@ -105,6 +105,8 @@ export function mountCode(parent: HTMLElement, options: CodeOptions): CodeHandle
       doc: options.doc,
       extensions: [
         readOnly ? [] : minimalSetup,
+        // NOTE: code to read wraps, so that a narrow panel (the Step inside view at 1024 px) cuts no line off.
+        readOnly ? EditorView.lineWrapping : [],
         lineNumbers(),
         languageOf(options.language ?? 'typescript'),
         syntaxHighlighting(colours),
