@@ -70,6 +70,12 @@ export class TrainingSession {
   savedEpoch = $state<number | null>(null);
   /** Step of the last checkpoint the host keeps: past its epoch's end when saved at a pause or stop. */
   savedStep = $state<number | null>(null);
+  /**
+   * The run's steps per epoch, as its batch events say (0 before the first). NOTE: kept apart from
+   * the progress, which a continued run's reply resets; that reply can come after a short run's
+   * last batch event.
+   */
+  stepsPerEpoch = $state(0);
   /** The model file the run the host reported is saved in (restore), null before its first save. */
   restoredName = $state<string | null>(null);
   /** The engine stopped unexpectedly mid-run and the run can resume from its last checkpoint. */
@@ -133,6 +139,7 @@ export class TrainingSession {
     this.note = null;
     this.savedEpoch = null;
     this.savedStep = null;
+    this.stepsPerEpoch = 0;
     this.outcome = null;
     this.config = config;
     this.origin = { kind: 'new' };
@@ -229,6 +236,7 @@ export class TrainingSession {
     this.history = status.history;
     this.savedEpoch = status.savedEpoch;
     this.savedStep = status.savedStep;
+    this.stepsPerEpoch = status.progress?.stepsPerEpoch ?? 0;
     this.restoredName = status.savedName;
     const epochs = Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0);
     const p = status.progress;
@@ -303,17 +311,24 @@ export class TrainingSession {
     this.note = null;
     this.savedEpoch = null;
     this.savedStep = null;
+    this.stepsPerEpoch = 0;
     this.outcome = null;
     this.activeBefore = 0;
     this.elapsed = 0;
     this.state = 'starting';
     this.starting = true;
     this.recoverable = false;
+    // NOTE: only this run's events land here until the reply: a short run can send its batches and
+    // epochs before it, and they must follow the model's history, not be replaced by it.
+    this.series = new Series();
+    this.history = [];
     try {
       const { runId, info } = await this.api.call('models:continue', { name, epochs, ...(keepSchedule ? { keepSchedule } : {}) });
       this.runId = runId;
       this.origin = { kind: 'continue', name, to: epochs };
+      const early = { series: this.series, history: this.history, progress: this.stepsPerEpoch > 0 ? this.progress : null };
       this.showHistory(info);
+      this.followWith(early);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
       this.cancelling = false;
@@ -324,6 +339,30 @@ export class TrainingSession {
     }
   }
 
+  /** Append what a continued run sent before its reply (continueModel) after the model's history. */
+  private followWith(early: { series: Series; history: EpochMetrics[]; progress: Progress | null }): void {
+    const s = this.series;
+    for (const p of early.series.loss) {
+      s.loss.push(p);
+      s.smooth.push({ x: p.x, y: s.ema.push(p.y) });
+    }
+    s.lr.push(...early.series.lr);
+    s.batchAccuracy.push(...early.series.batchAccuracy);
+    s.health.push(...early.series.health);
+    for (const m of early.history) this.addEpoch(m, this.stepsPerEpoch > 0 ? m.epoch * this.stepsPerEpoch : (s.loss.at(-1)?.x ?? 0));
+    if (early.progress) this.progress = early.progress;
+    this.revision++;
+  }
+
+  /** An epoch's metrics on the charts and in the history; `step` is the step that ended it. */
+  private addEpoch(m: EpochMetrics, step: number): void {
+    this.history = [...this.history, m];
+    pushEpochLoss(this.series, m, step);
+    this.series.train.push({ x: m.epoch, y: m.train_accuracy });
+    if (Number.isFinite(m.test_accuracy)) this.series.test.push({ x: m.epoch, y: m.test_accuracy });
+    if (m.val_accuracy !== undefined) this.series.val.push({ x: m.epoch, y: m.val_accuracy });
+  }
+
   /** Show a model opened from the library: its history on the charts, nothing running. */
   showModel(info: ModelInfo): void {
     if (this.active) return;
@@ -332,6 +371,7 @@ export class TrainingSession {
     this.outcome = null;
     this.savedEpoch = info.epoch;
     this.savedStep = info.step;
+    this.stepsPerEpoch = 0;
     this.elapsed = info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
     this.showHistory(info);
     this.setState('idle');
@@ -445,6 +485,7 @@ export class TrainingSession {
         const at = event.epoch - 1 + event.stepInEpoch / event.stepsPerEpoch;
         s.batchAccuracy.push({ x: at, y: event.accuracy });
         const epochs = this.config?.epochs ?? this.progress.epochs;
+        this.stepsPerEpoch = event.stepsPerEpoch;
         this.progress = {
           epoch: event.epoch,
           epochs,
@@ -461,11 +502,7 @@ export class TrainingSession {
       case 'epoch': {
         if (!this.ours(event.runId)) return;
         const m = event.metrics;
-        this.history = [...this.history, m];
-        pushEpochLoss(this.series, m, this.series.loss.at(-1)?.x ?? 0);
-        this.series.train.push({ x: m.epoch, y: m.train_accuracy });
-        if (Number.isFinite(m.test_accuracy)) this.series.test.push({ x: m.epoch, y: m.test_accuracy });
-        if (m.val_accuracy !== undefined) this.series.val.push({ x: m.epoch, y: m.val_accuracy });
+        this.addEpoch(m, this.series.loss.at(-1)?.x ?? 0);
         // A run too short for the engine to measure its pace between slices still has its epoch's.
         if (!(this.progress.samplesPerSecond > 0) && m.samples_per_second > 0) this.progress = { ...this.progress, samplesPerSecond: m.samples_per_second };
         this.revision++;

@@ -43,6 +43,30 @@ describe('the dashboard and saved models', () => {
     session.dispose();
   });
 
+  it('keeps what a short continued run sent before the reply: its epoch follows the model\'s', async () => {
+    // A one-epoch continue can finish before the host's reply reaches the page (a loaded machine).
+    const api = fakeApi({ 'models:continue': { runId: 4, info } });
+    const call = api.call.bind(api);
+    api.call = (async (name: string, args: unknown) => {
+      if (name === 'models:continue') {
+        api.emit({ type: 'batch', runId: 4, epoch: 3, firstStep: 1876, losses: Float64Array.of(0.3, 0.2), accuracy: 0.9, lr: 0.05, stepInEpoch: 938, stepsPerEpoch: 938, samplesPerSecond: 50000, eta: 0 });
+        api.emit({ type: 'epoch', runId: 4, metrics: metrics(3, 0.975) });
+        api.emit({ type: 'models:saved', runId: 4, name: 'net', reason: 'epoch', epoch: 3, step: 2814 });
+      }
+      return call(name as never, args as never);
+    }) as typeof api.call;
+    const session = new TrainingSession(api, () => 0);
+    await session.continueModel('net', 3);
+    expect(session.history.map((m) => m.epoch)).toEqual([1, 2, 3]);
+    expect(session.best).toEqual({ accuracy: 0.975, epoch: 3 });
+    expect(session.series.test.map((p) => p.x)).toEqual([1, 2, 3]);
+    expect(session.series.loss.map((p) => p.x)).toEqual([1877, 1878]);
+    expect(session.series.testLoss.map((p) => p.x)).toEqual([938, 1876, 2814]);
+    expect([session.savedEpoch, session.savedStep, session.stepsPerEpoch]).toEqual([3, 2814, 938]);
+    expect(session.progress).toMatchObject({ epoch: 3, stepInEpoch: 938, stepsPerEpoch: 938 });
+    session.dispose();
+  });
+
   it('a refused continue leaves the session idle and says why to the caller', async () => {
     const session = new TrainingSession(fakeApi({ 'models:continue': new Error('That dataset was not chosen in this session') }), () => 0);
     await expect(session.continueModel('net', 5)).rejects.toThrow('That dataset was not chosen in this session');
