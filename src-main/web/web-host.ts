@@ -249,7 +249,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (error) => log(`a socket failed before it opened: ${error.message}`));
+    const beforeOpen = (error: Error) => log(`a socket failed before it opened: ${error.message}`);
+    socket.on('error', beforeOpen);
     const url = target(req);
     if (!url) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nBad request (the address is not a valid URL)\n');
@@ -260,7 +261,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end(`HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\nForbidden (${why})\n`);
       return;
     }
-    sockets.handleUpgrade(req, socket, head, (ws) => serve(ws));
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      // NOTE: from here ws reports the socket's errors; a page closed mid-connection is no failure to open.
+      socket.off('error', beforeOpen);
+      serve(ws);
+    });
   });
 
   const send = (ws: WebSocket, message: SocketMessage) => {

@@ -12,6 +12,7 @@ import { decodeFrame, encodeFrame } from '../../../src-main/host/wire-codec';
 let root: string;
 let web: WebHost;
 const received: { name: unknown; args: unknown }[] = [];
+const logged: string[] = [];
 let emit: (event: ApiEvent) => void = () => {};
 
 beforeAll(async () => {
@@ -22,6 +23,7 @@ beforeAll(async () => {
   writeFileSync(path.join(root, 'renderer', 'exercise-frame.html'), '<!doctype html><title>sandbox</title>');
   writeFileSync(path.join(root, 'secret.txt'), 'not for the page');
   web = await startWebHost({
+    log: (line) => logged.push(line),
     rendererDir: path.join(root, 'renderer'),
     api: {
       async handle(name, args): Promise<ApiReply> {
@@ -152,6 +154,13 @@ describe('web host (browser mode)', () => {
     await expect(connect('')).rejects.toThrow('HTTP 403');
     await expect(connect('?token=guess')).rejects.toThrow('HTTP 403');
     await expect(connect(`?token=${web.token}`, { Origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('says nothing when a page that had opened its socket goes away (its tab closed, the connection reset)', async () => {
+    const ws = await connect(`?token=${web.token}`, { Origin: web.origin });
+    (ws as unknown as { _socket: import('node:net').Socket })._socket.resetAndDestroy();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the host sees the reset
+    expect(logged.filter((l) => /socket/.test(l))).toEqual([]);
   });
 
   it('carries calls, replies and events over the socket with typed arrays intact', async () => {
