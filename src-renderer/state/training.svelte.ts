@@ -54,6 +54,12 @@ export class Series {
   /** The engine's health measurements, in step order. */
   health: HealthSample[] = [];
   readonly ema = new Ema(0.95);
+
+  /** A batch's loss at `step`, and the smoothed loss there. */
+  addLoss(step: number, loss: number): void {
+    this.loss.push({ x: step, y: loss });
+    this.smooth.push({ x: step, y: this.ema.push(loss) });
+  }
 }
 
 export class TrainingSession {
@@ -216,10 +222,7 @@ export class TrainingSession {
     if (this.starting) return; // this page's own start wins: its reply and events follow
     const series = new Series();
     const step0 = status.firstStep;
-    status.losses.forEach((l, i) => {
-      series.loss.push({ x: step0 + i + 1, y: l });
-      series.smooth.push({ x: step0 + i + 1, y: series.ema.push(l) });
-    });
+    status.losses.forEach((l, i) => series.addLoss(step0 + i + 1, l));
     for (let i = 0; i + 1 < status.lr.length; i += 2) series.lr.push({ x: status.lr[i], y: status.lr[i + 1] });
     for (let i = 0; i + 1 < status.batchAccuracy.length; i += 2) series.batchAccuracy.push({ x: status.batchAccuracy[i], y: status.batchAccuracy[i + 1] });
     for (const m of status.history) {
@@ -342,10 +345,7 @@ export class TrainingSession {
   /** Append what a continued run sent before its reply (continueModel) after the model's history. */
   private followWith(early: { series: Series; history: EpochMetrics[]; progress: Progress | null }): void {
     const s = this.series;
-    for (const p of early.series.loss) {
-      s.loss.push(p);
-      s.smooth.push({ x: p.x, y: s.ema.push(p.y) });
-    }
+    for (const p of early.series.loss) s.addLoss(p.x, p.y);
     s.lr.push(...early.series.lr);
     s.batchAccuracy.push(...early.series.batchAccuracy);
     s.health.push(...early.series.health);
@@ -385,8 +385,7 @@ export class TrainingSession {
   private showHistory(info: ModelInfo, batches?: Series): void {
     const series = new Series();
     if (batches) {
-      series.loss = batches.loss.filter((p) => p.x <= info.step);
-      for (const p of series.loss) series.smooth.push({ x: p.x, y: series.ema.push(p.y) });
+      for (const p of batches.loss) if (p.x <= info.step) series.addLoss(p.x, p.y);
       series.lr = batches.lr.filter((p) => p.x <= info.step);
       series.batchAccuracy = batches.batchAccuracy.filter((p) => p.x <= info.epoch);
     }
@@ -477,8 +476,7 @@ export class TrainingSession {
         event.losses.forEach((l, i) => {
           const step = event.firstStep + i + 1;
           if (step <= drawn) return;
-          s.loss.push({ x: step, y: l });
-          s.smooth.push({ x: step, y: s.ema.push(l) });
+          s.addLoss(step, l);
         });
         const lastStep = event.firstStep + event.losses.length;
         s.lr.push({ x: lastStep, y: event.lr });
