@@ -181,6 +181,14 @@ describe('ending a run mid-epoch saves the exact step it reached (real host and 
     expect(step).toBeGreaterThanOrEqual(before);
     expect(step).toBeLessThan(longConfig.epochs * 5000); // it stopped the run, which did not just end
     await expectExactAndContinuable(host, step, longConfig, await trainToEnd(longConfig));
+    // the host lives on without pages (a page may open again); if it ended, its output says why
+    let alive = true;
+    try {
+      process.kill(host.pid, 0);
+    } catch {
+      alive = false;
+    }
+    expect(alive, `the host ended after its last page left:\n${host.output()}`).toBe(true);
     process.kill(host.pid, 'SIGTERM');
     await host.exited;
   }, 180_000);
