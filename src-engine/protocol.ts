@@ -55,6 +55,8 @@ export interface ModelInfo {
   step: number;
   datasetName: string;
   parameters: number;
+  /** Test accuracy of the mean-image baseline on the run's data, 0..1: what it has to beat (null when unknown). */
+  baselineAccuracy: number | null;
 }
 
 export interface DatasetInfo {

@@ -306,5 +306,8 @@ function checkDataset(v: unknown): DatasetMeta {
   int(d, 'train', 'dataset');
   int(d, 'test', 'dataset');
   str(d, 'hash', 'dataset');
+  if (d.baseline !== undefined && !(num(d, 'baseline', 'dataset') >= 0 && (d.baseline as number) <= 1)) {
+    throw new Error('dataset.baseline must be a number from 0 to 1');
+  }
   return d as unknown as DatasetMeta;
 }

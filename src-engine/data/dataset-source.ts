@@ -13,4 +13,9 @@ export interface DatasetMeta {
   test: number;
   /** FNV-1a 32-bit hash of the training images and labels, hex. */
   hash: string;
+  /**
+   * Test accuracy of the mean-image baseline on this run's data (0..1): the figure the run has to
+   * beat. Absent without test images, and in files written before it was recorded.
+   */
+  baseline?: number;
 }

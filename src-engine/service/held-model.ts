@@ -14,6 +14,8 @@ export interface HeldModel {
   epoch: number;
   step: number;
   datasetName: string;
+  /** The mean-image baseline's test accuracy on the run's data (null when unknown). */
+  baselineAccuracy: number | null;
   /** Test images for samples and "misclassified" (null when unknown). */
   test: Dataset | null;
   /** Indices of test images the model gets wrong, computed lazily. */

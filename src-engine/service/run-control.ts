@@ -90,6 +90,7 @@ export class RunControl {
       epoch: trainer.state.epoch,
       step: trainer.state.step,
       datasetName: data.meta.name,
+      baselineAccuracy: trainer.baselineAccuracy(),
       test: data.test,
       wrong: null,
       validation: data.validation,
@@ -172,6 +173,7 @@ export class RunControl {
       epoch: c.training?.epoch ?? c.history.length,
       step: c.training?.step ?? 0,
       datasetName: c.dataset?.name ?? 'unknown',
+      baselineAccuracy: c.dataset?.baseline ?? null,
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
       validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
@@ -193,6 +195,7 @@ export class RunControl {
       epoch: c.epoch,
       step: c.step,
       datasetName: c.datasetName,
+      baselineAccuracy: c.baselineAccuracy,
       parameters: parameterCount(c.model.architecture),
     };
   }

@@ -61,6 +61,7 @@ async function checkOpenFile(file: FileHandle, fileName: string): Promise<Header
       loss: architecture.loss,
       recipe: training?.config ?? null,
       datasetSize: dataset ? { train: dataset.train, test: dataset.test } : null,
+      baselineAccuracy: dataset?.baseline ?? null,
       outcome: checked.outcome ?? null,
     };
   } catch (e) {

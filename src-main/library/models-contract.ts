@@ -44,6 +44,8 @@ export interface ModelSummary {
   recipe: TrainConfig | null;
   /** Images it was trained and tested on (null when the file does not say). */
   datasetSize: { train: number; test: number } | null;
+  /** Test accuracy of the mean-image baseline on the run's data, 0..1 (null when the file does not say). */
+  baselineAccuracy: number | null;
 }
 
 /** A file in the models folder that cannot be read as a model, with the reason. */

@@ -17,6 +17,16 @@ export function savedAt(iso: string, locale?: string): string {
   return d.toLocaleString(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * How a saved run's best accuracy reads: a run that diverged or did not learn failed; one that
+ * learned but stayed under the mean-image baseline of its data is no success either.
+ */
+export function accuracyVerdict(m: Pick<ModelSummary, 'outcome' | 'bestTestAccuracy' | 'baselineAccuracy'>): 'failed' | 'below' | 'ok' {
+  if (m.outcome?.kind === 'diverged' || m.outcome?.kind === 'not_learning') return 'failed';
+  if (m.bestTestAccuracy !== null && m.baselineAccuracy !== null && m.bestTestAccuracy < m.baselineAccuracy) return 'below';
+  return 'ok';
+}
+
 /** "3 epochs", "1 epoch", "2 of 5 epochs (interrupted)" */
 export function epochsText(m: Pick<ModelSummary, 'epochs' | 'plannedEpochs'>): string {
   const plural = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;

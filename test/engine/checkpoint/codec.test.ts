@@ -190,6 +190,7 @@ describe('encodeCheckpoint / decodeCheckpoint', () => {
       'training.epochRng.s must be four 32-bit unsigned integers'],
     ['history that is not a list', () => repack((_, m) => { m.history = '{}'; }), 'history must be a list'],
     ['a history entry without a metric', () => repack((_, m) => { m.history = '[{"epoch":1}]'; }), 'history[0].train_loss must be a number'],
+    ['a baseline that is no accuracy', () => repack((_, m) => { m.dataset = '{"name":"x","train":1,"test":0,"hash":"0","baseline":1.5}'; }), 'dataset.baseline must be a number from 0 to 1'],
     ['a dataset without a hash', () => repack((_, m) => { m.dataset = '{"name":"x","train":1,"test":0}'; }), 'dataset.hash must be a string'],
   ];
   it.each(malformed)('refuses %s with a message naming the file', (_, make, problem) => {

@@ -3,7 +3,9 @@ import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { EngineEvent, TrainConfig } from '../../../src-engine/protocol';
 import { EngineService } from '../../../src-engine/service/engine-service';
+import { baselineAccuracy, meanImages } from '../../../src-engine/train/baseline';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
+import { prepareData } from '../../../src-engine/train/trainer';
 
 const dataset = { kind: 'idx' as const, dir: 'test/fixtures/mnist-500' };
 const config: TrainConfig = { ...DEFAULT_CONFIG, dataset, hidden: [16], epochs: 2, batch: 50 };
@@ -159,6 +161,22 @@ describe('engine service', () => {
     expect(p.saliency).toHaveLength(784);
     expect(p.topHidden[0].activation).toBeGreaterThanOrEqual(p.topHidden[1].activation);
     expect(() => fresh.service.handle('model:load', { bytes: new Uint8Array([1, 2, 3]), fileName: 'junk.safetensors' })).toThrow(/^junk\.safetensors: /);
+  });
+
+  it("gives a run the mean-image baseline of its own data, and an opened model the one its file recorded", () => {
+    const h = harness();
+    const filtered = { ...config, classes: [3, 7], epochs: 1 };
+    const { info } = h.service.handle('train:start', { config: filtered });
+    const { train, test } = loadDataset(dataset);
+    const data = prepareData(filtered, train, test);
+    const own = baselineAccuracy(meanImages(data.train), data.test!);
+    expect(info.baselineAccuracy).toBe(own);
+    // two classes: not the ten-class figure the dataset view shows
+    expect(own).not.toBe(h.service.handle('dataset:info', { source: dataset }).baselineAccuracy);
+    h.drain();
+    const bytes = h.of('checkpoint').at(-1)!.bytes;
+    expect(decodeCheckpoint(bytes, 'run').dataset!.baseline).toBe(own);
+    expect(harness().service.handle('model:load', { bytes, fileName: 'run.safetensors' }).baselineAccuracy).toBe(own);
   });
 
   it('reports the dataset with its mean images and baseline accuracy', () => {

@@ -40,6 +40,32 @@ describe('Models view', () => {
     expect(screen.getByText('/home/ada/.config/scratchnet/models')).toBeTruthy();
   });
 
+  it('draws a run under its mean-image baseline amber and says so; only a run above it is green', async () => {
+    const below = summary({ name: 'too weak', bestTestAccuracy: 0.71, accuracy: [0.6, 0.71], baselineAccuracy: 0.8203 });
+    const diverged = summary({ name: 'blown up', bestTestAccuracy: 0.098, accuracy: [0.098], outcome: { kind: 'diverged', message: 'the loss became NaN at epoch 1, step 3' } });
+    const unknown = summary({ name: 'foreign', bestTestAccuracy: 0.5, baselineAccuracy: null });
+    await view('browser', { 'models:list': { ...list, models: [...list.models, below, diverged, unknown] } });
+    const best = (name: string) => document.querySelector(`[data-model="${name}"] .best`) as HTMLElement;
+    expect(best('too weak').className).toMatch(/\bbelow\b/);
+    expect(best('too weak').textContent).toBe('71.00%below baseline');
+    expect(best('too weak').title).toBe('best test accuracy: below the mean-image baseline of 82.0%');
+    expect(best('blown up').className).toMatch(/\bfailed\b/);
+    for (const name of ['mnist-784-128-10-2026-11-22-1405', 'foreign']) {
+      expect(best(name).className).not.toMatch(/\b(below|failed)\b/);
+      expect(best(name).title).toBe('best test accuracy');
+    }
+
+    await fireEvent.click(document.querySelector('[data-model="too weak"]') as HTMLElement);
+    // the details pane is made anew for each model
+    const details = () => screen.getByRole('region', { name: 'Model details' });
+    await waitFor(() => expect(within(details()).getByTestId('model-baseline').textContent).toBe('below the mean-image baseline 82.0%'));
+    expect(within(details()).getByTestId('model-best').className).toMatch(/\bbelow\b/);
+    await fireEvent.click(document.querySelector('[data-model="mnist-784-128-10-2026-11-22-1405"]') as HTMLElement);
+    await waitFor(() => expect(within(details()).getByTestId('model-baseline').textContent).toBe('mean-image baseline 82.0%'));
+    await fireEvent.click(document.querySelector('[data-model="foreign"]') as HTMLElement);
+    await waitFor(() => expect(within(details()).queryByTestId('model-baseline')).toBeNull());
+  });
+
   it('shows the selected model and opens it into the engine', async () => {
     const { api, opened } = await view('browser', { 'models:open': info });
     const details = screen.getByRole('region', { name: 'Model details' });

@@ -5,7 +5,9 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
+import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { DatasetInfo } from '../../../src-engine/protocol';
+import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
 import { axisNumber } from '../../../src-renderer/lib/format';
 import { runPlan } from '../../../src-renderer/lib/run-plan';
@@ -73,6 +75,17 @@ describe('Train view: refused values stay out of what it shows', () => {
     expect(screen.getByText(/baseline 82\.0%/)).toBeTruthy();
     dataset.pick('csv');
     await tick();
+    expect(screen.queryByText(/baseline 82\.0%/)).toBeNull();
+  });
+
+  it("a run's own baseline wins: a two-class run is judged against the two-class figure", async () => {
+    const { session } = await view();
+    session.info = {
+      architecture: mlpArchitecture([784, 16, 2], 'relu', 'cross_entropy', ['3', '7'], [28, 28]),
+      config: { ...DEFAULT_CONFIG, classes: [3, 7] }, history: [], epoch: 0, step: 0, datasetName: 'MNIST', parameters: 12_594, baselineAccuracy: 0.9713,
+    };
+    await tick();
+    expect(screen.getByText(/baseline 97\.1%/)).toBeTruthy();
     expect(screen.queryByText(/baseline 82\.0%/)).toBeNull();
   });
 

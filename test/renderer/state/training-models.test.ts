@@ -15,7 +15,7 @@ const info: ModelInfo = {
   history: [metrics(1, 0.95), metrics(2, 0.97)],
   epoch: 2,
   step: 1876,
-  datasetName: 'MNIST',
+  datasetName: 'MNIST', baselineAccuracy: null,
   parameters: 101770,
 };
 

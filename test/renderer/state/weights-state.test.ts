@@ -24,7 +24,7 @@ const info = (config: ModelInfo['config'] = null): ModelInfo => ({
   history: [],
   epoch: 2,
   step: 100,
-  datasetName: 'MNIST',
+  datasetName: 'MNIST', baselineAccuracy: null,
   parameters: 3190,
 });
 
