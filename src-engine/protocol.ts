@@ -57,6 +57,8 @@ export interface ModelInfo {
   parameters: number;
   /** Test accuracy of the mean-image baseline on the run's data, 0..1: what it has to beat (null when unknown). */
   baselineAccuracy: number | null;
+  /** Batches in one of the run's epochs, so a step can be placed in its epoch (0 when unknown: a file without its training state). */
+  stepsPerEpoch: number;
 }
 
 export interface DatasetInfo {

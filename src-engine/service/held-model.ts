@@ -16,6 +16,8 @@ export interface HeldModel {
   datasetName: string;
   /** The mean-image baseline's test accuracy on the run's data (null when unknown). */
   baselineAccuracy: number | null;
+  /** Batches an epoch (0 when unknown). */
+  stepsPerEpoch: number;
   /** Test images for samples and "misclassified" (null when unknown). */
   test: Dataset | null;
   /** Indices of test images the model gets wrong, computed lazily. */

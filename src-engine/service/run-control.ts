@@ -91,6 +91,7 @@ export class RunControl {
       step: trainer.state.step,
       datasetName: data.meta.name,
       baselineAccuracy: trainer.baselineAccuracy(),
+      stepsPerEpoch: trainer.stepsPerEpoch,
       test: data.test,
       wrong: null,
       validation: data.validation,
@@ -174,6 +175,8 @@ export class RunControl {
       step: c.training?.step ?? 0,
       datasetName: c.dataset?.name ?? 'unknown',
       baselineAccuracy: c.dataset?.baseline ?? null,
+      // NOTE: the file's training-set size is the run's, after its class filter, limit and split: the trainer's rule
+      stepsPerEpoch: c.training && c.dataset ? Math.ceil(c.dataset.train / c.training.config.batch) : 0,
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
       validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
@@ -196,6 +199,7 @@ export class RunControl {
       step: c.step,
       datasetName: c.datasetName,
       baselineAccuracy: c.baselineAccuracy,
+      stepsPerEpoch: c.stepsPerEpoch,
       parameters: parameterCount(c.model.architecture),
     };
   }

@@ -77,7 +77,8 @@ export class TrainingSession {
   /** Step of the last checkpoint the host keeps: past its epoch's end when saved at a pause or stop. */
   savedStep = $state<number | null>(null);
   /**
-   * The run's steps per epoch, as its batch events say (0 before the first). NOTE: kept apart from
+   * The steps per epoch of the run or the model shown, as the engine says (its info, its batch events;
+   * 0 when unknown), to place a step in its epoch. NOTE: kept apart from
    * the progress, which a continued run's reply resets; that reply can come after a short run's
    * last batch event.
    */
@@ -239,7 +240,7 @@ export class TrainingSession {
     this.history = status.history;
     this.savedEpoch = status.savedEpoch;
     this.savedStep = status.savedStep;
-    this.stepsPerEpoch = status.progress?.stepsPerEpoch ?? 0;
+    this.stepsPerEpoch = status.progress?.stepsPerEpoch ?? status.info?.stepsPerEpoch ?? 0;
     this.restoredName = status.savedName;
     const epochs = Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0);
     const p = status.progress;
@@ -292,6 +293,7 @@ export class TrainingSession {
       this.showHistory(info, this.series);
       this.savedEpoch = info.epoch;
       this.savedStep = info.step;
+      this.stepsPerEpoch = info.stepsPerEpoch;
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
       this.fail(error);
@@ -331,6 +333,7 @@ export class TrainingSession {
       this.origin = { kind: 'continue', name, to: epochs };
       const early = { series: this.series, history: this.history, progress: this.stepsPerEpoch > 0 ? this.progress : null };
       this.showHistory(info);
+      this.stepsPerEpoch = info.stepsPerEpoch;
       this.followWith(early);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
@@ -370,8 +373,8 @@ export class TrainingSession {
     this.note = null;
     this.outcome = null;
     this.savedEpoch = info.epoch;
-    this.savedStep = info.step;
-    this.stepsPerEpoch = 0;
+    this.savedStep = info.config ? info.step : null; // a file without its training state does not know its step
+    this.stepsPerEpoch = info.stepsPerEpoch;
     this.elapsed = info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
     this.showHistory(info);
     this.setState('idle');
@@ -389,9 +392,9 @@ export class TrainingSession {
       series.lr = batches.lr.filter((p) => p.x <= info.step);
       series.batchAccuracy = batches.batchAccuracy.filter((p) => p.x <= info.epoch);
     }
-    const stepsPerEpoch = info.epoch > 0 ? info.step / info.epoch : 0;
+    // NOTE: not info.step / info.epoch: a file saved at a pause or stop is part of the way into its next epoch
     for (const m of info.history) {
-      if (stepsPerEpoch) pushEpochLoss(series, m, m.epoch * stepsPerEpoch);
+      if (info.stepsPerEpoch) pushEpochLoss(series, m, m.epoch * info.stepsPerEpoch);
       series.train.push({ x: m.epoch, y: m.train_accuracy });
       if (Number.isFinite(m.test_accuracy)) series.test.push({ x: m.epoch, y: m.test_accuracy });
       if (m.val_accuracy !== undefined) series.val.push({ x: m.epoch, y: m.val_accuracy });

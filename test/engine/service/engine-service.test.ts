@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCheckpoint } from '../../../src-engine/checkpoint/codec';
+import { decodeCheckpoint, encodeCheckpoint } from '../../../src-engine/checkpoint/codec';
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { EngineEvent, TrainConfig } from '../../../src-engine/protocol';
 import { EngineService } from '../../../src-engine/service/engine-service';
@@ -177,6 +177,23 @@ describe('engine service', () => {
     const bytes = h.of('checkpoint').at(-1)!.bytes;
     expect(decodeCheckpoint(bytes, 'run').dataset!.baseline).toBe(own);
     expect(harness().service.handle('model:load', { bytes, fileName: 'run.safetensors' }).baselineAccuracy).toBe(own);
+  });
+
+  it('gives the steps an epoch takes, for a run and for a model stopped part-way into an epoch', () => {
+    const h = harness();
+    const limited = { ...config, limit: 430, validation: 0.1, batch: 50, epochs: 3 };
+    const { info } = h.service.handle('train:start', { config: limited });
+    expect(info.stepsPerEpoch).toBe(Math.ceil(387 / 50)); // 430 less a tenth held out
+    while (h.of('batch').at(-1)?.epoch !== 2) h.queue.shift()!();
+    h.service.handle('train:stop', {});
+    h.drain();
+    const bytes = h.of('checkpoint').at(-1)!.bytes;
+    const opened = harness().service.handle('model:load', { bytes, fileName: 'stopped.safetensors' });
+    expect(opened.epoch).toBe(1);
+    expect(opened.step).toBeGreaterThan(8);
+    expect(opened.stepsPerEpoch).toBe(8);
+    const { training: _, ...weightsOnly } = decodeCheckpoint(bytes, 'x');
+    expect(harness().service.handle('model:load', { bytes: encodeCheckpoint({ ...weightsOnly, training: null, optimizer: new Map() }), fileName: 'w.safetensors' }).stepsPerEpoch).toBe(0);
   });
 
   it('reports the dataset with its mean images and baseline accuracy', () => {

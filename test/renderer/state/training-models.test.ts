@@ -3,6 +3,7 @@ import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { EpochMetrics, ModelInfo, TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { TrainingSession } from '../../../src-renderer/state/training.svelte';
+import { savedAt } from '../../../src-renderer/lib/saved-at';
 import { fakeApi } from '../fake-api';
 
 const metrics = (epoch: number, test: number): EpochMetrics => ({
@@ -15,7 +16,7 @@ const info: ModelInfo = {
   history: [metrics(1, 0.95), metrics(2, 0.97)],
   epoch: 2,
   step: 1876,
-  datasetName: 'MNIST', baselineAccuracy: null,
+  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 938,
   parameters: 101770,
 };
 
@@ -29,6 +30,19 @@ describe('the dashboard and saved models', () => {
     expect(session.progress).toMatchObject({ epoch: 2, epochs: 5, fraction: 0.4 });
     expect(session.savedEpoch).toBe(2);
     expect(session.elapsed).toBe(20);
+  });
+
+  it('places the epochs of a model saved part-way into an epoch by its steps per epoch, and says where it stood', () => {
+    const session = new TrainingSession(fakeApi(), () => 0);
+    // stopped 350 steps into epoch 3: step / epoch (1113) is no epoch's length
+    session.showModel({ ...info, step: 2 * 938 + 350 });
+    expect(session.series.testLoss.map((p) => p.x)).toEqual([938, 1876]);
+    expect(session.stepsPerEpoch).toBe(938);
+    expect(savedAt(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved at epoch 3, step 350');
+    // a file without its training state knows no steps: no step-placed points, no claim
+    session.showModel({ ...info, config: null, step: 0, stepsPerEpoch: 0 });
+    expect(session.series.testLoss).toEqual([]);
+    expect(savedAt(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved after epoch 2');
   });
 
   it('follows a continued model: old epochs stay, the run is ours', async () => {

@@ -24,7 +24,7 @@ const info = (config: ModelInfo['config'] = null): ModelInfo => ({
   history: [],
   epoch: 2,
   step: 100,
-  datasetName: 'MNIST', baselineAccuracy: null,
+  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 50,
   parameters: 3190,
 });
 
