@@ -57,6 +57,14 @@ export class EvaluateState {
   /** The method of the map on show. */
   mapMethod = $state<ProjectionMethod | null>(null);
   mapError = $state<string | null>(null);
+  /** The map on show is of earlier weights (a UMAP map, which takes seconds, is drawn again only when asked). */
+  mapStale = $state(false);
+  /**
+   * Counts changes of the engine's weights (epoch ends, another model); a map is of the count at which
+   * its activations were fetched. NOTE: not reactive: modelChanged runs inside the app's effects.
+   */
+  private weightsVersion = 0;
+  private mapVersion = 0;
 
   /** The view is on screen: only then does the state ask the engine for anything. */
   private open = false;
@@ -95,6 +103,8 @@ export class EvaluateState {
     this.hidden = null;
     this.points = null;
     this.layer = null;
+    this.weightsVersion++;
+    this.mapStale = false;
     this.stopWorker();
     if (this.open) void this.evaluate();
   }
@@ -104,6 +114,7 @@ export class EvaluateState {
     this.cell = null;
     this.cellGallery = null;
     this.points = null;
+    this.mapStale = false;
     this.hidden = null;
     return this.evaluate();
   }
@@ -127,6 +138,10 @@ export class EvaluateState {
       this.unsure = unsure;
       this.cellGallery = cellGallery;
       this.stale = false;
+      // NOTE: a PCA map takes a fraction of a second: drawn with the report, and again for new weights
+      if (this.layer !== null && this.method === 'pca' && !this.progress && (this.points === null || (this.mapStale && this.mapMethod === 'pca'))) {
+        void this.makeMap();
+      }
     } catch (error) {
       if (generation !== this.generation) return;
       this.summary = null;
@@ -153,10 +168,12 @@ export class EvaluateState {
     this.stopWorker();
     this.mapError = null;
     this.points = null;
+    this.mapStale = false;
     this.mapSeconds = null;
     this.progress = { stage: 'asking the engine for activations', fraction: 0 };
     const job = ++this.job;
     const method = this.method;
+    const version = this.weightsVersion;
     try {
       const hidden = await this.api.call('model:hidden', { split: this.split, layer: this.layer, count: this.mapCount });
       if (job !== this.job) return;
@@ -167,6 +184,7 @@ export class EvaluateState {
       worker.onerror = (e) => this.onWorker(job, { type: 'error', id: job, message: e.message || 'the projection worker failed' });
       // NOTE: a copy goes to the worker; the activations stay here for re-projection.
       this.mapMethod = method;
+      this.mapVersion = version;
       worker.postMessage({ id: job, method, rows: hidden.activations.slice(), n: hidden.count, d: hidden.units });
     } catch (error) {
       if (job !== this.job) return;
@@ -186,6 +204,8 @@ export class EvaluateState {
     // NOTE: new weights at an epoch's end: re-evaluate only while the view is on screen.
     if (event.type === 'epoch' || (event.type === 'done' && this.summary)) {
       this.stale = true;
+      this.weightsVersion++;
+      if (this.points) this.mapStale = true;
       if (this.open && !this.busy) void this.evaluate();
     }
   }
@@ -206,6 +226,7 @@ export class EvaluateState {
       this.progress = null;
       if (m.type === 'done') {
         this.points = m.points;
+        this.mapStale = this.mapVersion !== this.weightsVersion;
         this.mapSeconds = m.seconds;
       } else this.mapError = m.message;
       this.stopWorker();

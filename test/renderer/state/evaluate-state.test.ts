@@ -103,4 +103,38 @@ describe('EvaluateState', () => {
     expect(ev.points).toBeNull();
     expect(ev.progress).toBeNull();
   });
+
+  it('draws a PCA map with the report and again for new weights; a UMAP map is said to be of earlier weights', async () => {
+    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery, 'model:hidden': hidden });
+    const workers: FakeWorker[] = [];
+    const ev = new EvaluateState(api, () => {
+      workers.push(new FakeWorker());
+      return workers.at(-1)!;
+    });
+    ev.layer = 1; // the view picks the first hidden layer as it opens
+    await ev.show();
+    await settle();
+    expect(workers).toHaveLength(1);
+    expect(workers[0].posted[0]).toMatchObject({ method: 'pca' });
+    workers[0].reply({ type: 'done', id: workers[0].posted[0].id, points: new Float32Array(8), seconds: 0.1 });
+    expect(ev.mapStale).toBe(false);
+
+    api.emit(epochEvent);
+    expect(ev.mapStale).toBe(true); // until the new report and its map are in
+    await settle();
+    await settle();
+    expect(workers).toHaveLength(2);
+    workers[1].reply({ type: 'done', id: workers[1].posted[0].id, points: new Float32Array(8), seconds: 0.1 });
+    expect(ev.mapStale).toBe(false);
+
+    ev.method = 'umap';
+    await ev.makeMap();
+    workers[2].reply({ type: 'done', id: workers[2].posted[0].id, points: new Float32Array(8), seconds: 9 });
+    api.emit(epochEvent);
+    await settle();
+    await settle();
+    expect(api.calls.filter((c) => c.name === 'model:evaluate')).toHaveLength(3);
+    expect(workers).toHaveLength(3); // UMAP takes seconds: not drawn again unasked
+    expect(ev.mapStale).toBe(true);
+  });
 });
