@@ -351,13 +351,13 @@ export function squareColumns(units: number, tileW: number, tileH: number): numb
 }
 
 /**
- * The largest zoom (CSS pixels per weight, minZoom..maxZoom) at which all tiles fit into
- * widthPx x heightPx; minZoom when even that does not fit (the grid then scrolls).
+ * The largest zoom (CSS pixels per weight, 1..maxZoom) at which all tiles fit into widthPx x heightPx.
+ * When none does the grid scrolls, at scrollZoom: tiles smaller than that would only be harder to read.
  */
-export function fitZoom(units: number, tileW: number, tileH: number, widthPx: number, heightPx: number, minZoom = 2, maxZoom = 8): number {
-  for (let z = maxZoom; z > minZoom; z--) {
+export function fitZoom(units: number, tileW: number, tileH: number, widthPx: number, heightPx: number, maxZoom = 8, scrollZoom = 2): number {
+  for (let z = maxZoom; z >= 1; z--) {
     const cols = fitColumns(widthPx, tileW, z, units);
     if (tileLayout(units, tileW, tileH, cols).height * z <= heightPx && (tileW + 1) * z + z <= widthPx) return z;
   }
-  return minZoom;
+  return scrollZoom;
 }

@@ -43,6 +43,11 @@ export class Series {
   smooth: Point[] = [];
   /** Learning rate by step. */
   lr: Point[] = [];
+  /**
+   * The learning rate at the start and at each epoch's end, from a saved model's history, by step:
+   * what the chart can show of a run whose steps were not seen (the file keeps no per-step values).
+   */
+  lrAtEpochs: Point[] = [];
   /** Last batch's accuracy by (fractional) epoch. */
   batchAccuracy: Point[] = [];
   train: Point[] = [];
@@ -393,8 +398,12 @@ export class TrainingSession {
       series.batchAccuracy = batches.batchAccuracy.filter((p) => p.x <= info.epoch);
     }
     // NOTE: not info.step / info.epoch: a file saved at a pause or stop is part of the way into its next epoch
+    const seen = series.lr.length > 0;
+    // every schedule starts at the base rate; EpochMetrics.lr is the rate of the step after the epoch
+    if (!seen && info.stepsPerEpoch && info.config && info.history[0]?.epoch === 1) series.lrAtEpochs.push({ x: 0, y: info.config.lr });
     for (const m of info.history) {
       if (info.stepsPerEpoch) pushEpochLoss(series, m, m.epoch * info.stepsPerEpoch);
+      if (info.stepsPerEpoch && !seen) series.lrAtEpochs.push({ x: m.epoch * info.stepsPerEpoch, y: m.lr });
       series.train.push({ x: m.epoch, y: m.train_accuracy });
       if (Number.isFinite(m.test_accuracy)) series.test.push({ x: m.epoch, y: m.test_accuracy });
       if (m.val_accuracy !== undefined) series.val.push({ x: m.epoch, y: m.val_accuracy });

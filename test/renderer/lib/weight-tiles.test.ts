@@ -170,11 +170,14 @@ describe('weight tiles', () => {
     expect(squareColumns(64, 28, 28)).toBe(8);
   });
 
-  it('picks the largest tile size at which the whole grid fits, or scrolls at the smallest', () => {
+  it('picks the largest tile size at which the whole grid fits, or scrolls at a readable size', () => {
     // 64 tiles in 940x680: 87-px tiles (zoom 3) give 10 columns x 7 rows = 610 px
     expect(fitZoom(64, 28, 28, 940, 680)).toBe(3);
     expect(fitZoom(4, 28, 28, 940, 680)).toBe(8);
     expect(fitZoom(800, 28, 28, 940, 680)).toBe(2);
+    // 128 units in a 1024x640 window's grid: all of them at one pixel a weight, rather than a scroll at two
+    expect(fitZoom(128, 28, 28, 584, 322)).toBe(1);
+    expect(fitZoom(128, 28, 28, 584, 150)).toBe(2); // not even at one: scrolls at two
   });
 
   it('fits as many columns as the width allows', () => {

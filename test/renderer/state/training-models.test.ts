@@ -38,10 +38,13 @@ describe('the dashboard and saved models', () => {
     session.showModel({ ...info, step: 2 * 938 + 350 });
     expect(session.series.testLoss.map((p) => p.x)).toEqual([938, 1876]);
     expect(session.stepsPerEpoch).toBe(938);
+    // its learning rate as the file knows it: the base rate at the start, the rate after each epoch
+    expect(session.series.lrAtEpochs).toEqual([{ x: 0, y: DEFAULT_CONFIG.lr }, { x: 938, y: 0.05 }, { x: 1876, y: 0.05 }]);
     expect(savedAt(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved at epoch 3, step 350');
     // a file without its training state knows no steps: no step-placed points, no claim
     session.showModel({ ...info, config: null, step: 0, stepsPerEpoch: 0 });
     expect(session.series.testLoss).toEqual([]);
+    expect(session.series.lrAtEpochs).toEqual([]);
     expect(savedAt(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved after epoch 2');
   });
 
