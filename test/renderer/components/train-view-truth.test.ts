@@ -87,6 +87,11 @@ describe('Train view: refused values stay out of what it shows', () => {
     await tick();
     expect(screen.getByText(/baseline 97\.1%/)).toBeTruthy();
     expect(screen.queryByText(/baseline 82\.0%/)).toBeNull();
+    // a file from before baselines were recorded, trained on the first 3,000 digits: the whole set's figure is not its own
+    session.info = { ...session.info, config: { ...DEFAULT_CONFIG, limit: 3000 }, baselineAccuracy: null };
+    session.config = session.info.config;
+    await tick();
+    expect(screen.queryByText(/baseline \d/)).toBeNull();
   });
 
   it('a refused layer size has no parameter count', async () => {
