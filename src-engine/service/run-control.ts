@@ -175,8 +175,7 @@ export class RunControl {
       step: c.training?.step ?? 0,
       datasetName: c.dataset?.name ?? 'unknown',
       baselineAccuracy: c.dataset?.baseline ?? null,
-      // NOTE: the file's training-set size is the run's, after its class filter, limit and split: the trainer's rule
-      stepsPerEpoch: c.training && c.dataset ? Math.ceil(c.dataset.train / c.training.config.batch) : 0,
+      stepsPerEpoch: stepsPerEpochOf(c),
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
       validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
@@ -390,4 +389,16 @@ export class RunControl {
     if (!(bytes instanceof Uint8Array)) throw new Error('model bytes must be a Uint8Array');
     return decodeCheckpoint(bytes, fileName);
   }
+}
+
+/**
+ * Batches in an epoch of a saved run: the trainer's rule on the file's training-set size (the run's,
+ * after its class filter, limit and split), 0 when unknown, and 0 when its step does not agree
+ * (a run resumed on data of another size): no epoch is then placed by it.
+ */
+function stepsPerEpochOf(c: Checkpoint): number {
+  if (!c.training || !c.dataset) return 0;
+  const { step, stepInEpoch, epoch, config } = c.training;
+  const perEpoch = Math.ceil(c.dataset.train / config.batch);
+  return step - stepInEpoch === epoch * perEpoch ? perEpoch : 0;
 }

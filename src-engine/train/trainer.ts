@@ -380,7 +380,8 @@ export class Trainer {
   /**
    * Test accuracy of the mean-image baseline on this run's data (after the class filter, limit and
    * validation split): what the run has to beat, stored with its checkpoints (null without test images).
-   * NOTE: measured when first asked (0.15 s for MNIST), so runs that never save or show it skip it.
+   * NOTE: measured when first asked (0.15 s for MNIST): at the first save, or as the app starts a
+   * run (to show it); a run that does neither, such as the bench's, never pays for it.
    */
   baselineAccuracy(): number | null {
     const { train, test } = this.data;

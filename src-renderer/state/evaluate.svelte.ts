@@ -65,6 +65,8 @@ export class EvaluateState {
    */
   private weightsVersion = 0;
   private mapVersion = 0;
+  /** The activations of the map being drawn, shown with its points. */
+  private pendingHidden: HiddenActivations | null = null;
 
   /** The view is on screen: only then does the state ask the engine for anything. */
   private open = false;
@@ -105,7 +107,7 @@ export class EvaluateState {
     this.layer = null;
     this.weightsVersion++;
     this.mapStale = false;
-    this.stopWorker();
+    this.cancelMap(); // a projection of the last model's activations must not land on this one
     if (this.open) void this.evaluate();
   }
 
@@ -116,6 +118,7 @@ export class EvaluateState {
     this.points = null;
     this.mapStale = false;
     this.hidden = null;
+    this.cancelMap();
     return this.evaluate();
   }
 
@@ -123,6 +126,7 @@ export class EvaluateState {
   async evaluate(): Promise<void> {
     const generation = ++this.generation;
     const split = this.split;
+    const version = this.weightsVersion;
     this.busy = true;
     this.error = null;
     try {
@@ -137,11 +141,13 @@ export class EvaluateState {
       this.wrong = wrong;
       this.unsure = unsure;
       this.cellGallery = cellGallery;
-      this.stale = false;
-      // NOTE: a PCA map takes a fraction of a second: drawn with the report, and again for new weights
-      if (this.layer !== null && this.method === 'pca' && !this.progress && (this.points === null || (this.mapStale && this.mapMethod === 'pca'))) {
-        void this.makeMap();
+      // NOTE: an epoch that ended while this ran (handle() skips a busy evaluation) is evaluated now
+      this.stale = version !== this.weightsVersion;
+      if (this.stale && this.open) {
+        void this.evaluate();
+        return;
       }
+      this.refreshMap();
     } catch (error) {
       if (generation !== this.generation) return;
       this.summary = null;
@@ -162,13 +168,29 @@ export class EvaluateState {
     }
   }
 
-  /** Fetch a hidden layer's activations and project them in the worker. */
-  async makeMap(): Promise<void> {
+  /**
+   * A PCA map takes a fraction of a second: it is drawn with the report, and again for new weights
+   * (the old one stays on screen, said to be of earlier weights, until the new one is in).
+   */
+  private refreshMap(): void {
+    if (!this.open || this.layer === null || this.method !== 'pca' || this.progress) return;
+    if (this.points === null) void this.makeMap();
+    else if (this.mapStale && this.mapMethod === 'pca') void this.makeMap(true);
+  }
+
+  /**
+   * Fetch a hidden layer's activations and project them in the worker.
+   * @param keep leave the map on show until the new one replaces it (a redraw for new weights)
+   */
+  async makeMap(keep = false): Promise<void> {
     if (this.layer === null) return;
     this.stopWorker();
     this.mapError = null;
-    this.points = null;
-    this.mapStale = false;
+    if (!keep) {
+      this.points = null;
+      this.hidden = null;
+      this.mapStale = false;
+    }
     this.mapSeconds = null;
     this.progress = { stage: 'asking the engine for activations', fraction: 0 };
     const job = ++this.job;
@@ -177,7 +199,7 @@ export class EvaluateState {
     try {
       const hidden = await this.api.call('model:hidden', { split: this.split, layer: this.layer, count: this.mapCount });
       if (job !== this.job) return;
-      this.hidden = hidden;
+      this.pendingHidden = hidden;
       const worker = this.makeWorker();
       this.worker = worker;
       worker.onmessage = (e) => this.onWorker(job, e.data);
@@ -225,10 +247,16 @@ export class EvaluateState {
     else {
       this.progress = null;
       if (m.type === 'done') {
+        // the digits and their places together: the old map's stay until both are new
+        this.hidden = this.pendingHidden;
         this.points = m.points;
         this.mapStale = this.mapVersion !== this.weightsVersion;
         this.mapSeconds = m.seconds;
-      } else this.mapError = m.message;
+        this.stopWorker();
+        this.refreshMap(); // the weights changed while it was drawn
+        return;
+      }
+      this.mapError = m.message;
       this.stopWorker();
     }
   }

@@ -399,7 +399,8 @@ export class TrainingSession {
     }
     // NOTE: not info.step / info.epoch: a file saved at a pause or stop is part of the way into its next epoch
     const seen = series.lr.length > 0;
-    // every schedule starts at the base rate; EpochMetrics.lr is the rate of the step after the epoch
+    // every schedule starts at the base rate; EpochMetrics.lr is the rate of the step after the epoch, as
+    // planned then (a continued run that stretched its schedule went on from another)
     if (!seen && info.stepsPerEpoch && info.config && info.history[0]?.epoch === 1) series.lrAtEpochs.push({ x: 0, y: info.config.lr });
     for (const m of info.history) {
       if (info.stepsPerEpoch) pushEpochLoss(series, m, m.epoch * info.stepsPerEpoch);

@@ -192,6 +192,10 @@ describe('engine service', () => {
     expect(opened.epoch).toBe(1);
     expect(opened.step).toBeGreaterThan(8);
     expect(opened.stepsPerEpoch).toBe(8);
+    // resumed on data of another size at some point: its step fits no single epoch length, so none is claimed
+    const c = decodeCheckpoint(bytes, 'x');
+    const resumedElsewhere = encodeCheckpoint({ ...c, dataset: { ...c.dataset!, train: 330 } });
+    expect(harness().service.handle('model:load', { bytes: resumedElsewhere, fileName: 'moved.safetensors' }).stepsPerEpoch).toBe(0);
     const { training: _, ...weightsOnly } = decodeCheckpoint(bytes, 'x');
     expect(harness().service.handle('model:load', { bytes: encodeCheckpoint({ ...weightsOnly, training: null, optimizer: new Map() }), fileName: 'w.safetensors' }).stepsPerEpoch).toBe(0);
   });

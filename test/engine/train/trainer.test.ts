@@ -209,3 +209,15 @@ describe('trainer', () => {
   });
 });
 
+
+describe('the baseline a checkpoint carries', () => {
+  it('is measured on the test images; data without any saves none', () => {
+    const c = config({ epochs: 1 });
+    const withTest = new Trainer(c, prepareData(c, fixture.train, fixture.test), clock);
+    expect(withTest.checkpoint('2026-12-02T00:00:00.000Z', 'test').dataset!.baseline).toBeGreaterThan(0.5);
+    const noTest = new Trainer(c, prepareData(c, fixture.train, null), clock);
+    expect(noTest.baselineAccuracy()).toBeNull();
+    const saved = decodeCheckpoint(encodeCheckpoint(noTest.checkpoint('2026-12-02T00:00:00.000Z', 'test')), 'x');
+    expect(saved.dataset).not.toHaveProperty('baseline');
+  });
+});

@@ -47,7 +47,7 @@ describe('Models view', () => {
     await view('browser', { 'models:list': { ...list, models: [...list.models, below, diverged, unknown] } });
     const best = (name: string) => document.querySelector(`[data-model="${name}"] .best`) as HTMLElement;
     expect(best('too weak').className).toMatch(/\bbelow\b/);
-    expect(best('too weak').textContent).toBe('71.00%below baseline');
+    expect(best('too weak').textContent).toBe('71.00%, below baseline'); // the comma for screen readers only
     expect(best('too weak').title).toBe('best test accuracy: below the mean-image baseline of 82.0%');
     expect(best('blown up').className).toMatch(/\bfailed\b/);
     for (const name of ['mnist-784-128-10-2026-11-22-1405', 'foreign']) {

@@ -137,4 +137,76 @@ describe('EvaluateState', () => {
     expect(workers).toHaveLength(3); // UMAP takes seconds: not drawn again unasked
     expect(ev.mapStale).toBe(true);
   });
+
+  describe('while a map is being drawn', () => {
+    function setup() {
+      const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery, 'model:hidden': hidden });
+      const workers: FakeWorker[] = [];
+      const ev = new EvaluateState(api, () => {
+        workers.push(new FakeWorker());
+        return workers.at(-1)!;
+      });
+      ev.layer = 1;
+      const done = (w: FakeWorker) => w.reply({ type: 'done', id: w.posted[0].id, points: new Float32Array(8), seconds: 0.1 });
+      return { api, ev, workers, done };
+    }
+
+    it('an epoch that ends gets its own map as soon as the one drawing is in', async () => {
+      const { api, ev, workers, done } = setup();
+      await ev.show();
+      await settle();
+      expect(workers).toHaveLength(1);
+      api.emit(epochEvent); // the new report comes while the first map is still being drawn
+      await settle();
+      await settle();
+      done(workers[0]);
+      await settle();
+      expect(workers).toHaveLength(2); // drawn again for the new weights, the old map on show meanwhile
+      expect(ev.points).not.toBeNull();
+      done(workers[1]);
+      expect(ev.mapStale).toBe(false);
+    });
+
+    it('another model: the old projection is dropped, its progress too, and the new model gets a map', async () => {
+      const { ev, workers, done } = setup();
+      await ev.show();
+      await settle();
+      ev.modelChanged();
+      expect(workers[0].terminated).toBe(true);
+      expect(ev.progress).toBeNull();
+      ev.layer = 1;
+      await settle();
+      await settle();
+      expect(workers).toHaveLength(2);
+      done(workers[0]); // a late reply of the old job changes nothing
+      expect(ev.points).toBeNull();
+      done(workers[1]);
+      expect(ev.points).not.toBeNull();
+    });
+
+    it('another split: the old split\'s projection never shows as the new one\'s', async () => {
+      const { ev, workers, done } = setup();
+      await ev.show();
+      await settle();
+      await ev.setSplit('validation');
+      done(workers[0]); // the old split's projection, late: dropped
+      expect(ev.points).toBeNull();
+      await settle();
+      expect(workers).toHaveLength(2); // the new split's own map
+      done(workers[1]);
+      expect(ev.points).not.toBeNull();
+    });
+  });
+
+  it('an epoch that ends during an evaluation is evaluated after it, not marked current', async () => {
+    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery });
+    const ev = new EvaluateState(api, () => new FakeWorker());
+    const first = ev.show();
+    api.emit(epochEvent); // busy: handle() does not start another
+    await first;
+    await settle();
+    await settle();
+    expect(api.calls.filter((c) => c.name === 'model:evaluate')).toHaveLength(2);
+    expect(ev.stale).toBe(false);
+  });
 });
