@@ -1,4 +1,5 @@
 /** How the Models view words a model's facts. */
+import type { DatasetSource } from '../../src-engine/protocol';
 import type { ModelSummary } from '../../src-main/library/models-contract';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
 
@@ -15,6 +16,23 @@ export function savedAt(iso: string, locale?: string): string {
   const d = new Date(iso);
   if (!iso || Number.isNaN(d.getTime())) return '–';
   return d.toLocaleString(locale, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** The mean-image baseline of a dataset, as the dataset view measured it. */
+export interface KnownBaseline {
+  source: DatasetSource;
+  accuracy: number;
+}
+
+/**
+ * A model's baseline: the one its file records, else (a file from before baselines were recorded)
+ * the dataset's as measured now, when the model was trained on all of that dataset; else none.
+ */
+export function modelBaseline(m: Pick<ModelSummary, 'baselineAccuracy' | 'recipe'>, known: KnownBaseline | null): number | null {
+  if (m.baselineAccuracy !== null) return m.baselineAccuracy;
+  const r = m.recipe;
+  if (!r || !known || !Number.isFinite(known.accuracy) || r.classes?.length || r.limit || r.validation) return null;
+  return JSON.stringify(r.dataset) === JSON.stringify(known.source) ? known.accuracy : null;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { DownloadFile, ModelList } from '../../../src-main/library/models-c
 import { ModelLibrary } from '../../../src-renderer/state/models.svelte';
 import ModelsView from '../../../src-renderer/views/ModelsView.svelte';
 import { fakeLibraryApi, summary } from '../models-fixtures';
+import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 
 const list: ModelList = {
   dir: '/home/ada/.config/scratchnet/models',
@@ -64,6 +65,17 @@ describe('Models view', () => {
     await waitFor(() => expect(within(details()).getByTestId('model-baseline').textContent).toBe('mean-image baseline 82.0%'));
     await fireEvent.click(document.querySelector('[data-model="foreign"]') as HTMLElement);
     await waitFor(() => expect(within(details()).queryByTestId('model-baseline')).toBeNull());
+  });
+
+  it('judges a file from before baselines were recorded by the dataset\'s, only when it was trained on all of it', async () => {
+    const old = { baselineAccuracy: null, bestTestAccuracy: 0.7, accuracy: [0.7] };
+    const models = [summary({ ...old, name: 'old full' }), summary({ ...old, name: 'old limited', recipe: { ...DEFAULT_CONFIG, limit: 3000 } })];
+    const api = fakeLibraryApi({ 'models:list': { ...list, models } }, 'browser');
+    render(ModelsView, { props: { library: new ModelLibrary(api, {}), mode: 'browser', runActive: false, baseline: { source: { kind: 'mnist' }, accuracy: 0.8203 } } });
+    await screen.findAllByText('old full'); // in the list, and as the selected model's heading
+    const best = (name: string) => document.querySelector(`[data-model="${name}"] .best`) as HTMLElement;
+    expect(best('old full').className).toMatch(/\bbelow\b/);
+    expect(best('old limited').className).not.toMatch(/\bbelow\b/); // 3,000 digits have a baseline of their own, unknown here
   });
 
   it('shows the selected model and opens it into the engine', async () => {
