@@ -8,6 +8,7 @@ import { appVersion } from './node/app-version';
 import { kernelsControl, useBackend } from './node/backend';
 import { exitWhenFlushed } from './node/exit';
 import { freeMemory } from './node/free-memory';
+import { sendPacer } from './node/send-pacer';
 import type { EngineCallName, RequestMessage, WorkerMessage } from './protocol';
 import { EngineService } from './service/engine-service';
 
@@ -18,16 +19,19 @@ interface ParentPort {
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
+// NOTE: a utility process's port is not written between slices as a pipe is; it needs no pacing
+const pacer = parentPort ? null : sendPacer((message, written) => process.send?.(message, undefined, undefined, () => written()));
+
 function post(message: WorkerMessage): void {
   if (parentPort) parentPort.postMessage(message);
-  else process.send?.(message);
+  else pacer?.post(message);
 }
 
 const service = new EngineService({
   loadDataset,
   clock: () => performance.now(),
   now: () => new Date().toISOString(),
-  defer: (fn) => setImmediate(fn),
+  defer: (fn) => (pacer ? pacer.defer(fn) : setImmediate(fn)),
   emit: (event) => post({ kind: 'event', event }),
   appVersion: appVersion(),
   kernels: kernelsControl,
