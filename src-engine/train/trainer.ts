@@ -110,6 +110,7 @@ export class Trainer {
     this.config = config;
     this.data = data;
     this.clock = clock;
+    this.created = resume?.created ?? '';
     this.rng = new Random(config.seed);
     const arch = resume?.architecture ?? architectureFor(config, data.train);
     this.model = new Model(arch, this.rng);
@@ -336,8 +337,8 @@ export class Trainer {
    * (the run resumes from there), or, with no validation split to judge by, the weights as they
    * are; the outcome says which.
    */
-  timeLimitCheckpoint(created: string, appVersion: string): Checkpoint {
-    const kept = this.best ? { ...this.best.checkpoint, created, appVersion } : this.checkpoint(created, appVersion);
+  timeLimitCheckpoint(now: string, appVersion: string): Checkpoint {
+    const kept = this.best ? { ...this.best.checkpoint, appVersion } : this.checkpoint(now, appVersion);
     const keptEpoch = this.best ? this.best.checkpoint.training!.epoch : null;
     kept.outcome = timeLimitOutcome({
       minutes: this.config.timeLimit!,
@@ -366,14 +367,21 @@ export class Trainer {
     if (this.order) this.epochStart = this.clock();
   }
 
-  /** The run as a checkpoint (weights in PyTorch layout, optimizer slots, state, history). */
-  checkpoint(created: string, appVersion: string): Checkpoint {
+  /**
+   * The run as a checkpoint (weights in PyTorch layout, optimizer slots, state, history).
+   * @param now the time; a model's `created` stays that of its first save (or of the file it resumed)
+   */
+  checkpoint(now: string, appVersion: string): Checkpoint {
     this.ensureFinite();
     this.banktime();
     const baseline = this.baselineAccuracy();
     const meta = baseline === null ? this.data.meta : { ...this.data.meta, baseline };
-    return modelCheckpoint(this.model, this.optimizer, structuredClone(this.state), this.history, meta, created, appVersion);
+    this.created ||= now;
+    return modelCheckpoint(this.model, this.optimizer, structuredClone(this.state), this.history, meta, this.created, appVersion);
   }
+
+  /** When the model was first saved ('' until then, and for a resumed file that does not say). */
+  private created = '';
 
   private baseline: number | null | undefined;
 

@@ -221,3 +221,17 @@ describe('the baseline a checkpoint carries', () => {
     expect(saved.dataset).not.toHaveProperty('baseline');
   });
 });
+
+describe('when a model was created', () => {
+  it('stays the time of its first save, through later saves and a resumed run', () => {
+    const c = config({ epochs: 2 });
+    const t = trainer(c);
+    trainAll(t, 16); // one epoch of the 500-digit fixture at batch 32
+    const first = t.checkpoint('2026-12-02T09:00:00.000Z', 'test');
+    trainAll(t);
+    expect(t.checkpoint('2026-12-02T09:05:00.000Z', 'test').created).toBe('2026-12-02T09:00:00.000Z');
+    const resumed = trainer(config({ epochs: 3 }), encodeCheckpoint(first));
+    trainAll(resumed);
+    expect(resumed.checkpoint('2026-12-02T10:00:00.000Z', 'test').created).toBe('2026-12-02T09:00:00.000Z');
+  });
+});
