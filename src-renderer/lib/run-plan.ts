@@ -22,7 +22,7 @@ export interface PlanFacts {
   /** The dataset as the picker names it, e.g. "MNIST (bundled)". */
   datasetLabel: string;
   /** The model whose settings the form shows (TrainForm.loadedFrom). */
-  loadedFrom: { name: string; recorded: boolean } | null;
+  loadedFrom: { name: string; recorded: boolean; edited: boolean } | null;
   /** The run going now, if any: where it came from (null: not started from this page) and the epochs its schedule spans. */
   running: { origin: RunOrigin | null; epochs: number } | null;
 }
@@ -60,7 +60,8 @@ export function runPlan(f: PlanFacts): Plan {
   }
   if (f.problems.length) return { kind: 'refused', text: `Start is refused: ${f.problems[0]}.` };
   let text = `Start begins a new run: ${recipeText(f.config, f.sizes, f.datasetLabel)}.`;
-  if (f.loadedFrom) {
+  if (f.loadedFrom?.edited) text += ` These started as the settings of “${f.loadedFrom.name}” and have been changed here; that model stays as it is.`;
+  else if (f.loadedFrom) {
     text += ` These are the settings of “${f.loadedFrom.name}”; that model stays as it is.`;
     if (!f.loadedFrom.recorded) text += ' Its file does not record how it was trained: only the network is its own.';
   }

@@ -59,11 +59,23 @@ export class TrainForm {
   presetId = $state<string | null>(null);
   /** Set when Start was pressed with problems: the form then lists them. */
   refused = $state(false);
+  /** The model whose settings were put in the form, and the settings as they were then. */
+  private loaded = $state.raw<{ name: string; recorded: boolean; settings: string } | null>(null);
   /**
-   * The model whose settings the form shows (opened or continued in Models), and whether its file
-   * records how it was trained; null for settings of the person's own.
+   * The model whose settings the form started from (opened or continued in Models), whether its file
+   * records how it was trained, and whether they have been changed here since; null for settings
+   * of the person's own.
    */
-  loadedFrom = $state.raw<{ name: string; recorded: boolean } | null>(null);
+  readonly loadedFrom = $derived(
+    this.loaded && { name: this.loaded.name, recorded: this.loaded.recorded, edited: this.settings() !== this.loaded.settings },
+  );
+
+  /** Every setting the form holds, as one string to compare. */
+  private settings(): string {
+    return JSON.stringify([this.hidden, this.activation, this.loss, this.optimizer, this.lr, this.momentum, this.nesterov, this.weightDecay,
+      this.schedule, this.batch, this.epochs, this.seed, this.limit, this.validation, this.classesText, this.dropout, this.augmentKind,
+      this.strengths, this.timeLimit]);
+  }
 
   /**
    * @param dataset the chosen dataset (kept by DatasetState)
@@ -170,7 +182,7 @@ export class TrainForm {
     }
     this.dropout = dropoutRates(arch);
     this.presetId = PRESETS.find((p) => this.matches(p))?.id ?? null;
-    this.loadedFrom = { name, recorded: c !== null };
+    this.loaded = { name, recorded: c !== null, settings: this.settings() };
     this.refused = false;
   }
 
@@ -194,7 +206,7 @@ export class TrainForm {
     this.timeLimit = r.timeLimit ?? null;
     if (r.validation !== undefined) this.validation = r.validation;
     this.presetId = preset.id;
-    this.loadedFrom = null;
+    this.loaded = null;
   }
 
   /** The dropout list for the config: undefined when no layer drops units. */

@@ -127,6 +127,11 @@ describe('the form shows the settings of the model on the dashboard', () => {
       'Start begins a new run: 784-300-10 tanh, mean squared error, SGD at learning rate 0.05 (step), batch 32, 20 epochs, on MNIST (bundled). ' +
         `These are the settings of “${LECUN}”; that model stays as it is.`,
     );
+    // once changed here they are no longer that model's: the sentence says so, and goes back when undone
+    await fireEvent.input(screen.getByLabelText('Batch size'), { target: { value: '64' } });
+    expect(plan()).toContain(`These started as the settings of “${LECUN}” and have been changed here; that model stays as it is.`);
+    await fireEvent.input(screen.getByLabelText('Batch size'), { target: { value: '32' } });
+    expect(plan()).toContain(`These are the settings of “${LECUN}”;`);
   });
 
   it('continuing a model shows its settings and says the run continues it', async () => {
