@@ -13,6 +13,7 @@ import { modelFromCheckpoint } from '../checkpoint/layout';
 import { findLearningRate } from '../train/lr-finder';
 import { divergedOutcome, type RunOutcome, stoppedOutcome } from '../train/outcome';
 import { architectureFor, DivergenceError, prepareData, type RunData, Trainer } from '../train/trainer';
+import { stepsPerEpochOf } from '../train/training-state';
 import type { DatasetCache, HeldModel } from './held-model';
 import { weightsSnapshot } from './inspection';
 import type { ServiceDeps } from './service-deps';
@@ -175,7 +176,7 @@ export class RunControl {
       step: c.training?.step ?? 0,
       datasetName: c.dataset?.name ?? 'unknown',
       baselineAccuracy: c.dataset?.baseline ?? null,
-      stepsPerEpoch: stepsPerEpochOf(c),
+      stepsPerEpoch: stepsPerEpochOf(c.training, c.dataset),
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
       validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
@@ -391,14 +392,3 @@ export class RunControl {
   }
 }
 
-/**
- * Batches in an epoch of a saved run: the trainer's rule on the file's training-set size (the run's,
- * after its class filter, limit and split), 0 when unknown, and 0 when its step does not agree
- * (a run resumed on data of another size): no epoch is then placed by it.
- */
-function stepsPerEpochOf(c: Checkpoint): number {
-  if (!c.training || !c.dataset) return 0;
-  const { step, stepInEpoch, epoch, config } = c.training;
-  const perEpoch = Math.ceil(c.dataset.train / config.batch);
-  return step - stepInEpoch === epoch * perEpoch ? perEpoch : 0;
-}

@@ -32,28 +32,30 @@ export interface ScheduleOnContinue {
 /**
  * @param recipe the run's settings as the file records them (its epochs are the planned ones)
  * @param done epochs completed @param more epochs to train now @param keep keep the planned schedule
+ * @param into how far into the next epoch the file was saved (0..1: a pause or stop mid-epoch)
  */
-export function scheduleOnContinue(recipe: Pick<TrainConfig, 'lr' | 'schedule' | 'epochs'>, done: number, more: number, keep: boolean): ScheduleOnContinue {
+export function scheduleOnContinue(recipe: Pick<TrainConfig, 'lr' | 'schedule' | 'epochs'>, done: number, more: number, keep: boolean, into = 0): ScheduleOnContinue {
   const { lr, schedule, epochs: planned } = recipe;
   const to = done + more;
+  const from = done + into; // where the next step is, in epochs
   // NOTE: the engine's rate depends on step / total steps; at epoch ends that is done / epochs.
   const at = (epoch: number, over: number) => learningRate(schedule, lr, epoch, over);
   if (schedule === 'constant') return { canKeep: false, text: `The learning rate stays ${lr} (constant).` };
   const name = SCHEDULE_NAMES[schedule];
   const canKeep = to < planned;
   if (to === planned) {
-    return { canKeep, text: `Its ${name} schedule carries on as planned: the rate ${goes(at(done, planned), at(to, planned), true)} by epoch ${to}, exactly as if the run had never stopped.` };
+    return { canKeep, text: `Its ${name} schedule carries on as planned: the rate ${goes(at(from, planned), at(to, planned), true)} by epoch ${to}, exactly as if the run had never stopped.` };
   }
   if (keep && canKeep) {
     return {
       canKeep,
       text:
-        `Its ${name} schedule keeps its plan of ${planned} epochs: the rate ${goes(at(done, planned), at(to, planned))} through epoch ${to}, ` +
+        `Its ${name} schedule keeps its plan of ${planned} epochs: the rate ${goes(at(from, planned), at(to, planned))} through epoch ${to}, ` +
         `where the run stops; continuing later for ${planned - to} more finishes it exactly as if it had never stopped.`,
     };
   }
-  const now = rate(at(done, planned));
-  const then = rate(at(done, to));
+  const now = rate(at(from, planned));
+  const then = rate(at(from, to));
   const start = now === then ? `starts at ${now}` : `changes at once from ${now} to ${then}`;
   return {
     canKeep,

@@ -21,3 +21,15 @@ export interface TrainingState {
   /** Training seconds in all. */
   seconds: number;
 }
+
+/**
+ * Batches in an epoch of a saved run: the trainer's rule on the file's training-set size (the run's,
+ * after its class filter, limit and split), 0 when unknown, and 0 when its step does not agree
+ * (a run resumed on data of another size): no epoch is then placed by it.
+ */
+export function stepsPerEpochOf(training: TrainingState | null, dataset: { train: number } | null): number {
+  if (!training || !dataset) return 0;
+  const { step, stepInEpoch, epoch, config } = training;
+  const perEpoch = Math.ceil(dataset.train / config.batch);
+  return step - stepInEpoch === epoch * perEpoch ? perEpoch : 0;
+}

@@ -24,6 +24,8 @@ export interface ModelSummary {
   dataset: string | null;
   /** Completed epochs. */
   epochs: number;
+  /** How far into the next epoch the file was saved, 0..1 (a pause or stop mid-epoch; 0 when unknown). */
+  intoEpoch: number;
   /** The best test accuracy of any epoch, 0..1 (null when none is known). */
   bestTestAccuracy: number | null;
   /** Test accuracy per epoch, 0..1 (NaN where an epoch has none), for the sparkline. */

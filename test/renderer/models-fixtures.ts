@@ -45,6 +45,7 @@ export function summary(over: Partial<ModelSummary> = {}): ModelSummary {
     parameters: 101_770,
     dataset: 'MNIST',
     epochs: 3,
+    intoEpoch: 0,
     bestTestAccuracy: 0.9741,
     accuracy: [0.951, 0.966, 0.9741],
     resumable: true,

@@ -64,4 +64,11 @@ describe('Continue training: the schedule', () => {
       'Its step-decay schedule is laid over 5 epochs instead of 20: the rate starts at 0.05 and falls to 0.0005 by epoch 5.',
     );
   });
+
+  it('a run stopped part-way into an epoch: the rate is said from where it stopped, not from the epoch\'s start', () => {
+    // a 2-epoch cosine run stopped three quarters into epoch 2: its next step's rate is 0.0019, not 0.025
+    expect(scheduleOnContinue({ ...recipe, epochs: 2 }, 1, 1, true, 0.75).text).toBe(
+      'Its cosine schedule carries on as planned: the rate goes from 0.0019 down to 0 by epoch 2, exactly as if the run had never stopped.',
+    );
+  });
 });
