@@ -37,6 +37,8 @@ export const MIN_STEPS = 100;
 export const FLAT = 0.97;
 /** Rising: the recent loss is this many times its lowest so far. */
 export const RISING = 1.5;
+/** The fewest batches whose median the rising rule compares. */
+export const RISE_WINDOW = 20;
 /** Most units dead or saturated. */
 export const MOST_UNITS = 0.5;
 /** Training accuracy this far above validation (or test) accuracy is overfitting. */
@@ -74,7 +76,10 @@ export function diverging(i: CoachInput): Diagnosis | null {
   }
   const n = i.losses.length;
   if (!enoughSteps(i)) return null;
-  const window = Math.max(5, Math.floor(n / 20));
+  // NOTE: medians of 20 batches at least, and three windows' worth: a continued run's first 30 batches,
+  // in windows of 5, were called "rising" on noise alone (0.05 -> 0.08) while its test loss fell.
+  const window = Math.max(RISE_WINDOW, Math.floor(n / 20));
+  if (n < 3 * window) return null;
   let lowest = Infinity;
   for (let s = 0; s + window <= n; s += window) lowest = Math.min(lowest, medianOf(i.losses, s, s + window));
   const recent = medianOf(i.losses, n - window, n);
