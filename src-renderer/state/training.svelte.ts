@@ -415,7 +415,18 @@ export class TrainingSession {
     this.config = info.config;
     this.history = info.history;
     const epochs = Math.max(info.config?.epochs ?? 0, info.epoch);
-    this.progress = { ...EMPTY_PROGRESS, epoch: info.epoch, epochs, fraction: epochs ? info.epoch / epochs : 0 };
+    // a file saved at a pause or stop is part of the way into its next epoch: the bar says where
+    const perEpoch = info.stepsPerEpoch;
+    const into = perEpoch ? info.step - info.epoch * perEpoch : 0;
+    const at = info.epoch + (into > 0 ? into / perEpoch : 0);
+    this.progress = {
+      ...EMPTY_PROGRESS,
+      epoch: into > 0 ? info.epoch + 1 : info.epoch,
+      stepInEpoch: into > 0 ? into : info.epoch > 0 ? perEpoch : 0,
+      stepsPerEpoch: perEpoch,
+      epochs,
+      fraction: epochs ? at / epochs : 0,
+    };
   }
 
   /** Stop listening (component teardown). */

@@ -1,6 +1,8 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import type { DatasetInfo, WeightsSnapshot } from '../../../src-engine/protocol';
+import type { DatasetInfo, ModelInfo, WeightsSnapshot } from '../../../src-engine/protocol';
+import { tick } from 'svelte';
+import { mlpArchitecture } from '../../../src-engine/architecture';
 import WeightsView from '../../../src-renderer/views/WeightsView.svelte';
 import { WeightsState } from '../../../src-renderer/state/weights.svelte';
 import { fakeApi } from '../fake-api';
@@ -57,6 +59,18 @@ describe('Weights view', () => {
     expect(screen.getAllByLabelText(/^average \d$/)).toHaveLength(10);
     expect(screen.getByText('Layer 2: the output')).toBeTruthy();
     expect(screen.getByText('Layer 0: 784 → 3 (the tiles)')).toBeTruthy();
+  });
+
+  it('with the steps per epoch known, says where the weights are as the dashboard does', async () => {
+    const { weights } = view();
+    weights.model = {
+      architecture: mlpArchitecture([784, 3, 10], 'relu', 'cross_entropy', [...'0123456789'], [28, 28]),
+      config: null, history: [], epoch: 1, step: 120, datasetName: 'MNIST', parameters: 2_395, baselineAccuracy: null, stepsPerEpoch: 94,
+    } satisfies ModelInfo;
+    await tick();
+    expect(screen.getByTestId('weights-status').textContent).toBe('epoch 2, step 26');
+    await fireEvent.input(screen.getByLabelText("Snapshot: the start, each epoch's end, then the latest"), { target: { value: '1' } });
+    expect(screen.getByTestId('weights-status').textContent).toBe('after epoch 1');
   });
 
   it('scrubs back to the start of training and to the end of epoch 1', async () => {

@@ -38,6 +38,8 @@ describe('the dashboard and saved models', () => {
     session.showModel({ ...info, step: 2 * 938 + 350 });
     expect(session.series.testLoss.map((p) => p.x)).toEqual([938, 1876]);
     expect(session.stepsPerEpoch).toBe(938);
+    expect(session.progress).toMatchObject({ epoch: 3, stepInEpoch: 350, stepsPerEpoch: 938, epochs: 5 });
+    expect(session.progress.fraction).toBeCloseTo((2 + 350 / 938) / 5, 12);
     // its learning rate as the file knows it: the base rate at the start, the rate after each epoch
     expect(session.series.lrAtEpochs).toEqual([{ x: 0, y: DEFAULT_CONFIG.lr }, { x: 938, y: 0.05 }, { x: 1876, y: 0.05 }]);
     expect(savedAt(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved at epoch 3, step 350');
