@@ -59,6 +59,8 @@ export interface ModelInfo {
   baselineAccuracy: number | null;
   /** Batches in one of the run's epochs, so a step can be placed in its epoch (0 when unknown: a file without its training state). */
   stepsPerEpoch: number;
+  /** Seconds it has trained in all, its unfinished epoch included, evaluation excluded (null when unknown: a file without its training state). */
+  trainedSeconds: number | null;
 }
 
 export interface DatasetInfo {

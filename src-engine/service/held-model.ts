@@ -18,6 +18,8 @@ export interface HeldModel {
   baselineAccuracy: number | null;
   /** Batches an epoch (0 when unknown). */
   stepsPerEpoch: number;
+  /** Seconds trained as the file says (null when unknown); a running trainer knows its own. */
+  trainedSeconds: number | null;
   /** Test images for samples and "misclassified" (null when unknown). */
   test: Dataset | null;
   /** Indices of test images the model gets wrong, computed lazily. */

@@ -93,6 +93,7 @@ export class RunControl {
       datasetName: data.meta.name,
       baselineAccuracy: trainer.baselineAccuracy(),
       stepsPerEpoch: trainer.stepsPerEpoch,
+      trainedSeconds: null,
       test: data.test,
       wrong: null,
       validation: data.validation,
@@ -177,6 +178,7 @@ export class RunControl {
       datasetName: c.dataset?.name ?? 'unknown',
       baselineAccuracy: c.dataset?.baseline ?? null,
       stepsPerEpoch: stepsPerEpochOf(c.training, c.dataset),
+      trainedSeconds: c.training ? c.training.seconds + c.training.partial.seconds : null,
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
       validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
@@ -200,6 +202,7 @@ export class RunControl {
       datasetName: c.datasetName,
       baselineAccuracy: c.baselineAccuracy,
       stepsPerEpoch: c.stepsPerEpoch,
+      trainedSeconds: this.trainer && c.model === this.trainer.model ? this.trainer.trainingSeconds : c.trainedSeconds,
       parameters: parameterCount(c.model.architecture),
     };
   }

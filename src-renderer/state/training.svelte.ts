@@ -380,7 +380,8 @@ export class TrainingSession {
     this.savedEpoch = info.epoch;
     this.savedStep = info.config ? info.step : null; // a file without its training state does not know its step
     this.stepsPerEpoch = info.stepsPerEpoch;
-    this.elapsed = info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
+    // the file's own count includes an unfinished epoch's time, which no history entry holds
+    this.elapsed = info.trainedSeconds ?? info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
     this.showHistory(info);
     this.setState('idle');
   }

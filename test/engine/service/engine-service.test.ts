@@ -192,6 +192,10 @@ describe('engine service', () => {
     expect(opened.epoch).toBe(1);
     expect(opened.step).toBeGreaterThan(8);
     expect(opened.stepsPerEpoch).toBe(8);
+    // its time in all: the finished epoch's and the unfinished one's (no history entry holds that)
+    const training = decodeCheckpoint(bytes, 'x').training!;
+    expect(training.partial.seconds).toBeGreaterThan(0);
+    expect(opened.trainedSeconds).toBe(training.seconds + training.partial.seconds);
     // resumed on data of another size at some point: its step fits no single epoch length, so none is claimed
     const c = decodeCheckpoint(bytes, 'x');
     const resumedElsewhere = encodeCheckpoint({ ...c, dataset: { ...c.dataset!, train: 330 } });

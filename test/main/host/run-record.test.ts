@@ -10,7 +10,7 @@ const info = (epoch = 0, step = 0, history: EpochMetrics[] = []): ModelInfo => (
   history,
   epoch,
   step,
-  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 0,
+  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 0, trainedSeconds: null,
   parameters: 6370,
 });
 const metrics = (epoch: number): EpochMetrics => ({ epoch, train_loss: 1, train_accuracy: 0.5, test_loss: 1, test_accuracy: 0.6, lr: 0.1, seconds: 1, samples_per_second: 100 });

@@ -20,7 +20,7 @@ afterEach(() => tmp.cleanup());
 const bytes = trainedModel();
 const info = (epoch: number): ModelInfo => {
   const c = decodeCheckpoint(bytes, 'm');
-  return { architecture: c.architecture, config: c.training!.config, history: c.history, epoch, step: 10 * epoch, datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 10, parameters: 6370 };
+  return { architecture: c.architecture, config: c.training!.config, history: c.history, epoch, step: 10 * epoch, datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 10, trainedSeconds: null, parameters: 6370 };
 };
 const state = (runId: number, s: 'training' | 'paused' | 'stopped' | 'done'): HostEvent => ({ type: 'state', runId, state: s });
 const checkpoint = (runId: number, reason: 'epoch' | 'pause' | 'stop' | 'done', epoch = 1, b = bytes): HostEvent => ({ type: 'checkpoint', runId, reason, bytes: b, info: info(epoch) });

@@ -28,7 +28,7 @@ const lecun: ModelInfo = {
   history: [],
   epoch: 20,
   step: 37500,
-  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 1875,
+  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 1875, trainedSeconds: null,
   parameters: 238_510,
 };
 const list: ModelList = { dir: '/home/ada/models', models: [summary({ name: LECUN, architecture: '784-300-10 tanh', plannedEpochs: 20, epochs: 20, schedule: 'step', loss: 'mse', recipe: lecunConfig })], problems: [] };

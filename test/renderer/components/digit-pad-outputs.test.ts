@@ -16,7 +16,7 @@ const digits = [...'0123456789'];
 
 function model(loss: LossName, classes: string[]): ModelInfo {
   const out = loss === 'bce' ? 1 : classes.length;
-  return { architecture: mlpArchitecture([784, 300, out], 'tanh', loss, classes, [28, 28]), config: null, history: [], epoch: 20, step: 0, datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 0, parameters: 0 };
+  return { architecture: mlpArchitecture([784, 300, out], 'tanh', loss, classes, [28, 28]), config: null, history: [], epoch: 20, step: 0, datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 0, trainedSeconds: null, parameters: 0 };
 }
 
 function ink(): { width: number; height: number; data: Uint8Array } {

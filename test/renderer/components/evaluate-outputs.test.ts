@@ -14,7 +14,7 @@ import { fakeApi } from '../fake-api';
 
 function model(loss: LossName, classes: string[]): ModelInfo {
   const out = loss === 'bce' ? 1 : classes.length;
-  return { architecture: mlpArchitecture([784, 30, out], 'relu', loss, classes, [28, 28]), config: null, history: [], epoch: 2, step: 0, datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 0, parameters: 0 };
+  return { architecture: mlpArchitecture([784, 30, out], 'relu', loss, classes, [28, 28]), config: null, history: [], epoch: 2, step: 0, datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 0, trainedSeconds: null, parameters: 0 };
 }
 
 async function evaluate(info: ModelInfo, confidence: EvaluationSummary['confidence']): Promise<string | null> {

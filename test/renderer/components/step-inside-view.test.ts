@@ -13,7 +13,7 @@ import { fakeApi } from '../fake-api';
 /** The engine's answers for a 784-h-...-out model on one drawn digit: a trace and its first unit. */
 function engineAnswers(sizes: number[], activation: Activation, loss: LossName, classes: string[]) {
   const model = new Model(mlpArchitecture(sizes, activation, loss, classes, [28, 28]), new Random(2));
-  const held: HeldModel = { model, config: null, history: [], epoch: 0, step: 0, datasetName: 'x', baselineAccuracy: null, stepsPerEpoch: 0, test: null, wrong: null, validation: null };
+  const held: HeldModel = { model, config: null, history: [], epoch: 0, step: 0, datasetName: 'x', baselineAccuracy: null, stepsPerEpoch: 0, trainedSeconds: null, test: null, wrong: null, validation: null };
   const engine = new StepInside(() => held);
   const pixels = Uint8Array.from({ length: 784 }, (_, i) => ((i % 28) - 14) ** 2 < 9 ? 255 : 0);
   const trace = engine.trace({ pixels }, 1, 0.1, 'model');

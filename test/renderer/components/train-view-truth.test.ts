@@ -82,7 +82,7 @@ describe('Train view: refused values stay out of what it shows', () => {
     const { session } = await view();
     session.info = {
       architecture: mlpArchitecture([784, 16, 2], 'relu', 'cross_entropy', ['3', '7'], [28, 28]),
-      config: { ...DEFAULT_CONFIG, classes: [3, 7] }, history: [], epoch: 0, step: 0, datasetName: 'MNIST', parameters: 12_594, baselineAccuracy: 0.9713, stepsPerEpoch: 0,
+      config: { ...DEFAULT_CONFIG, classes: [3, 7] }, history: [], epoch: 0, step: 0, datasetName: 'MNIST', parameters: 12_594, baselineAccuracy: 0.9713, stepsPerEpoch: 0, trainedSeconds: null,
     };
     await tick();
     expect(screen.getByText(/baseline 97\.1%/)).toBeTruthy();

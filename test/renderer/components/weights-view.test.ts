@@ -65,7 +65,7 @@ describe('Weights view', () => {
     const { weights } = view();
     weights.model = {
       architecture: mlpArchitecture([784, 3, 10], 'relu', 'cross_entropy', [...'0123456789'], [28, 28]),
-      config: null, history: [], epoch: 1, step: 120, datasetName: 'MNIST', parameters: 2_395, baselineAccuracy: null, stepsPerEpoch: 94,
+      config: null, history: [], epoch: 1, step: 120, datasetName: 'MNIST', parameters: 2_395, baselineAccuracy: null, stepsPerEpoch: 94, trainedSeconds: null,
     } satisfies ModelInfo;
     await tick();
     expect(screen.getByTestId('weights-status').textContent).toBe('epoch 2, step 26');

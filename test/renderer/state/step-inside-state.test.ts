@@ -10,7 +10,7 @@ import { fakeApi } from '../fake-api';
 /** A real trace from the engine: a 16-6-5-3 tanh net, one drawn example labelled 2. */
 function realTrace() {
   const model = new Model(mlpArchitecture([16, 6, 5, 3], 'tanh', 'cross_entropy', ['a', 'b', 'c']), new Random(4));
-  const held: HeldModel = { model, config: null, history: [], epoch: 0, step: 0, datasetName: 'x', baselineAccuracy: null, stepsPerEpoch: 0, test: null, wrong: null, validation: null };
+  const held: HeldModel = { model, config: null, history: [], epoch: 0, step: 0, datasetName: 'x', baselineAccuracy: null, stepsPerEpoch: 0, trainedSeconds: null, test: null, wrong: null, validation: null };
   const pixels = Uint8Array.from({ length: 16 }, (_, i) => (i * 37) % 256);
   return new StepInside(() => held).trace({ pixels }, 2, 0.1, 'model');
 }

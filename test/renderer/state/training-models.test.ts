@@ -16,7 +16,7 @@ const info: ModelInfo = {
   history: [metrics(1, 0.95), metrics(2, 0.97)],
   epoch: 2,
   step: 1876,
-  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 938,
+  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 938, trainedSeconds: null,
   parameters: 101770,
 };
 
@@ -35,7 +35,8 @@ describe('the dashboard and saved models', () => {
   it('places the epochs of a model saved part-way into an epoch by its steps per epoch, and says where it stood', () => {
     const session = new TrainingSession(fakeApi(), () => 0);
     // stopped 350 steps into epoch 3: step / epoch (1113) is no epoch's length
-    session.showModel({ ...info, step: 2 * 938 + 350 });
+    session.showModel({ ...info, step: 2 * 938 + 350, trainedSeconds: 27.5 });
+    expect(session.elapsed).toBe(27.5); // the epochs' 20 s and the unfinished one's
     expect(session.series.testLoss.map((p) => p.x)).toEqual([938, 1876]);
     expect(session.stepsPerEpoch).toBe(938);
     expect(session.progress).toMatchObject({ epoch: 3, stepInEpoch: 350, stepsPerEpoch: 938, epochs: 5 });

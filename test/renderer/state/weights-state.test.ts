@@ -24,7 +24,7 @@ const info = (config: ModelInfo['config'] = null): ModelInfo => ({
   history: [],
   epoch: 2,
   step: 100,
-  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 50,
+  datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 50, trainedSeconds: null,
   parameters: 3190,
 });
 
