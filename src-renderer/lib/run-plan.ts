@@ -44,6 +44,7 @@ export function recipeText(c: Partial<TrainConfig>, sizes: number[], datasetLabe
   let data = `on ${datasetLabel}`;
   if (c.classes?.length) data += `, classes ${c.classes.join(', ')} only`;
   if (c.limit !== undefined) data += `, its first ${c.limit.toLocaleString('en-US')} training images`;
+  if (c.validation) data += `, ${Math.round(c.validation * 100)}% of them held out for validation`;
   return `${parts.join(', ')}, ${data}`;
 }
 

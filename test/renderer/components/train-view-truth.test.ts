@@ -10,7 +10,7 @@ import type { DatasetInfo } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import TrainView from '../../../src-renderer/views/TrainView.svelte';
 import { axisNumber } from '../../../src-renderer/lib/format';
-import { runPlan } from '../../../src-renderer/lib/run-plan';
+import { recipeText, runPlan } from '../../../src-renderer/lib/run-plan';
 import { fakeApi } from '../fake-api';
 import { trainViewState } from '../train-view-state';
 
@@ -100,6 +100,13 @@ describe('Train view: refused values stay out of what it shows', () => {
     await fireEvent.input(screen.getByLabelText('Hidden layer 1 size'), { target: { value: '5000' } });
     expect(screen.queryByText('3,979,010')).toBeNull();
     expect(screen.getByText('parameters').querySelector('b')?.textContent).toBe('–');
+  });
+});
+
+describe('what Start will do', () => {
+  it('names the data it trains on, with the share held out for validation', () => {
+    const config = { ...DEFAULT_CONFIG, limit: 5000, validation: 0.2 };
+    expect(recipeText(config, [784, 128, 10], 'MNIST (bundled)')).toMatch(/, on MNIST \(bundled\), its first 5,000 training images, 20% of them held out for validation$/);
   });
 });
 
