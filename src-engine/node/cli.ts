@@ -11,7 +11,7 @@ import { checkAllOps, checkMlp, type GradcheckResult } from '../gradcheck';
 import type { Activation, LossName } from '../architecture';
 import { type DatasetSource, MAX_KERNEL_THREADS, type OptimizerName, type ScheduleName, type TrainConfig } from '../protocol';
 import { baselineAccuracy, meanImages } from '../train/baseline';
-import { stepsPerEpochOf } from '../train/training-state';
+import { intoEpochOf } from '../train/training-state';
 import { DEFAULT_CONFIG, validateConfig } from '../train/config';
 import type { Recipe } from '../train/presets';
 import { evaluate } from '../train/evaluate';
@@ -101,8 +101,7 @@ function continuation(flags: Flags, resume: Checkpoint): Continuation {
   const keep = flags['stretch-schedule'] !== true;
   const to = training.epoch + more;
   const { config, stopAfter } = continueSettings({ ...training.config, dataset }, to, keep);
-  const perEpoch = stepsPerEpochOf(training, resume.dataset);
-  const said = scheduleOnContinue(training.config, training.epoch, more, keep, perEpoch ? training.stepInEpoch / perEpoch : 0);
+  const said = scheduleOnContinue(training.config, training.epoch, more, keep, intoEpochOf(training, resume.dataset));
   const other = !said.canKeep ? '' : keep ? ` (--stretch-schedule lays it over ${to} epochs instead.)` : ` (Without --stretch-schedule it keeps its plan of ${training.config.epochs} epochs.)`;
   return { config, stopAfter: stopAfter ?? null, schedule: said.text + other };
 }

@@ -394,4 +394,3 @@ export class RunControl {
     return decodeCheckpoint(bytes, fileName);
   }
 }
-

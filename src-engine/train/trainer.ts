@@ -18,7 +18,7 @@ import type { DatasetMeta } from '../data/dataset-source';
 import { HealthMonitor, healthEvery } from './health';
 import type { EpochMetrics } from './metrics';
 import { finishedOutcome, type RunOutcome, timeLimitOutcome } from './outcome';
-import type { TrainingState } from './training-state';
+import { batchesPerEpoch, type TrainingState } from './training-state';
 
 /** What one batch did. */
 export interface BatchResult {
@@ -124,7 +124,7 @@ export class Trainer {
     if (config.augment && config.augment.kind !== 'none') {
       this.batcher.augmenter = new Augmenter(config.augment, data.train.rows, data.train.cols, config.seed);
     }
-    this.stepsPerEpoch = Math.ceil(data.train.count / config.batch);
+    this.stepsPerEpoch = batchesPerEpoch(data.train.count, config.batch);
     this.health = new HealthMonitor(this.model, healthEvery(this.stepsPerEpoch));
     this.history = resume ? [...resume.history] : [];
     this.state = {

@@ -22,6 +22,11 @@ export interface TrainingState {
   seconds: number;
 }
 
+/** Batches in an epoch of `count` training images: the last one may be smaller. */
+export function batchesPerEpoch(count: number, batch: number): number {
+  return Math.ceil(count / batch);
+}
+
 /**
  * Batches in an epoch of a saved run: the trainer's rule on the file's training-set size (the run's,
  * after its class filter, limit and split), 0 when unknown, and 0 when its step does not agree
@@ -30,6 +35,12 @@ export interface TrainingState {
 export function stepsPerEpochOf(training: TrainingState | null, dataset: { train: number } | null): number {
   if (!training || !dataset) return 0;
   const { step, stepInEpoch, epoch, config } = training;
-  const perEpoch = Math.ceil(dataset.train / config.batch);
+  const perEpoch = batchesPerEpoch(dataset.train, config.batch);
   return step - stepInEpoch === epoch * perEpoch ? perEpoch : 0;
+}
+
+/** How far into its next epoch a saved run stopped, 0..1 (0 at an epoch's end, and when unknown). */
+export function intoEpochOf(training: TrainingState | null, dataset: { train: number } | null): number {
+  const perEpoch = stepsPerEpochOf(training, dataset);
+  return perEpoch ? training!.stepInEpoch / perEpoch : 0;
 }

@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { describeArchitecture, layerSizes, parameterCount } from '../../src-engine/architecture';
 import { checkCheckpointHeader, checkTensorValues } from '../../src-engine/checkpoint/codec';
 import { HEADER_PREFIX_BYTES, parseSafetensorsHeader, safetensorsHeaderLength, tensorValues } from '../../src-engine/checkpoint/safetensors';
-import { stepsPerEpochOf } from '../../src-engine/train/training-state';
+import { intoEpochOf } from '../../src-engine/train/training-state';
 import type { ModelSummary } from './models-contract';
 
 type HeaderSummary = Omit<ModelSummary, 'name' | 'modified' | 'bytes' | 'training'>;
@@ -54,7 +54,7 @@ async function checkOpenFile(file: FileHandle, fileName: string): Promise<Header
       parameters: parameterCount(architecture),
       dataset: dataset?.name ?? null,
       epochs: training?.epoch ?? history.length,
-      intoEpoch: training && stepsPerEpochOf(training, dataset) ? training.stepInEpoch / stepsPerEpochOf(training, dataset) : 0,
+      intoEpoch: intoEpochOf(training, dataset),
       bestTestAccuracy: best,
       accuracy,
       resumable: training !== null,
