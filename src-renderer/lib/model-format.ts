@@ -1,5 +1,5 @@
 /** How the Models view words a model's facts. */
-import type { DatasetSource } from '../../src-engine/protocol';
+import type { DatasetSource, TrainConfig } from '../../src-engine/protocol';
 import type { ModelSummary } from '../../src-main/library/models-contract';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
 
@@ -28,7 +28,10 @@ export interface KnownBaseline {
  * A model's baseline: the one its file records, else (a file from before baselines were recorded)
  * the dataset's as measured now, when the model was trained on all of that dataset; else none.
  */
-export function modelBaseline(m: Pick<ModelSummary, 'baselineAccuracy' | 'recipe'>, known: KnownBaseline | null): number | null {
+export function modelBaseline(
+  m: Pick<ModelSummary, 'baselineAccuracy'> & { recipe: Pick<TrainConfig, 'dataset' | 'classes' | 'limit' | 'validation'> | null },
+  known: KnownBaseline | null,
+): number | null {
   if (m.baselineAccuracy !== null) return m.baselineAccuracy;
   const r = m.recipe;
   if (!r || !known || !Number.isFinite(known.accuracy) || r.classes?.length || r.limit || r.validation) return null;

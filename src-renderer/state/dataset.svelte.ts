@@ -5,6 +5,7 @@
 import type { DatasetInfo, DatasetSource, ModelInfo } from '../../src-engine/protocol';
 import type { DatasetChoice, DatasetKind, ScratchnetApi, UploadedFile } from '../../src-main/host/api-contract';
 import { byteSize, MAX_UPLOAD_BYTES } from '../../src-main/host/upload-limits';
+import type { KnownBaseline } from '../lib/model-format';
 
 /** What each kind is called where the person reads it. */
 const KIND_NAMES: Record<DatasetSource['kind'], string> = { mnist: 'MNIST (bundled)', idx: 'IDX folder', csv: 'CSV file' };
@@ -20,6 +21,11 @@ export class DatasetState {
   private request = 0;
 
   constructor(private readonly api: ScratchnetApi) {}
+
+  /** The open dataset's mean-image baseline (null while there is none to train on), which runs on all of it are judged by. */
+  get baseline(): KnownBaseline | null {
+    return this.info && !this.problem ? { source: this.source, accuracy: this.info.baselineAccuracy } : null;
+  }
 
   /** Inputs per image (rows × cols), 784 until the info arrives. */
   get inputSize(): number {
