@@ -30,6 +30,19 @@ class FakeWorker implements ProjectionWorker {
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
+/** A state on a fake engine that answers every call, with the projection workers it makes. */
+function withWorkers() {
+  const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery, 'model:hidden': hidden });
+  const workers: FakeWorker[] = [];
+  const ev = new EvaluateState(api, () => {
+    workers.push(new FakeWorker());
+    return workers.at(-1)!;
+  });
+  /** The worker's projection is in. */
+  const done = (w: FakeWorker) => w.reply({ type: 'done', id: w.posted[0].id, points: new Float32Array(8), seconds: 0.1 });
+  return { api, ev, workers, done };
+}
+
 describe('EvaluateState', () => {
   it('asks the engine nothing until the view opens, re-evaluates after an epoch only while open', async () => {
     const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery });
@@ -73,12 +86,7 @@ describe('EvaluateState', () => {
   });
 
   it('projects in the worker with progress, and ignores a cancelled job\'s late replies', async () => {
-    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery, 'model:hidden': hidden });
-    const workers: FakeWorker[] = [];
-    const ev = new EvaluateState(api, () => {
-      workers.push(new FakeWorker());
-      return workers.at(-1)!;
-    });
+    const { api, ev, workers } = withWorkers();
     await ev.show();
     ev.layer = 1;
     ev.method = 'umap';
@@ -105,18 +113,13 @@ describe('EvaluateState', () => {
   });
 
   it('draws a PCA map with the report and again for new weights; a UMAP map is said to be of earlier weights', async () => {
-    const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery, 'model:hidden': hidden });
-    const workers: FakeWorker[] = [];
-    const ev = new EvaluateState(api, () => {
-      workers.push(new FakeWorker());
-      return workers.at(-1)!;
-    });
+    const { api, ev, workers, done } = withWorkers();
     ev.layer = 1; // the view picks the first hidden layer as it opens
     await ev.show();
     await settle();
     expect(workers).toHaveLength(1);
     expect(workers[0].posted[0]).toMatchObject({ method: 'pca' });
-    workers[0].reply({ type: 'done', id: workers[0].posted[0].id, points: new Float32Array(8), seconds: 0.1 });
+    done(workers[0]);
     expect(ev.mapStale).toBe(false);
 
     api.emit(epochEvent);
@@ -124,7 +127,7 @@ describe('EvaluateState', () => {
     await settle();
     await settle();
     expect(workers).toHaveLength(2);
-    workers[1].reply({ type: 'done', id: workers[1].posted[0].id, points: new Float32Array(8), seconds: 0.1 });
+    done(workers[1]);
     expect(ev.mapStale).toBe(false);
 
     ev.method = 'umap';
@@ -140,15 +143,9 @@ describe('EvaluateState', () => {
 
   describe('while a map is being drawn', () => {
     function setup() {
-      const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery, 'model:hidden': hidden });
-      const workers: FakeWorker[] = [];
-      const ev = new EvaluateState(api, () => {
-        workers.push(new FakeWorker());
-        return workers.at(-1)!;
-      });
-      ev.layer = 1;
-      const done = (w: FakeWorker) => w.reply({ type: 'done', id: w.posted[0].id, points: new Float32Array(8), seconds: 0.1 });
-      return { api, ev, workers, done };
+      const state = withWorkers();
+      state.ev.layer = 1; // the view picks the first hidden layer as it opens
+      return state;
     }
 
     it('an epoch that ends gets its own map as soon as the one drawing is in', async () => {
