@@ -26,6 +26,19 @@ export interface ProjectionWorker {
 /** Digits shown per gallery. */
 export const GALLERY_SIZE = 48;
 
+/** The map's usual sizes; a split smaller than one offers all of its digits instead. */
+const MAP_COUNTS = [1000, 2000, 5000];
+
+/**
+ * The numbers of digits the map offers for a split of `size` images (null: not known yet): never
+ * more than the split holds, so the count on show is the count on the map.
+ */
+export function mapCountChoices(size: number | null): number[] {
+  if (size === null) return MAP_COUNTS;
+  const fewer = MAP_COUNTS.filter((n) => n < size);
+  return size <= MAP_COUNTS[MAP_COUNTS.length - 1] ? [...fewer, size] : fewer;
+}
+
 /** The projection worker the app uses (a module Web Worker bundled by Vite). */
 export function defaultWorker(): ProjectionWorker {
   return new Worker(new URL('../lib/projection-worker.ts', import.meta.url), { type: 'module' }) as unknown as ProjectionWorker;
@@ -138,6 +151,9 @@ export class EvaluateState {
       ]);
       if (generation !== this.generation) return;
       this.summary = summary;
+      const choices = mapCountChoices(summary.count);
+      // a count the split cannot fill becomes the most it can (a 1,000-image validation split: all 1,000)
+      if (!choices.includes(this.mapCount)) this.mapCount = Math.max(choices[0], ...choices.filter((n) => n <= this.mapCount));
       this.wrong = wrong;
       this.unsure = unsure;
       this.cellGallery = cellGallery;

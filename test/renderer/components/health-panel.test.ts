@@ -41,6 +41,14 @@ describe('Health panel', () => {
     expect(within(output).getByText('10 units · output (logits)')).toBeTruthy();
     expect(within(output).getByText('The output layer has no activation: no unit can die or saturate.')).toBeTruthy();
     expect(screen.getByText(/around 1e-3 is healthy/)).toBeTruthy();
+    expect(screen.queryByTestId('rate-lowered')).toBeNull();
+  });
+
+  it('says when a schedule has lowered the rate, so a small update ratio is not read as trouble', async () => {
+    const samples = [sample(1), sample(48)];
+    const lr = [{ x: 1, y: 0.1 }, { x: 24, y: 0.05 }, { x: 48, y: 0.002 }];
+    render(HealthPanel, { props: { samples, lr, revision: 1, dark: false } });
+    expect(screen.getByTestId('rate-lowered').textContent).toContain('lowered the learning rate to 2% of its highest');
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvaluationSummary, Gallery, HiddenActivations } from '../../../src-engine/protocol';
 import type { ProjectionReply, ProjectionRequest } from '../../../src-renderer/lib/projection-messages';
-import { EvaluateState, type ProjectionWorker } from '../../../src-renderer/state/evaluate.svelte';
+import { EvaluateState, mapCountChoices, type ProjectionWorker } from '../../../src-renderer/state/evaluate.svelte';
 import { fakeApi } from '../fake-api';
 
 const summary: EvaluationSummary = {
@@ -43,7 +43,28 @@ function withWorkers() {
   return { api, ev, workers, done };
 }
 
+describe('mapCountChoices', () => {
+  it('never offers more digits than the split holds', () => {
+    expect(mapCountChoices(null)).toEqual([1000, 2000, 5000]);
+    expect(mapCountChoices(10_000)).toEqual([1000, 2000, 5000]);
+    expect(mapCountChoices(5000)).toEqual([1000, 2000, 5000]);
+    expect(mapCountChoices(3000)).toEqual([1000, 2000, 3000]);
+    expect(mapCountChoices(1000)).toEqual([1000]);
+    expect(mapCountChoices(120)).toEqual([120]);
+  });
+});
+
 describe('EvaluateState', () => {
+  it('asks for no more digits on the map than the evaluated split holds', async () => {
+    const { api, ev } = withWorkers();
+    ev.mapCount = 5000;
+    ev.layer = 1;
+    await ev.show();
+    await settle();
+    expect(ev.mapCount).toBe(summary.count);
+    expect(api.calls.find((c) => c.name === 'model:hidden')?.args).toMatchObject({ count: summary.count });
+  });
+
   it('asks the engine nothing until the view opens, re-evaluates after an epoch only while open', async () => {
     const api = fakeApi({ 'model:evaluate': summary, 'model:gallery': gallery });
     const ev = new EvaluateState(api, () => new FakeWorker());
@@ -91,7 +112,7 @@ describe('EvaluateState', () => {
     ev.layer = 1;
     ev.method = 'umap';
     await ev.makeMap();
-    expect(api.calls.at(-1)).toEqual({ name: 'model:hidden', args: { split: 'test', layer: 1, count: 2000 } });
+    expect(api.calls.at(-1)).toEqual({ name: 'model:hidden', args: { split: 'test', layer: 1, count: 4 } }); // the split's 4 digits
     const w = workers[0];
     expect(w.posted[0]).toMatchObject({ method: 'umap', n: 4, d: 3 });
     w.reply({ type: 'progress', id: w.posted[0].id, stage: 'laying out', fraction: 0.5 });
