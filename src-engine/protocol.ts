@@ -16,6 +16,15 @@ import type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem
 
 export type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem, GalleryQuery, HiddenActivations };
 
+/**
+ * An evaluation and where in its run the weights it scored are: a file saved part-way into an epoch
+ * scores other weights than any epoch's end, whose figures the Train view shows.
+ */
+export interface EvaluationReport extends EvaluationSummary {
+  /** Completed epochs and steps in all of the weights evaluated, and the run's batches an epoch (0 when unknown). */
+  weights: { epoch: number; step: number; stepsPerEpoch: number };
+}
+
 export type { GradientCheck, NeuronDetail, StepExample, StepTrace, StepWeights, Tape, TapeOp, TapeTensor } from './inspect/step-types';
 export type { HealthSample, LayerHealth } from './train/health';
 export type { LrFinderResult } from './train/lr-finder';
@@ -135,7 +144,7 @@ export interface EngineCalls {
   /** The learning-rate range test on a scratch copy of the model a run with this config starts from. */
   'train:lr-find': { args: { config: TrainConfig }; result: LrFinderResult };
   /** Evaluate the model on a split; the engine keeps each example's prediction for galleries. */
-  'model:evaluate': { args: { split: EvalSplit }; result: EvaluationSummary };
+  'model:evaluate': { args: { split: EvalSplit }; result: EvaluationReport };
   /** Digits of the last evaluation: a confusion cell's, the confidently wrong, the unsure right. */
   'model:gallery': { args: { split: EvalSplit; query: GalleryQuery; limit?: number }; result: Gallery };
   /** A hidden layer's activations (index in architecture.layers) for the first `count` digits of a split. */

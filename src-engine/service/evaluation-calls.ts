@@ -7,7 +7,6 @@ import type { Dataset } from '../data/dataset';
 import type { Model } from '../nn/model';
 import {
   type EvalSplit,
-  type EvaluationSummary,
   type ExampleResults,
   evaluateExamples,
   type Gallery,
@@ -17,6 +16,7 @@ import {
   hiddenActivations,
   hiddenLayerChoices,
 } from '../train/evaluation-report';
+import type { EvaluationReport } from '../protocol';
 
 /** Most digits one gallery sends. */
 export const MAX_GALLERY = 200;
@@ -26,6 +26,10 @@ export const MAX_HIDDEN_COUNT = 10000;
 /** What the calls need from the engine's current model. */
 export interface EvaluationTarget {
   model: Model;
+  /** Where in its run the weights are (completed epochs, steps in all, batches an epoch or 0). */
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
   test: Dataset | null;
   validation: Dataset | null;
 }
@@ -35,12 +39,12 @@ export class EvaluationCalls {
   private kept: { model: Model; split: EvalSplit; examples: ExampleResults } | null = null;
 
   /** Evaluate the model on a split and keep the per-example results for galleries. */
-  evaluate(t: EvaluationTarget, split: unknown): EvaluationSummary {
+  evaluate(t: EvaluationTarget, split: unknown): EvaluationReport {
     const s = checkSplit(split);
     const ds = splitData(t, s);
     const { summary, examples } = evaluateExamples(t.model, ds, s);
     this.kept = { model: t.model, split: s, examples };
-    return summary;
+    return { ...summary, weights: { epoch: t.epoch, step: t.step, stepsPerEpoch: t.stepsPerEpoch } };
   }
 
   /** One gallery of the last evaluation of this model on this split. */

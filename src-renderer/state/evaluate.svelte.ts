@@ -3,7 +3,7 @@
  * test or validation images, the galleries, and the hidden-layer map, whose projection runs in a
  * worker. Nothing is asked of the engine unless the view is open (DESIGN.md: heavy views).
  */
-import type { EvalSplit, EvaluationSummary, Gallery, GalleryQuery, HiddenActivations } from '../../src-engine/protocol';
+import type { EvalSplit, EvaluationReport, Gallery, GalleryQuery, HiddenActivations } from '../../src-engine/protocol';
 import type { ApiEvent, ApiCalls, ScratchnetApi } from '../../src-main/host/api-contract';
 import type { ProjectionMethod, ProjectionProgress } from '../lib/projection';
 import type { ProjectionReply, ProjectionRequest } from '../lib/projection-messages';
@@ -47,7 +47,7 @@ export function defaultWorker(): ProjectionWorker {
 /** The Evaluate view's report, galleries and hidden-layer map. */
 export class EvaluateState {
   split = $state<EvalSplit>('test');
-  summary = $state.raw<EvaluationSummary | null>(null);
+  summary = $state.raw<EvaluationReport | null>(null);
   /** Evaluating now. */
   busy = $state(false);
   error = $state<string | null>(null);

@@ -130,6 +130,7 @@ describe('evaluation calls in the engine service', () => {
     const v = s.handle('model:evaluate', { split: 'validation' });
     expect(v.split).toBe('validation');
     expect(v.count).toBe(100); // 20% of the fixture's 500 training digits
+    expect(v.weights).toEqual({ epoch: 1, step: 8, stepsPerEpoch: 8 }); // after its one epoch of 400 digits in batches of 50
     expect(Array.from(v.confusion).reduce((a, b) => a + b, 0)).toBe(100);
     const g = s.handle('model:gallery', { split: 'validation', query: { kind: 'wrong' }, limit: 3 });
     expect(g.items.length).toBeLessThanOrEqual(3);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { EvaluationSummary, Gallery, HiddenActivations } from '../../../src-engine/protocol';
+import type { EvaluationReport, Gallery, HiddenActivations } from '../../../src-engine/protocol';
 import type { ProjectionReply, ProjectionRequest } from '../../../src-renderer/lib/projection-messages';
 import { EvaluateState, mapCountChoices, type ProjectionWorker } from '../../../src-renderer/state/evaluate.svelte';
 import { fakeApi } from '../fake-api';
 
-const summary: EvaluationSummary = {
+const summary: EvaluationReport = {
   split: 'test', count: 4, accuracy: 0.75, loss: 0.5, classes: ['0', '1'],
   confusion: Uint32Array.of(2, 1, 0, 1), precision: Float64Array.of(1, 0.5), recall: Float64Array.of(2 / 3, 1), confidence: 'probability',
+  weights: { epoch: 1, step: 10, stepsPerEpoch: 10 },
 };
 const gallery: Gallery = { total: 1, items: [{ index: 2, label: 0, predicted: 1, confidence: 0.9 }], pixels: new Uint8Array(4), rows: 2, cols: 2 };
 const hidden: HiddenActivations = { layer: 1, units: 3, count: 4, activations: new Float32Array(12), labels: Uint8Array.of(0, 0, 1, 1), pixels: new Uint8Array(16), rows: 2, cols: 2 };
