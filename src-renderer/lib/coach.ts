@@ -4,6 +4,7 @@
  * Train view shows what the rules return. No free text is generated: every sentence is here.
  */
 import type { EpochMetrics, HealthSample, RunOutcome, TrainConfig } from '../../src-engine/protocol';
+import { layerTitle } from './layer-names';
 
 export type DiagnosisId = 'flat_loss' | 'diverging' | 'dead_relu' | 'saturated' | 'overfitting' | 'mse_on_classes';
 
@@ -58,12 +59,16 @@ function enoughSteps(i: CoachInput): boolean {
   return i.losses.length >= MIN_STEPS || (i.history.length >= 1 && i.losses.length >= 10);
 }
 
-/** The largest dead (relu) or saturated (sigmoid, tanh) fraction over the hidden layers. */
-function worstUnits(health: HealthSample | null, key: 'dead_fraction' | 'saturated_fraction'): { fraction: number; layer: string } | null {
-  let worst: { fraction: number; layer: string } | null = null;
-  for (const l of health?.layers ?? []) {
+/**
+ * The largest dead (relu) or saturated (sigmoid, tanh) fraction over the hidden layers, with the
+ * layer's activation and its name as the views give it ("layer 0 (hidden layer 1)").
+ */
+function worstUnits(health: HealthSample | null, key: 'dead_fraction' | 'saturated_fraction'): { fraction: number; layer: string; activation: string } | null {
+  let worst: { fraction: number; layer: string; activation: string } | null = null;
+  const layers = health?.layers ?? [];
+  for (const [i, l] of layers.entries()) {
     const f = l[key];
-    if (f !== null && (!worst || f > worst.fraction)) worst = { fraction: f, layer: l.name };
+    if (f !== null && (!worst || f > worst.fraction)) worst = { fraction: f, layer: layerTitle(l.name, i, layers.length).replace('Layer', 'layer'), activation: l.activation };
   }
   return worst;
 }
@@ -111,7 +116,7 @@ export function flatLoss(i: CoachInput): Diagnosis | null {
       id: 'flat_loss',
       severity: 'problem',
       title: 'The loss has not moved: most units are dead',
-      evidence: `${evidence}; ${pct(dead.fraction)} of layer ${dead.layer}'s ReLU units never output anything above 0`,
+      evidence: `${evidence}; ${pct(dead.fraction)} of the ReLU units of ${dead.layer} never output anything above 0`,
       tryThis: `Start again with a lower learning rate${i.config ? ` (a tenth: ${rate(i.config.lr / 10)})` : ''}; dead units do not come back.`,
     };
   }
@@ -124,6 +129,14 @@ export function flatLoss(i: CoachInput): Diagnosis | null {
   };
 }
 
+/** Adam's usual rate is 1e-3, plain SGD's 0.01 to 0.1: ten times that is high for either. */
+const HIGH_RATE = { sgd: 0.1, adam: 0.01, adamw: 0.01 } as const;
+const ADAM_NAMES = { adam: 'Adam', adamw: 'AdamW' } as const;
+
+function rateIsHigh(c: Pick<TrainConfig, 'lr' | 'optimizer'>): boolean {
+  return c.lr > HIGH_RATE[c.optimizer];
+}
+
 export function deadRelu(i: CoachInput): Diagnosis | null {
   const dead = worstUnits(i.health, 'dead_fraction');
   if (!dead || dead.fraction < MOST_UNITS) return null;
@@ -131,21 +144,21 @@ export function deadRelu(i: CoachInput): Diagnosis | null {
     id: 'dead_relu',
     severity: 'problem',
     title: 'Most ReLU units are dead',
-    evidence: `${pct(dead.fraction)} of layer ${dead.layer}'s units gave no positive output on any recent training example, so no gradient reaches their weights`,
-    tryThis: i.config && i.config.lr > 0.1 ? `Lower the learning rate (${rate(i.config.lr)} is high; try ${rate(i.config.lr / 10)}).` : 'Use leaky ReLU, which lets a little gradient through below 0.',
+    evidence: `${pct(dead.fraction)} of the units of ${dead.layer} gave no positive output on any recent training example, so no gradient reaches their weights`,
+    tryThis: i.config && rateIsHigh(i.config) ? `Lower the learning rate (${rate(i.config.lr)} is high${i.config.optimizer === 'sgd' ? '' : ` for ${ADAM_NAMES[i.config.optimizer]}`}; try ${rate(i.config.lr / 10)}).` : 'Use leaky ReLU, which lets a little gradient through below 0.',
   };
 }
 
 export function saturated(i: CoachInput): Diagnosis | null {
   const sat = worstUnits(i.health, 'saturated_fraction');
   if (!sat || sat.fraction < MOST_UNITS) return null;
-  const act = i.health?.layers.find((l) => l.name === sat.layer)?.activation ?? 'sigmoid';
+  const act = sat.activation;
   return {
     id: 'saturated',
     severity: 'problem',
     title: `Most ${act} units are saturated`,
-    evidence: `${pct(sat.fraction)} of layer ${sat.layer}'s units sit at the flat ends of ${act} on most examples, where the gradient is almost 0`,
-    tryThis: i.config && i.config.lr > 0.1 ? `Lower the learning rate (try ${rate(i.config.lr / 10)}), so the weights do not grow so large.` : 'Try ReLU, which does not saturate for positive inputs.',
+    evidence: `${pct(sat.fraction)} of the units of ${sat.layer} sit at the flat ends of ${act} on most examples, where the gradient is almost 0`,
+    tryThis: i.config && rateIsHigh(i.config) ? `Lower the learning rate (try ${rate(i.config.lr / 10)}), so the weights do not grow so large.` : 'Try ReLU, which does not saturate for positive inputs.',
   };
 }
 

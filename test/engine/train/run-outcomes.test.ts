@@ -57,7 +57,7 @@ describe('runs end with the truth', () => {
     // the loss shot up to 1e5 and came back to 8 on a dead network: the dead units are the story
     expect(r.ids[0]).toBe('dead_relu');
     expect(r.coach[0].title).toBe('Most ReLU units are dead');
-    expect(r.coach[0].evidence).toMatch(/^9\d% of layer 0's units gave no positive output/);
+    expect(r.coach[0].evidence).toMatch(/^9\d% of the units of layer 0 \(hidden layer 1\) gave no positive output/);
     expect(r.coach[0].tryThis).toBe('Lower the learning rate (10 is high; try 1).');
   });
 

@@ -88,7 +88,7 @@ describe('Train view: outcome, coach, health tab and the finder', () => {
     expect(screen.getByText('Not learning: test accuracy 11.35% is at chance level (10.00% for 10 classes): the network did not learn.')).toBeTruthy();
     const coach = screen.getByRole('region', { name: 'Coach' });
     expect(within(coach).getByText('The loss has not moved: most units are dead')).toBeTruthy();
-    expect(within(coach).getByText(/96% of layer 0's ReLU units never output anything above 0/)).toBeTruthy();
+    expect(within(coach).getByText(/96% of the ReLU units of layer 0 \(hidden layer 1\) never output anything above 0/)).toBeTruthy();
     await fireEvent.click(screen.getByRole('tab', { name: 'Health' }));
     expect(screen.getByRole('figure', { name: 'Dead units: 96%' })).toBeTruthy();
   });

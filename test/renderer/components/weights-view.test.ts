@@ -54,11 +54,11 @@ describe('Weights view', () => {
     expect(screen.getByTestId('weights-status').textContent).toBe('epoch 1 · step 120');
     expect(screen.getByText('● live')).toBeTruthy();
     expect(screen.getByLabelText(/First-layer weights: 3 tiles of 28x28/)).toBeTruthy();
-    expect(screen.getByText('Layer 0: what each of the 3 hidden units looks for')).toBeTruthy();
+    expect(screen.getByText('Layer 0 (hidden layer 1): what each of its 3 units looks for')).toBeTruthy();
     expect(screen.getByText(/82\.0% on the test set/)).toBeTruthy();
     expect(screen.getAllByLabelText(/^average \d$/)).toHaveLength(10);
-    expect(screen.getByText('Layer 2: the output')).toBeTruthy();
-    expect(screen.getByText('Layer 0: 784 → 3 (the tiles)')).toBeTruthy();
+    expect(screen.getByText('Layer 2 (output layer)')).toBeTruthy();
+    expect(screen.getByText('Layer 0 (hidden layer 1): 784 → 3, the tiles')).toBeTruthy();
   });
 
   it('with the steps per epoch known, says where the weights are as the dashboard does', async () => {

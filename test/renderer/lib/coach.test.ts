@@ -45,7 +45,7 @@ describe('coach rules', () => {
     expect(small.tryThis).toBe('Try a learning rate ten times larger (0.001), or run the learning-rate finder.');
     const dead = flatLoss(input({ losses: flat, health: health(layer({ dead_fraction: 0.9 })) }))!;
     expect(dead.title).toMatch(/most units are dead/);
-    expect(dead.evidence).toMatch(/90% of layer 0's ReLU units never output anything above 0$/);
+    expect(dead.evidence).toMatch(/90% of the ReLU units of layer 0 \(\w+ layer( 1)?\) never output anything above 0$/);
     expect(flatLoss(input())).toBeNull();
     // after an epoch of a small dataset, 10 batches are enough
     expect(flatLoss(input({ losses: losses(() => 2.3, 16), history: [epoch(1, 0.1, 0.1)] }))).not.toBeNull();
@@ -65,9 +65,13 @@ describe('coach rules', () => {
   it('dead ReLU: half or more of a layer\'s units dead; and not said twice when the flat loss already says it', () => {
     expect(deadRelu(input({ health: health(layer({ dead_fraction: 0.49 })) }))).toBeNull();
     const d = deadRelu(input({ health: health(layer({ dead_fraction: 0.75 })) }))!;
-    expect(d.evidence).toMatch(/^75% of layer 0's units/);
+    expect(d.evidence).toMatch(/^75% of the units of layer 0 /);
     expect(d.tryThis).toBe('Use leaky ReLU, which lets a little gradient through below 0.');
     expect(deadRelu(input({ config: { lr: 5, activation: 'relu', loss: 'cross_entropy', optimizer: 'sgd' }, health: health(layer({ dead_fraction: 0.75 })) }))!.tryThis).toBe('Lower the learning rate (5 is high; try 0.5).');
+    // Adam's usual rate is 1e-3: 0.05 is high for it, though not for plain SGD
+    const adam = (lr: number) => deadRelu(input({ config: { lr, activation: 'relu', loss: 'cross_entropy', optimizer: 'adam' }, health: health(layer({ dead_fraction: 0.75 })) }))!.tryThis;
+    expect(adam(0.05)).toBe('Lower the learning rate (0.05 is high for Adam; try 0.005).');
+    expect(adam(0.001)).toBe('Use leaky ReLU, which lets a little gradient through below 0.');
     const both = diagnose(input({ losses: losses(() => 2.3), health: health(layer({ dead_fraction: 0.9 })) }));
     expect(both.map((x) => x.id)).toEqual(['flat_loss']);
   });
@@ -76,7 +80,7 @@ describe('coach rules', () => {
     const tanh = layer({ activation: 'tanh', dead_fraction: null, saturated_fraction: 0.8 });
     const d = saturated(input({ health: health(tanh) }))!;
     expect(d.title).toBe('Most tanh units are saturated');
-    expect(d.evidence).toMatch(/^80% of layer 0's units sit at the flat ends of tanh/);
+    expect(d.evidence).toMatch(/^80% of the units of layer 0 \(\w+ layer( 1)?\) sit at the flat ends of tanh/);
     expect(saturated(input({ health: health({ ...tanh, saturated_fraction: 0.2 }) }))).toBeNull();
     expect(saturated(input())).toBeNull();
   });
