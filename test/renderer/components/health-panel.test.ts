@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { mlpArchitecture } from '../../../src-engine/architecture';
@@ -49,6 +49,9 @@ describe('Health panel', () => {
     const lr = [{ x: 1, y: 0.1 }, { x: 24, y: 0.05 }, { x: 48, y: 0.002 }];
     render(HealthPanel, { props: { samples, lr, revision: 1, dark: false } });
     expect(screen.getByTestId('rate-lowered').textContent).toContain('lowered the learning rate to 2% of its highest');
+    cleanup();
+    render(HealthPanel, { props: { samples, lr: [...lr, { x: 60, y: 0 }], revision: 2, dark: false } }); // a cosine run's end
+    expect(screen.getByTestId('rate-lowered').textContent).toContain('lowered the learning rate to almost 0,');
   });
 });
 
