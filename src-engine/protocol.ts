@@ -179,6 +179,8 @@ export interface BatchEvent {
   samplesPerSecond: number;
   /** Seconds left in the whole run (estimate). */
   eta: number;
+  /** Seconds trained in all by the engine's clock (earlier sessions included; evaluation and pauses excluded), as its files record them. */
+  seconds: number;
 }
 
 export type EngineEvent =
@@ -187,7 +189,8 @@ export type EngineEvent =
   | { type: 'weights'; runId: number; snapshot: WeightsSnapshot; epochEnd: boolean }
   | { type: 'checkpoint'; runId: number; reason: 'epoch' | 'pause' | 'stop' | 'done'; bytes: Uint8Array; info: ModelInfo }
   | { type: 'state'; runId: number; state: RunState; message?: string }
-  | { type: 'done'; runId: number; state: RunState; message?: string; history: EpochMetrics[]; outcome?: RunOutcome }
+  /** `seconds`: trained in all by the engine's clock, as in the batch event (0 when no run started). */
+  | { type: 'done'; runId: number; state: RunState; message?: string; history: EpochMetrics[]; outcome?: RunOutcome; seconds: number }
   /** Health measured since the previous health event (sent with the batch events). */
   | { type: 'health'; runId: number; samples: HealthSample[] }
   | { type: 'error'; message: string };

@@ -129,7 +129,6 @@ export class RunControl {
 
   resume(): { state: RunState } {
     if (this.state !== 'paused' || !this.trainer) throw new Error('nothing is paused');
-    this.trainer.resumeClock();
     this.rateFrom = null; // the pause is not training time
     this.setState('training');
     const id = this.runId;
@@ -214,7 +213,8 @@ export class RunControl {
 
   private finish(state: RunState, message?: string): void {
     this.setState(state, message);
-    this.deps.emit({ type: 'done', runId: this.runId, state, message, history: this.trainer?.history ?? [], ...(this.outcome ? { outcome: this.outcome } : {}) });
+    const t = this.trainer;
+    this.deps.emit({ type: 'done', runId: this.runId, state, message, history: t?.history ?? [], ...(this.outcome ? { outcome: this.outcome } : {}), seconds: t?.trainingSeconds ?? 0 });
     this.outcome = null;
     // The finished run stays the engine's model: model:save and the views keep using it. Every
     // ending but an unexpected error has just sent (and kept) a checkpoint of this very step.
@@ -343,6 +343,7 @@ export class RunControl {
       stepsPerEpoch: t.stepsPerEpoch,
       samplesPerSecond: this.stepsPerSecond * t.config.batch,
       eta: this.stepsPerSecond > 0 ? remaining / this.stepsPerSecond + epochEnds : NaN,
+      seconds: t.trainingSeconds,
     });
     this.firstPendingStep = t.state.step;
     this.pending = [];

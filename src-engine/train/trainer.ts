@@ -95,6 +95,12 @@ export class Trainer {
   private readonly batcher: Batcher;
   private readonly clock: () => number;
   private order: Uint32Array | null = null;
+  /**
+   * The unfinished epoch's clock runs from epochStart while training: a checkpoint (a pause, a stop,
+   * a save) banks it and stops it, the next step starts it again. So a paused or stopped run's time
+   * does not grow while it waits.
+   */
+  private clockOn = false;
   private epochStart = 0;
   /** Health measured every few steps (null: not measured, e.g. the bench's baseline). */
   health: HealthMonitor | null;
@@ -210,7 +216,10 @@ export class Trainer {
     if (!this.order) {
       this.rng.setState(st.epochRng);
       this.order = epochOrder(this.data.train.count, this.rng);
+    }
+    if (!this.clockOn) {
       this.epochStart = this.clock();
+      this.clockOn = true;
     }
     const start = st.stepInEpoch * this.config.batch;
     const count = Math.min(this.config.batch, this.data.train.count - start);
@@ -291,7 +300,7 @@ export class Trainer {
   finishEpoch(): EpochMetrics {
     this.ensureFinite();
     const st = this.state;
-    const seconds = st.partial.seconds + (this.order ? (this.clock() - this.epochStart) / 1000 : 0);
+    const seconds = st.partial.seconds + this.clockSeconds();
     const test = this.data.test ? evaluate(this.model, this.data.test) : null;
     const val = this.data.validation ? evaluate(this.model, this.data.validation) : null;
     const metrics: EpochMetrics = {
@@ -312,6 +321,7 @@ export class Trainer {
     st.partial = { lossSum: 0, correct: 0, count: 0, seconds: 0 };
     st.epochRng = this.rng.getState();
     this.order = null;
+    this.clockOn = false;
     if (val && this.config.timeLimit !== undefined && (!this.best || val.accuracy > this.best.valAccuracy)) {
       this.best = { valAccuracy: val.accuracy, checkpoint: this.checkpoint('', '') };
     }
@@ -324,7 +334,12 @@ export class Trainer {
   /** Seconds of training so far (all sessions, this one's unfinished epoch included; evaluation excluded). */
   get trainingSeconds(): number {
     const st = this.state;
-    return st.seconds + st.partial.seconds + (this.order ? (this.clock() - this.epochStart) / 1000 : 0);
+    return st.seconds + st.partial.seconds + this.clockSeconds();
+  }
+
+  /** Seconds on the unfinished epoch's clock since it last started or was banked. */
+  private clockSeconds(): number {
+    return this.clockOn ? (this.clock() - this.epochStart) / 1000 : 0;
   }
 
   /** The config's time limit is reached: stop, and save timeLimitCheckpoint(). */
@@ -352,19 +367,12 @@ export class Trainer {
   }
 
   /**
-   * Fold the time of the unfinished epoch into the state (before a mid-epoch checkpoint), so
-   * samples/s stays right across a pause or a resume.
+   * Fold the time of the unfinished epoch into the state (before a mid-epoch checkpoint) and stop
+   * its clock until the next step, so samples/s stays right across a pause or a resume.
    */
   banktime(): void {
-    if (!this.order) return;
-    const now = this.clock();
-    this.state.partial.seconds += (now - this.epochStart) / 1000;
-    this.epochStart = now;
-  }
-
-  /** Restart the epoch's clock after a pause (banked by the pause's checkpoint), so paused time counts neither in samples/s nor against a time limit. */
-  resumeClock(): void {
-    if (this.order) this.epochStart = this.clock();
+    this.state.partial.seconds += this.clockSeconds();
+    this.clockOn = false;
   }
 
   /**

@@ -196,6 +196,9 @@ describe('engine service', () => {
     const training = decodeCheckpoint(bytes, 'x').training!;
     expect(training.partial.seconds).toBeGreaterThan(0);
     expect(opened.trainedSeconds).toBe(training.seconds + training.partial.seconds);
+    // the seconds the app shows live end at the file's: the stop's done event and the last batch event say the same
+    expect(h.of('done').at(-1)!.seconds).toBe(opened.trainedSeconds);
+    expect(h.of('batch').at(-1)!.seconds).toBeLessThanOrEqual(opened.trainedSeconds!);
     // resumed on data of another size at some point: its step fits no single epoch length, so none is claimed
     const c = decodeCheckpoint(bytes, 'x');
     const resumedElsewhere = encodeCheckpoint({ ...c, dataset: { ...c.dataset!, train: 330 } });

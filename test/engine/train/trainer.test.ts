@@ -88,6 +88,24 @@ describe('trainer', () => {
     expect(trainAll(trainer(config({ momentum: 0.9 })))).not.toEqual(fullLosses);
   });
 
+  it('counts training time only while it trains: a checkpoint (pause, stop, save) stops the clock until the next step', () => {
+    let now = 0;
+    const c = config({ epochs: 2 });
+    const t = new Trainer(c, prepareData(c, fixture.train, fixture.test), () => now);
+    for (let i = 0; i < 3; i++) {
+      t.trainBatch();
+      now += 1000;
+    }
+    expect(t.trainingSeconds).toBe(3);
+    const paused = t.checkpoint('2026-01-01T00:00:00.000Z', 'test');
+    expect(paused.training!.partial.seconds).toBe(3);
+    now += 60_000; // a minute's pause, or a stopped run left open
+    expect(t.trainingSeconds).toBe(3);
+    t.trainBatch();
+    now += 1000;
+    expect(t.trainingSeconds).toBe(4);
+  });
+
   it('a time limit stops training and keeps the epoch with the best validation accuracy, saying so', () => {
     let now = 0;
     const c = config({ validation: 0.2, epochs: 50, lr: 0.3, timeLimit: 0.5 }); // 30 s; each batch below takes 1 s

@@ -15,7 +15,7 @@ const info = (epoch = 0, step = 0, history: EpochMetrics[] = []): ModelInfo => (
 });
 const metrics = (epoch: number): EpochMetrics => ({ epoch, train_loss: 1, train_accuracy: 0.5, test_loss: 1, test_accuracy: 0.6, lr: 0.1, seconds: 1, samples_per_second: 100 });
 const batch = (runId: number, firstStep: number, losses: number[], stepInEpoch: number): EngineEvent => ({
-  type: 'batch', runId, epoch: 1, firstStep, losses: Float64Array.from(losses), accuracy: 0.5, lr: 0.1, stepInEpoch, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 3,
+  type: 'batch', runId, epoch: 1, firstStep, losses: Float64Array.from(losses), accuracy: 0.5, lr: 0.1, stepInEpoch, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 3, seconds: 1,
 });
 
 describe('run record', () => {

@@ -36,7 +36,7 @@ describe('continue: keep the schedule', () => {
     await api.handle('models:continue', { name: 'net', epochs: 2 });
     expect(calls[0].args.config.epochs).toBe(2);
     expect(calls[0].args.stopAfter).toBeUndefined();
-    autosave.handle({ type: 'done', runId: 1, state: 'stopped', history: [] });
+    autosave.handle({ type: 'done', runId: 1, state: 'stopped', history: [], seconds: 1 });
   });
 
   it('for fewer epochs than planned, sends the plan and a stop', async () => {

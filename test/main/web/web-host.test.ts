@@ -175,7 +175,7 @@ describe('web host (browser mode)', () => {
     expect((received.at(-1)!.args as { pixels: Uint8Array }).pixels).toBeInstanceOf(Uint8Array);
 
     const event = nextMessage(ws);
-    emit({ type: 'batch', runId: 1, epoch: 1, firstStep: 0, losses: new Float64Array([2.3]), accuracy: 0.1, lr: 0.1, stepInEpoch: 1, stepsPerEpoch: 10, samplesPerSecond: 100, eta: 5 });
+    emit({ type: 'batch', runId: 1, epoch: 1, firstStep: 0, losses: new Float64Array([2.3]), accuracy: 0.1, lr: 0.1, stepInEpoch: 1, stepsPerEpoch: 10, samplesPerSecond: 100, eta: 5, seconds: 1 });
     const e = (await event) as Extract<SocketMessage, { kind: 'event' }>;
     expect(e.event.type === 'batch' && e.event.losses).toEqual(new Float64Array([2.3]));
     ws.close();

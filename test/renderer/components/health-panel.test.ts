@@ -79,12 +79,12 @@ describe('Train view: outcome, coach, health tab and the finder', () => {
     form.lr = 10;
     await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
     await tick();
-    api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: 0, losses: Float64Array.from({ length: 120 }, () => 2.3026), accuracy: 0.1, lr: 10, stepInEpoch: 120, stepsPerEpoch: 938, samplesPerSecond: 1, eta: 1 });
+    api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: 0, losses: Float64Array.from({ length: 120 }, () => 2.3026), accuracy: 0.1, lr: 10, stepInEpoch: 120, stepsPerEpoch: 938, samplesPerSecond: 1, eta: 1, seconds: 1 });
     api.emit({ type: 'health', runId: 1, samples: [sample(120, 0.96)] });
     const epoch = { epoch: 1, train_loss: 2.30, train_accuracy: 0.11, test_loss: 2.30, test_accuracy: 0.1135, lr: 10, seconds: 1, samples_per_second: 1 };
     api.emit({ type: 'epoch', runId: 1, metrics: epoch });
     api.emit({ type: 'state', runId: 1, state: 'done' });
-    api.emit({ type: 'done', runId: 1, state: 'done', history: [epoch], outcome: { kind: 'not_learning', message: 'test accuracy 11.35% is at chance level (10.00% for 10 classes): the network did not learn' } });
+    api.emit({ type: 'done', runId: 1, state: 'done', history: [epoch], seconds: 1, outcome: { kind: 'not_learning', message: 'test accuracy 11.35% is at chance level (10.00% for 10 classes): the network did not learn' } });
     await tick();
     expect(screen.getByTestId('run-state').textContent).toBe('Not learning');
     expect(screen.getByTestId('best-accuracy').closest('.stat')!.classList.contains('failed')).toBe(true);

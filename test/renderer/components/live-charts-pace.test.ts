@@ -61,7 +61,7 @@ async function training() {
   flushSync();
   /** `n` batch events 50 ms apart (20 a second), 5 steps each, from step `from`. */
   const batch = (first: number) => {
-    api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: first, losses: Float64Array.of(2, 1.9, 1.8, 1.7, 1.6), accuracy: 0.5, lr: 0.05, stepInEpoch: first + 5, stepsPerEpoch: 938, samplesPerSecond: 6400, eta: 60 });
+    api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: first, losses: Float64Array.of(2, 1.9, 1.8, 1.7, 1.6), accuracy: 0.5, lr: 0.05, stepInEpoch: first + 5, stepsPerEpoch: 938, samplesPerSecond: 6400, eta: 60, seconds: 1 });
     flushSync();
   };
   const batches = (from: number, n: number) => {

@@ -69,7 +69,7 @@ describe('the dashboard and saved models', () => {
     const call = api.call.bind(api);
     api.call = (async (name: string, args: unknown) => {
       if (name === 'models:continue') {
-        api.emit({ type: 'batch', runId: 4, epoch: 3, firstStep: 1876, losses: Float64Array.of(0.3, 0.2), accuracy: 0.9, lr: 0.05, stepInEpoch: 938, stepsPerEpoch: 938, samplesPerSecond: 50000, eta: 0 });
+        api.emit({ type: 'batch', runId: 4, epoch: 3, firstStep: 1876, losses: Float64Array.of(0.3, 0.2), accuracy: 0.9, lr: 0.05, stepInEpoch: 938, stepsPerEpoch: 938, samplesPerSecond: 50000, eta: 0, seconds: 1 });
         api.emit({ type: 'epoch', runId: 4, metrics: metrics(3, 0.975) });
         api.emit({ type: 'models:saved', runId: 4, name: 'net', reason: 'epoch', epoch: 3, step: 2814 });
       }

@@ -9,7 +9,7 @@ const info = { parameters: 101770 } as ModelInfo;
 
 const batch = (over: Partial<Extract<ApiEvent, { type: 'batch' }>> = {}): ApiEvent => ({
   type: 'batch', runId: 1, epoch: 1, firstStep: 0, losses: new Float64Array([2.3, 2.1]), accuracy: 0.25, lr: 0.1,
-  stepInEpoch: 2, stepsPerEpoch: 10, samplesPerSecond: 5000, eta: 12, ...over,
+  stepInEpoch: 2, stepsPerEpoch: 10, samplesPerSecond: 5000, eta: 12, seconds: 1, ...over,
 });
 
 const metrics = (epoch: number, test: number): EpochMetrics => ({
@@ -40,6 +40,25 @@ describe('TrainingSession', () => {
     api.emit({ type: 'epoch', runId: 1, metrics: metrics(2, 0.9) });
     expect(session.best).toEqual({ accuracy: 0.91, epoch: 1 });
     expect(session.series.test).toEqual([{ x: 1, y: 0.91 }, { x: 2, y: 0.9 }]);
+  });
+
+  it('counts training time by the engine\'s clock, so the live figure ends at the one its file records', async () => {
+    let now = 0;
+    const api = fakeApi({ 'training:start': { runId: 1, info } });
+    const session = new TrainingSession(api, () => now);
+    await session.start(config);
+    api.emit({ type: 'state', runId: 1, state: 'training' });
+    now = 1500;
+    api.emit(batch({ seconds: 1.2 })); // the engine trained 1.2 s of the page's 1.5
+    expect(session.elapsed).toBe(1.2);
+    now = 2000;
+    api.emit({ type: 'state', runId: 1, state: 'paused' }); // counted on by the page's clock between events
+    expect(session.elapsed).toBeCloseTo(1.7, 12);
+    api.emit({ type: 'state', runId: 1, state: 'training' });
+    now = 4000;
+    api.emit({ type: 'done', runId: 1, state: 'done', history: [], seconds: 2.6 }); // the page counted the last evaluation too
+    expect(session.elapsed).toBe(2.6);
+    session.dispose();
   });
 
   it('says an epoch is saved only once its file is written, not when the engine sends the checkpoint', async () => {
@@ -80,7 +99,7 @@ describe('TrainingSession', () => {
   it('shows the engine\'s divergence message when a run fails', async () => {
     const { api, session } = await started();
     const message = 'loss became NaN at epoch 1, step 3 — the learning rate 50 is probably too high';
-    api.emit({ type: 'done', runId: 1, state: 'failed', message, history: [] });
+    api.emit({ type: 'done', runId: 1, state: 'failed', message, history: [], seconds: 1 });
     expect(session.state).toBe('failed');
     expect(session.error).toBe(message);
   });
@@ -98,7 +117,7 @@ describe('TrainingSession', () => {
     const api = fakeApi(answers);
     const session = new TrainingSession(api, () => 0);
     await session.start(config);
-    api.emit({ type: 'done', runId: 1, state: 'stopped', history: [] });
+    api.emit({ type: 'done', runId: 1, state: 'stopped', history: [], seconds: 1 });
     answers['training:start'] = { runId: 2, info };
     const second = session.start(config);
     api.emit(batch({ runId: 1, losses: new Float64Array([9]) }));
@@ -188,7 +207,7 @@ describe('TrainingSession', () => {
     });
     const session = new TrainingSession(api, () => 0);
     await session.start(config);
-    api.emit({ type: 'done', runId: 1, state: 'done', history: [] });
+    api.emit({ type: 'done', runId: 1, state: 'done', history: [], seconds: 1 });
     api.emit({ type: 'state', runId: 2, state: 'training' });
     api.emit(batch({ runId: 2, firstStep: 1, losses: new Float64Array([2.3]) }));
     await session.restore();
