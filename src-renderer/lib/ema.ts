@@ -1,4 +1,15 @@
 /**
+ * The weight of the past for smoothing a run of `steps` batches: about the last 20 batches, fewer for
+ * a run so short that 20 would be a large part of it (at 40 steps, the last smoothed value still
+ * gave the first 20 batches a third of its weight, and read far above the batch losses around it).
+ * 0 steps (not known): 20.
+ */
+export function smoothingFor(steps: number): number {
+  const window = steps > 0 ? Math.max(4, Math.min(20, Math.round(steps / 40))) : 20;
+  return 1 - 1 / window;
+}
+
+/**
  * Exponential moving average with bias correction (as TensorBoard's smoothing and Adam's
  * moments): early values are not dragged towards 0. NaN and ±Infinity are skipped.
  */

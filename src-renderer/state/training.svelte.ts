@@ -5,7 +5,7 @@
  */
 import type { EpochMetrics, HealthSample, ModelInfo, RunOutcome, RunState, TrainConfig } from '../../src-engine/protocol';
 import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/host/api-contract';
-import { Ema } from '../lib/ema';
+import { Ema, smoothingFor } from '../lib/ema';
 import type { RunOrigin } from '../lib/run-plan';
 
 /** One chart point. */
@@ -58,7 +58,12 @@ export class Series {
   valLoss: Point[] = [];
   /** The engine's health measurements, in step order. */
   health: HealthSample[] = [];
-  readonly ema = new Ema(0.95);
+  private ema = new Ema(smoothingFor(0));
+
+  /** Smooth for a run of `total` steps (smoothingFor); only before its first loss, so every point is smoothed alike. */
+  planSteps(total: number): void {
+    if (this.loss.length === 0) this.ema = new Ema(smoothingFor(total));
+  }
 
   /** A batch's loss at `step`, and the smoothed loss there. */
   addLoss(step: number, loss: number): void {
@@ -230,6 +235,7 @@ export class TrainingSession {
   private showStatus(status: RunStatus): void {
     if (this.starting) return; // this page's own start wins: its reply and events follow
     const series = new Series();
+    series.planSteps((status.progress?.stepsPerEpoch ?? 0) * Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0));
     const step0 = status.firstStep;
     status.losses.forEach((l, i) => series.addLoss(step0 + i + 1, l));
     for (let i = 0; i + 1 < status.lr.length; i += 2) series.lr.push({ x: status.lr[i], y: status.lr[i + 1] });
@@ -396,6 +402,7 @@ export class TrainingSession {
    */
   private showHistory(info: ModelInfo, batches?: Series): void {
     const series = new Series();
+    series.planSteps(info.stepsPerEpoch * Math.max(info.config?.epochs ?? 0, info.epoch));
     if (batches) {
       for (const p of batches.loss) if (p.x <= info.step) series.addLoss(p.x, p.y);
       series.lr = batches.lr.filter((p) => p.x <= info.step);
@@ -509,6 +516,7 @@ export class TrainingSession {
       case 'batch': {
         if (!this.ours(event.runId)) return;
         const s = this.series;
+        s.planSteps(event.stepsPerEpoch * (this.config?.epochs ?? this.progress.epochs));
         // NOTE: steps already drawn (given whole by restore) are not drawn twice
         const drawn = s.loss.at(-1)?.x ?? -Infinity;
         event.losses.forEach((l, i) => {
