@@ -96,3 +96,11 @@ export function baselineAccuracy(means: Float64Array, test: Dataset): number {
   for (let i = 0; i < test.count; i++) if (pred[i] === test.labels[i]) correct++;
   return correct / test.count;
 }
+
+/**
+ * The baseline a run is judged by: the mean images of its own training data (after its class
+ * filter, limit and validation split) scored on its test images; null without test images.
+ */
+export function runBaseline(data: { train: Dataset; test: Dataset | null }): number | null {
+  return data.test && data.test.count > 0 ? baselineAccuracy(meanImages(data.train), data.test) : null;
+}

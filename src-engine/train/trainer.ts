@@ -12,7 +12,7 @@ import { backward } from '../autograd';
 import { scratchScope } from '../kernels/kernels';
 import { Tensor } from '../tensor';
 import { type TrainConfig, validateConfig } from './config';
-import { baselineAccuracy, meanImages } from './baseline';
+import { runBaseline } from './baseline';
 import { evaluate } from './evaluate';
 import type { DatasetMeta } from '../data/dataset-source';
 import { HealthMonitor, healthEvery } from './health';
@@ -400,8 +400,7 @@ export class Trainer {
    * run (to show it); a run that does neither, such as the bench's, never pays for it.
    */
   baselineAccuracy(): number | null {
-    const { train, test } = this.data;
-    if (this.baseline === undefined) this.baseline = test && test.count > 0 ? baselineAccuracy(meanImages(train), test) : null;
+    if (this.baseline === undefined) this.baseline = runBaseline(this.data);
     return this.baseline;
   }
 }

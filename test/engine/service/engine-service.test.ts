@@ -163,7 +163,7 @@ describe('engine service', () => {
     expect(() => fresh.service.handle('model:load', { bytes: new Uint8Array([1, 2, 3]), fileName: 'junk.safetensors' })).toThrow(/^junk\.safetensors: /);
   });
 
-  it("gives a run the mean-image baseline of its own data, and an opened model the one its file recorded", () => {
+  it("gives a run the mean-image baseline of its own data, and an opened model the one its file recorded (an older file, one measured again)", () => {
     const h = harness();
     const filtered = { ...config, classes: [3, 7], epochs: 1 };
     const { info } = h.service.handle('train:start', { config: filtered });
@@ -177,6 +177,12 @@ describe('engine service', () => {
     const bytes = h.of('checkpoint').at(-1)!.bytes;
     expect(decodeCheckpoint(bytes, 'run').dataset!.baseline).toBe(own);
     expect(harness().service.handle('model:load', { bytes, fileName: 'run.safetensors' }).baselineAccuracy).toBe(own);
+    // a file saved before checkpoints recorded it: measured again on the same data when opened where
+    // that data is loaded (a folder of files is read only when the learner picks it, never on a file's say-so)
+    const { baseline: _, ...unrecorded } = decodeCheckpoint(bytes, 'run').dataset!;
+    const older = encodeCheckpoint({ ...decodeCheckpoint(bytes, 'run'), dataset: unrecorded });
+    expect(h.service.handle('model:load', { bytes: older, fileName: 'older.safetensors' }).baselineAccuracy).toBe(own);
+    expect(harness().service.handle('model:load', { bytes: older, fileName: 'older.safetensors' }).baselineAccuracy).toBeNull();
   });
 
   it('gives the steps an epoch takes, for a run and for a model stopped part-way into an epoch', () => {
