@@ -3,7 +3,7 @@ import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { EpochMetrics, ModelInfo, TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import { TrainingSession } from '../../../src-renderer/state/training.svelte';
-import { savedAt } from '../../../src-renderer/lib/saved-at';
+import { savedPosition } from '../../../src-renderer/lib/run-position';
 import { fakeApi } from '../fake-api';
 
 const metrics = (epoch: number, test: number): EpochMetrics => ({
@@ -43,12 +43,12 @@ describe('the dashboard and saved models', () => {
     expect(session.progress.fraction).toBeCloseTo((2 + 350 / 938) / 5, 12);
     // its learning rate as the file knows it: the base rate at the start, the rate after each epoch
     expect(session.series.lrAtEpochs).toEqual([{ x: 0, y: DEFAULT_CONFIG.lr }, { x: 938, y: 0.05 }, { x: 1876, y: 0.05 }]);
-    expect(savedAt(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved at epoch 3, step 350');
+    expect(savedPosition(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved at epoch 3, step 350');
     // a file without its training state knows no steps: no step-placed points, no claim
     session.showModel({ ...info, config: null, step: 0, stepsPerEpoch: 0 });
     expect(session.series.testLoss).toEqual([]);
     expect(session.series.lrAtEpochs).toEqual([]);
-    expect(savedAt(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved after epoch 2');
+    expect(savedPosition(session.savedEpoch, session.savedStep, session.stepsPerEpoch)).toBe('saved after epoch 2');
   });
 
   it('follows a continued model: old epochs stay, the run is ours', async () => {
