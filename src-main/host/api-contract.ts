@@ -9,7 +9,9 @@ import type {
   EngineCalls,
   EngineEvent,
   EpochMetrics,
+  HealthSample,
   ModelInfo,
+  RunOutcome,
   RunState,
 } from '../../src-engine/protocol';
 import type { ExerciseProgress } from '../library/exercise-progress';
@@ -88,6 +90,11 @@ export interface AppCalls {
   'training:recover': { args: Record<string, never>; result: EngineCalls['train:start']['result'] };
   /** The latest run, whole (a page that opens or reloads mid-run draws it); null when none ran yet. */
   'training:status': { args: Record<string, never>; result: RunStatus | null };
+  /**
+   * The model file opened in the engine since its last run began (Models' Open, or an upload), by
+   * its name: what the views show after a reload. null when the engine holds the run's model or none.
+   */
+  'training:opened': { args: Record<string, never>; result: { name: string; info: ModelInfo } | null };
   /** Give up on what the engine is busy with (a start that takes too long): the engine is restarted. */
   'training:cancel': { args: Record<string, never>; result: { cancelled: true } };
   /** The Build it view's progress, from the user's data folder. */
@@ -122,8 +129,12 @@ export interface RunStatus {
   savedName: string | null;
   /** After a crash: whether training:recover can resume it. */
   recoverable: boolean;
-  /** Seconds spent training (pauses excluded). */
+  /** Seconds trained by the engine's clock (pauses and evaluation excluded), as its files record them. */
   seconds: number;
+  /** How the run ended (not learning, diverged, a time limit…), as the done event said; null while going or when plainly done. */
+  outcome: RunOutcome | null;
+  /** The engine's health measurements of the run, in step order. */
+  health: HealthSample[];
 }
 
 export type ApiCalls = EngineApiCalls & AppCalls & ModelCalls;
@@ -139,6 +150,7 @@ const APP_CHANNELS: Record<keyof AppCalls, true> = {
   'dataset:upload': true,
   'training:recover': true,
   'training:status': true,
+  'training:opened': true,
   'training:cancel': true,
   'exercises:load': true,
   'exercises:save': true,

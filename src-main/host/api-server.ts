@@ -25,7 +25,7 @@ import type { ExerciseProgressStore } from '../library/exercise-progress';
 import { RunRecord } from './run-record';
 import { checkApiCall } from './validate-api';
 
-type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status' | 'training:cancel' | 'exercises:load' | 'exercises:save'>;
+type PlatformCalls = Omit<AppCalls, 'training:recover' | 'training:status' | 'training:opened' | 'training:cancel' | 'exercises:load' | 'exercises:save'>;
 
 /** What differs between the desktop app and browser mode: dialogs, uploads, theme, paths. */
 export type PlatformHandlers = {
@@ -58,6 +58,8 @@ export class ApiServer {
   private readonly models: ModelApi | null = null;
   /** The latest run, whole: what a page that opens mid-run is given. */
   private readonly run = new RunRecord();
+  /** A model file opened in the engine since its last run began (null: the run's model, or none). */
+  private opened: { name: string; info: ModelInfo } | null = null;
 
   constructor(
     private readonly host: EngineHost,
@@ -116,13 +118,19 @@ export class ApiServer {
       if (name === 'dataset:info') this.checkDataset((args as ApiArgs<'dataset:info'>).source);
       const result = await this.host.call(ENGINE_CHANNELS[name], args as never);
       // NOTE: another model in the engine ends any chance of resuming the crashed run.
-      if (name === 'model:load') this.crashed = null;
+      if (name === 'model:load') {
+        this.crashed = null;
+        this.opened = { name: (args as ApiArgs<'model:load'>).fileName.replace(/\.safetensors$/i, ''), info: result as ModelInfo };
+      }
       return result;
     }
     if (isModelChannel(name)) {
       if (!this.models) throw new Error('The model library is not available.');
       const result = await this.models.handle(name, args as never);
-      if (name === 'models:open') this.crashed = null;
+      if (name === 'models:open') {
+        this.crashed = null;
+        this.opened = { name: (args as ApiArgs<'models:open'>).name, info: result as ApiResult<'models:open'> };
+      }
       if (name === 'models:continue') {
         const { runId, info } = result as ApiResult<'models:continue'>;
         this.run.started(runId, info);
@@ -134,6 +142,8 @@ export class ApiServer {
         return this.recover();
       case 'training:status':
         return this.run.status();
+      case 'training:opened':
+        return this.opened;
       case 'training:cancel':
         // NOTE: the engine answers one message at a time, so what it is stuck in cannot be
         // interrupted by another message: it is restarted (the run's saved epochs are kept).
@@ -191,6 +201,7 @@ export class ApiServer {
       if (going && this.going?.runId !== event.runId) {
         this.going = { runId: event.runId, checkpoint: null };
         this.crashed = null;
+        this.opened = null; // the engine's model is the run's now
       } else if (!going && this.going?.runId === event.runId) {
         this.going = null;
       }
@@ -202,6 +213,7 @@ export class ApiServer {
       // NOTE: only the run that was going can be resumed, never an earlier one.
       this.crashed = this.going?.checkpoint ?? null;
       this.going = null;
+      this.opened = null; // a fresh engine holds no model
       out = { type: 'engine:stopped', message: event.message, restarted: event.restarted, recoverable: this.crashed !== null };
     } else {
       out = event;

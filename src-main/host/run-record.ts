@@ -3,7 +3,7 @@
  * that opens or reloads mid-run (or a second tab) is given the whole run at once instead of
  * picking up a stream halfway. Pages then follow the same events from there.
  */
-import type { EpochMetrics, ModelInfo, RunState } from '../../src-engine/protocol';
+import type { EpochMetrics, HealthSample, ModelInfo, RunOutcome, RunState } from '../../src-engine/protocol';
 import type { RunStatus } from './api-contract';
 import type { HostEvent } from './engine-host';
 
@@ -26,9 +26,14 @@ export class RunRecord {
     savedStep: number | null;
     savedName: string | null;
     recoverable: boolean;
-    /** Milliseconds trained before the current stretch, and when that stretch began (null: not training). */
-    trainedMs: number;
-    since: number | null;
+    /**
+     * Seconds trained by the engine's clock at its last batch or done event, and when that came
+     * (while training, the seconds since are added); so a reloaded page shows the figure its file records.
+     */
+    seconds: number;
+    secondsAt: number;
+    outcome: RunOutcome | null;
+    health: HealthSample[];
   } | null = null;
 
   constructor(private readonly clock: () => number = () => Date.now()) {}
@@ -64,8 +69,10 @@ export class RunRecord {
       savedStep: null,
       savedName: null,
       recoverable: false,
-      trainedMs: 0,
-      since: this.clock(),
+      seconds: 0,
+      secondsAt: this.clock(),
+      outcome: null,
+      health: [],
     };
   }
 
@@ -107,8 +114,12 @@ export class RunRecord {
         run.batchAccuracy.push([event.epoch - 1 + event.stepInEpoch / event.stepsPerEpoch, event.accuracy]);
         const { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta } = event;
         run.progress = { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta };
+        this.engineSeconds(event.seconds);
         return;
       }
+      case 'health':
+        run.health.push(...event.samples);
+        return;
       case 'epoch':
         run.history.push(event.metrics);
         return;
@@ -116,8 +127,12 @@ export class RunRecord {
         run.info = event.info; // where the run is; saved() says what is on disk
         return;
       case 'state':
+        this.setState(event.state, event.message ?? null);
+        return;
       case 'done':
         this.setState(event.state, event.message ?? null);
+        run.outcome = event.outcome ?? null;
+        this.engineSeconds(event.seconds);
         return;
       default:
         return;
@@ -128,7 +143,6 @@ export class RunRecord {
   status(): RunStatus | null {
     const run = this.run;
     if (!run) return null;
-    const trainedMs = run.trainedMs + (run.since === null ? 0 : this.clock() - run.since);
     return {
       runId: run.runId < 0 ? null : run.runId,
       state: run.state,
@@ -144,17 +158,24 @@ export class RunRecord {
       savedStep: run.savedStep,
       savedName: run.savedName,
       recoverable: run.recoverable,
-      seconds: trainedMs / 1000,
+      seconds: run.seconds + (run.state === 'training' ? (this.clock() - run.secondsAt) / 1000 : 0),
+      outcome: run.outcome,
+      health: [...run.health],
     };
+  }
+
+  /** The engine's own count of the seconds trained, from a batch or done event. */
+  private engineSeconds(seconds: number): void {
+    const run = this.run!;
+    run.seconds = seconds;
+    run.secondsAt = this.clock();
   }
 
   private setState(state: RunState, message: string | null): void {
     const run = this.run!;
     const now = this.clock();
-    if (run.since !== null && state !== 'training') {
-      run.trainedMs += now - run.since;
-      run.since = null;
-    } else if (run.since === null && state === 'training') run.since = now;
+    if (run.state === 'training' && state !== 'training') run.seconds += (now - run.secondsAt) / 1000;
+    if (state !== run.state) run.secondsAt = now;
     run.state = state;
     if (message !== null || state === 'training') run.message = message;
   }

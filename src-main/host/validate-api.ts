@@ -217,6 +217,7 @@ const VALIDATORS: Validators = {
     }
   },
   'training:status': empty('training:status'),
+  'training:opened': empty('training:opened'),
   'app:set-theme': (v) => void oneOf(object(v, 'app:set-theme', ['source']).source, 'theme', ['system', 'light', 'dark']),
   'dataset:choose': (v) => void oneOf(object(v, 'dataset:choose', ['kind']).kind, 'dataset kind', ['idx', 'csv']),
   'dataset:open-path': (v) => {

@@ -89,7 +89,7 @@ export class ModelLibrary {
     return this.act(async () => {
       const info = await this.api.call('models:open', { name });
       this.hooks.opened?.(info, name);
-      return `Opened "${name}". The Weights view and the Digit pad now use it, and the Train view shows its history and the settings it was trained with.`;
+      return `Opened "${name}". Weights, the Digit pad, Step inside and Evaluate now use it, and the Train view shows its history and the settings it was trained with.`;
     });
   }
 

@@ -235,7 +235,8 @@ export class TrainingSession {
   private showStatus(status: RunStatus): void {
     if (this.starting) return; // this page's own start wins: its reply and events follow
     const series = new Series();
-    series.planSteps((status.progress?.stepsPerEpoch ?? 0) * Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0));
+    const perEpoch = status.progress?.stepsPerEpoch ?? status.info?.stepsPerEpoch ?? 0;
+    series.planSteps(perEpoch * Math.max(status.info?.config?.epochs ?? 0, status.info?.epoch ?? 0));
     const step0 = status.firstStep;
     status.losses.forEach((l, i) => series.addLoss(step0 + i + 1, l));
     for (let i = 0; i + 1 < status.lr.length; i += 2) series.lr.push({ x: status.lr[i], y: status.lr[i + 1] });
@@ -244,17 +245,21 @@ export class TrainingSession {
       series.train.push({ x: m.epoch, y: m.train_accuracy });
       if (Number.isFinite(m.test_accuracy)) series.test.push({ x: m.epoch, y: m.test_accuracy });
       if (m.val_accuracy !== undefined) series.val.push({ x: m.epoch, y: m.val_accuracy });
+      if (perEpoch) pushEpochLoss(series, m, m.epoch * perEpoch);
     }
+    series.health.push(...status.health);
     this.series = series;
     this.revision++;
     this.runId = status.runId;
+    // NOTE: a run that did not learn (or diverged) stays so after a reload, never a green "Done"
+    this.outcome = status.outcome;
     this.lowestRunId = (status.runId ?? 0) + 1;
     this.info = status.info;
     this.config = status.info?.config ?? null;
     this.history = status.history;
     this.savedEpoch = status.savedEpoch;
     this.savedStep = status.savedStep;
-    this.stepsPerEpoch = status.progress?.stepsPerEpoch ?? status.info?.stepsPerEpoch ?? 0;
+    this.stepsPerEpoch = perEpoch;
     this.restoredName = status.savedName;
     const epochs = Math.max(this.config?.epochs ?? 0, status.info?.epoch ?? 0);
     const p = status.progress;

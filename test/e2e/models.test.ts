@@ -90,7 +90,7 @@ describe('the model library in the browser', () => {
     const details = page.getByRole('region', { name: 'Model details' });
     await expect.poll(() => details.getByRole('heading').innerText()).toBe(runName);
     await details.getByRole('button', { name: 'Open' }).click();
-    await page.getByText(`Opened "${runName}". The Weights view and the Digit pad now use it`).waitFor();
+    await page.getByText(`Opened "${runName}". Weights, the Digit pad, Step inside and Evaluate now use it`).waitFor();
     await page.getByRole('tab', { name: 'Train' }).click();
     await expect.poll(() => page.getByTestId('best-accuracy').innerText()).toBe(bestInList);
     await showModels(page);

@@ -134,7 +134,7 @@ describe('the page shows the engine\'s run as it is', () => {
     await tab(page, 'Models');
     await page.locator('[data-model]').first().click();
     await page.getByRole('region', { name: 'Model details' }).getByRole('button', { name: 'Open' }).click();
-    await page.getByText(/^Opened ".+"\. The Weights view and the Digit pad now use it/).waitFor({ timeout: 30_000 });
+    await page.getByText(/^Opened ".+"\. Weights, the Digit pad, Step inside and Evaluate now use it/).waitFor({ timeout: 30_000 });
     await tab(page, 'Digit pad');
     await page.getByRole('button', { name: 'Random test digit' }).click();
     await expect.poll(() => page.getByTestId('answer').innerText(), { timeout: 30_000 }).toMatch(/^\d$/);

@@ -118,6 +118,13 @@ describe('the app shows the truth (issue 14)', () => {
     await page.getByText(/^score -?\d\.\d\d · answered in/).waitFor();
     expect(await page.getByTestId('output-note').innerText()).toContain('scores, not probabilities');
     await shoot(page, 'digit-pad');
+
+    // a reload shows the model the engine holds, by its name, in the views that use it
+    await page.reload();
+    await page.getByRole('tab', { name: 'Weights' }).click();
+    await expect.poll(async () => (await page.getByTestId('weights-model').innerText()).replace(/\s+/g, ' '), { timeout: 30_000 }).toBe(`Weights of ${LECUN} 784-300-10 tanh`);
+    await page.getByRole('tab', { name: 'Train' }).click();
+    expect(await page.getByLabel('Activation', { exact: true }).inputValue()).toBe('tanh');
   });
 
   it('continuing for fewer epochs than planned keeps the schedule: the run stops after them, the plan stays 20 epochs', async () => {

@@ -72,6 +72,23 @@ describe('model library through the API server', () => {
     expect(readdirSync(store.dir)).toEqual([`${name}.safetensors`]);
   });
 
+  it('remembers a file opened in the engine after a run, for a page that reloads, until the next run', async () => {
+    const { server, emit, workers, store } = await setup();
+    emit({ type: 'state', runId: 1, state: 'training' });
+    emit({ type: 'done', runId: 1, state: 'done', history: [], seconds: 1 });
+    expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: null }); // the run's own model
+    store.save('mine', bytes);
+    const opening = server.handle('models:open', { name: 'mine' });
+    await new Promise((r) => setTimeout(r, 10));
+    const load = workers[0].sent.at(-1)!;
+    expect(load).toMatchObject({ call: 'model:load' });
+    workers[0].emit({ kind: 'reply', id: load.id, ok: true, result: info });
+    expect((await opening).ok).toBe(true);
+    expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: { name: 'mine', info } });
+    emit({ type: 'state', runId: 2, state: 'training' }); // a new run: the engine's model is the run's again
+    expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: null });
+  });
+
   it('after a crash, "resume from the last saved epoch" goes on writing the same model', async () => {
     const { server, emit, workers, store } = await setup();
     emit({ type: 'state', runId: 1, state: 'training' });

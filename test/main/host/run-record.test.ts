@@ -14,8 +14,9 @@ const info = (epoch = 0, step = 0, history: EpochMetrics[] = []): ModelInfo => (
   parameters: 6370,
 });
 const metrics = (epoch: number): EpochMetrics => ({ epoch, train_loss: 1, train_accuracy: 0.5, test_loss: 1, test_accuracy: 0.6, lr: 0.1, seconds: 1, samples_per_second: 100 });
-const batch = (runId: number, firstStep: number, losses: number[], stepInEpoch: number): EngineEvent => ({
-  type: 'batch', runId, epoch: 1, firstStep, losses: Float64Array.from(losses), accuracy: 0.5, lr: 0.1, stepInEpoch, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 3, seconds: 1,
+/** A batch event; `seconds`: the engine's count of seconds trained at it. */
+const batch = (runId: number, firstStep: number, losses: number[], stepInEpoch: number, seconds = 0): EngineEvent => ({
+  type: 'batch', runId, epoch: 1, firstStep, losses: Float64Array.from(losses), accuracy: 0.5, lr: 0.1, stepInEpoch, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 3, seconds,
 });
 
 describe('run record', () => {
@@ -62,5 +63,22 @@ describe('run record', () => {
     // the fresh worker numbers runs from 1 again: its first run is a new record
     r.handle({ type: 'state', runId: 1, state: 'training' });
     expect(r.status()).toMatchObject({ runId: 1, state: 'training', recoverable: false, history: [] });
+  });
+
+  it('keeps how the run ended, its health and the engine\'s seconds, so a reloaded page shows what the file records', () => {
+    let now = 0;
+    const r = new RunRecord(() => now);
+    r.handle({ type: 'state', runId: 1, state: 'training' });
+    const health = { step: 5, layers: [] };
+    r.handle({ type: 'health', runId: 1, samples: [health] });
+    now = 3000;
+    r.handle(batch(1, 0, [2.3, 2.3], 2, 2.4)); // the engine trained 2.4 s of the host's 3
+    expect(r.status()!.seconds).toBe(2.4);
+    now = 3500;
+    expect(r.status()!.seconds).toBeCloseTo(2.9, 12); // counted on between events
+    const outcome = { kind: 'not_learning' as const, message: 'test accuracy 11.35% is at chance level' };
+    r.handle({ type: 'done', runId: 1, state: 'done', history: [], outcome, seconds: 2.6 }); // the last evaluation is not training
+    now = 60_000;
+    expect(r.status()).toMatchObject({ state: 'done', outcome, seconds: 2.6, health: [health] });
   });
 });

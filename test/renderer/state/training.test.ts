@@ -175,12 +175,29 @@ describe('TrainingSession', () => {
     expect(session.progress.stepInEpoch).toBe(3);
   });
 
+  it('a page that opens after a run that did not learn says so, with the run\'s health, never a plain "Done"', async () => {
+    const outcome = { kind: 'not_learning' as const, message: 'test accuracy 11.35% is at chance level (10.00% for 10 classes): the network did not learn' };
+    const health = { step: 10, layers: [] };
+    const status = {
+      runId: 3, state: 'done', message: null, info: { ...info, config, epoch: 2, step: 20, history: [], stepsPerEpoch: 10 }, history: [metrics(1, 0.11), metrics(2, 0.11)],
+      firstStep: 0, losses: new Float64Array([2.3, 2.3]), lr: new Float64Array([2, 5]), batchAccuracy: new Float64Array([1, 0.1]),
+      progress: null, savedEpoch: 2, savedStep: 20, savedName: 'lr 5', recoverable: false, seconds: 2.2, outcome, health: [health],
+    };
+    const session = new TrainingSession(fakeApi({ 'training:status': status }), () => 0);
+    await session.restore();
+    expect(session.state).toBe('done');
+    expect(session.outcome).toEqual(outcome);
+    expect(session.series.health).toEqual([health]);
+    expect(session.series.testLoss.map((p) => p.x)).toEqual([10, 20]); // each epoch's test loss at its last step
+    expect(session.elapsed).toBe(2.2);
+  });
+
   it('a page that opens mid-run shows the run whole from the host, then follows it without drawing a step twice', async () => {
     const status = {
       runId: 3, state: 'training', message: null, info: { ...info, config, epoch: 0, step: 0, history: [] }, history: [],
       firstStep: 0, losses: new Float64Array([2.3, 2.2, 2.1]), lr: new Float64Array([3, 0.1]), batchAccuracy: new Float64Array([0.3, 0.4]),
       progress: { epoch: 1, stepInEpoch: 3, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 5 },
-      savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 7,
+      savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 7, outcome: null, health: [],
     };
     const api = fakeApi({ 'training:status': status });
     const session = new TrainingSession(api, () => 0);
@@ -202,7 +219,7 @@ describe('TrainingSession', () => {
       'training:status': {
         runId: 2, state: 'training', message: null, info: { ...info, config: other, epoch: 0, step: 0, history: [] }, history: [],
         firstStep: 0, losses: new Float64Array([2.4]), lr: new Float64Array(), batchAccuracy: new Float64Array(),
-        progress: null, savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 0,
+        progress: null, savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 0, outcome: null, health: [],
       },
     });
     const session = new TrainingSession(api, () => 0);
@@ -221,7 +238,7 @@ describe('TrainingSession', () => {
     const stopped = (step: number) => ({
       runId: 5, state: 'stopped', message: null, info: { ...info, config, epoch: 1, step, history: [] }, history: [],
       firstStep: 0, losses: new Float64Array([2.3]), lr: new Float64Array(), batchAccuracy: new Float64Array(),
-      progress: null, savedEpoch: 1, savedStep: 1200, savedName: 'my net', recoverable: false, seconds: 3,
+      progress: null, savedEpoch: 1, savedStep: 1200, savedName: 'my net', recoverable: false, seconds: 3, outcome: null, health: [],
     });
     const saved = new TrainingSession(fakeApi({ 'training:status': stopped(1200) }), () => 0);
     await saved.restore();
@@ -235,7 +252,7 @@ describe('TrainingSession', () => {
     const going = {
       runId: 4, state: 'training', message: null, info: { ...info, config, epoch: 0, step: 0, history: [] }, history: [],
       firstStep: 0, losses: new Float64Array([2.3]), lr: new Float64Array(), batchAccuracy: new Float64Array(),
-      progress: null, savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 0,
+      progress: null, savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 0, outcome: null, health: [],
     };
     const api = fakeApi({ 'training:start': new Error('a run is already going; stop it first'), 'training:status': going });
     const session = new TrainingSession(api, () => 0);
