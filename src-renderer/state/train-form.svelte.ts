@@ -7,7 +7,7 @@ import type { DatasetSource, ModelInfo, OptimizerName, ScheduleName, TrainConfig
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 import { type AugmentKind, type AugmentSettings, DEFAULT_AUGMENT } from '../../src-engine/data/augment';
 import { problemsByField, type ConfigField } from '../lib/config-fields';
-import { PRESETS, type Preset, type Recipe } from '../lib/presets';
+import { PRESET_SEED, PRESETS, type Preset, type Recipe } from '../lib/presets';
 
 /** Labels used when a required number is left empty. */
 const LABELS: Partial<Record<ConfigField, string>> = {
@@ -186,7 +186,11 @@ export class TrainForm {
     this.refused = false;
   }
 
-  /** Set the network and trainer of a preset (dataset, seed, limit and validation stay). */
+  /**
+   * Set a preset's recipe and the conditions its figures were measured in (seed 1, every training
+   * image, its validation split or none), so that picking one recreates what it promises; the
+   * dataset stays (presetDifferences says when it is not MNIST).
+   */
   applyPreset(preset: Preset): void {
     const r = preset.recipe;
     this.hidden = [...r.hidden];
@@ -204,7 +208,9 @@ export class TrainForm {
     this.dropout = r.hidden.map((_, i) => r.dropout?.[i] ?? 0);
     this.setAugment(r.augment);
     this.timeLimit = r.timeLimit ?? null;
-    if (r.validation !== undefined) this.validation = r.validation;
+    this.validation = r.validation ?? null;
+    this.seed = PRESET_SEED;
+    this.limit = null;
     this.presetId = preset.id;
     this.loaded = null;
   }
@@ -234,6 +240,22 @@ export class TrainForm {
       batch: this.batch, epochs: this.epochs, classes: parseClasses(this.classesText) ?? [],
       dropout: this.dropoutList(), augment: this.augmentSettings(), timeLimit: this.timeLimit ?? undefined,
     };
+  }
+
+  /**
+   * How the run settings differ from those the matching preset's figures were measured with (an
+   * empty list when they are the same, or no preset matches): its figures then promise nothing.
+   */
+  get presetDifferences(): string[] {
+    const p = this.matchingPreset;
+    if (!p) return [];
+    const out: string[] = [];
+    if (this.dataset().kind !== 'mnist') out.push('another dataset');
+    if (this.limit !== null) out.push(`${this.limit.toLocaleString('en-US')} training images`);
+    const val = this.validation ?? 0;
+    if (val !== (p.recipe.validation ?? 0)) out.push(val > 0 ? `${Math.round(val * 100)}% held out for validation` : 'no validation split');
+    if (this.seed !== PRESET_SEED) out.push(`seed ${this.seed ?? 'empty'}`);
+    return out;
   }
 
   /** The preset the fields still match, if any. */

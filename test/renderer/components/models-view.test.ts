@@ -86,7 +86,7 @@ describe('Models view', () => {
     await fireEvent.click(within(details).getByRole('button', { name: 'Open' }));
     await waitFor(() => expect(opened).toEqual(['mnist-784-128-10-2026-11-22-1405']));
     expect(api.calls.find((c) => c.name === 'models:open')?.args).toEqual({ name: 'mnist-784-128-10-2026-11-22-1405' });
-    expect(await screen.findByText(/^Opened "mnist-784-128-10-2026-11-22-1405"\. The Weights view/)).toBeTruthy();
+    expect(await screen.findByText(/^Opened "mnist-784-128-10-2026-11-22-1405"\. Weights, the Digit pad, Step inside and Evaluate now use it/)).toBeTruthy();
   });
 
   it('offers to finish an interrupted run, and continues it to its planned epochs', async () => {

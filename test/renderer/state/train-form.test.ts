@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PRESETS } from '../../../src-renderer/lib/presets';
+import type { DatasetSource } from '../../../src-engine/protocol';
+import { PRESET_SEED, PRESETS } from '../../../src-renderer/lib/presets';
 import { TrainForm, parseClasses } from '../../../src-renderer/state/train-form.svelte';
 
 describe('TrainForm', () => {
@@ -32,6 +33,23 @@ describe('TrainForm', () => {
     expect(form.submit()).toMatchObject({ loss: 'bce', classes: [3, 7] });
     form.lr = 0.5;
     expect(form.matchingPreset).toBeNull();
+  });
+
+  it('a preset recreates the conditions its figures were measured in, and says when the run differs from them', () => {
+    let source: DatasetSource = { kind: 'mnist' };
+    const form = new TrainForm(() => source);
+    const threes = PRESETS.find((p) => p.id === '3-vs-7')!;
+    Object.assign(form, { limit: 5, validation: 0.1, seed: 7 }); // left from an earlier run
+    form.applyPreset(threes);
+    expect(form.submit()).toMatchObject({ seed: PRESET_SEED });
+    expect(form.submit()).not.toHaveProperty('limit');
+    expect(form.submit()).not.toHaveProperty('validation');
+    expect(form.presetDifferences).toEqual([]);
+    Object.assign(form, { limit: 500, validation: 0.2, seed: 3 });
+    expect(form.matchingPreset?.id).toBe('3-vs-7'); // the same recipe, but its figures no longer apply
+    expect(form.presetDifferences).toEqual(['500 training images', '20% held out for validation', 'seed 3']);
+    source = { kind: 'idx', dir: '/data/letters' };
+    expect(form.presetDifferences[0]).toBe('another dataset');
   });
 
   it('the record preset sets augmentation, time limit and validation; dropout follows the hidden layers', () => {
