@@ -107,6 +107,11 @@ export function datasetFromIdx(
   return { name, images: images.data, labels: labels.data, count, rows, cols, classes: names };
 }
 
+/** Why a dataset of n classes has no class `label` ("class 11 is not in the dataset (labels 0-9)"), or null when it has. */
+export function classNotInDataset(label: number, n: number): string | null {
+  return Number.isInteger(label) && label >= 0 && label < n ? null : `class ${label} is not in the dataset (labels 0-${n - 1})`;
+}
+
 /**
  * Keep only some classes, relabelled 0..k-1 in the order given; class names are the original
  * names ([3, 7] on MNIST -> classes ['3', '7'], 3 -> 0, 7 -> 1). Copies the kept images.
@@ -117,9 +122,8 @@ export function filterClasses(ds: Dataset, labels: number[]): Dataset {
   if (labels.length < 2) throw new Error(`choose at least two classes to tell apart, got [${labels.join(', ')}]`);
   const map = new Int16Array(256).fill(-1);
   labels.forEach((l, k) => {
-    if (!Number.isInteger(l) || l < 0 || l >= n) {
-      throw new Error(`class ${l} is not in the dataset (labels 0-${n - 1})`);
-    }
+    const missing = classNotInDataset(l, n);
+    if (missing) throw new Error(missing);
     if (map[l] !== -1) throw new Error(`class ${l} is listed twice`);
     map[l] = k;
   });

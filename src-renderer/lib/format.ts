@@ -5,6 +5,12 @@ export function percent(x: number | null | undefined, digits = 2): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 }
 
+/** A share as a whole percent, or with two significant digits below 1% (0.00001 -> "0.001%", never "0%"). */
+export function share(x: number): string {
+  const p = x * 100;
+  return p >= 1 || p === 0 ? `${Math.round(p)}%` : `${Number(p.toPrecision(2))}%`;
+}
+
 /** 65 -> "1 m 05 s", 3725 -> "1 h 02 m", 4.2 -> "4.2 s" */
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '–';

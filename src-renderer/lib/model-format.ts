@@ -2,6 +2,7 @@
 import type { DatasetSource, TrainConfig } from '../../src-engine/protocol';
 import type { ModelSummary } from '../../src-main/library/models-contract';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
+import { share } from './format';
 
 /** 1536 -> "1.5 KB", 3.2e6 -> "3.1 MB" */
 export function fileSize(bytes: number): string {
@@ -82,6 +83,6 @@ export function datasetText(m: Pick<ModelSummary, 'recipe' | 'dataset' | 'datase
   if (m.datasetSize) parts.push(`${m.datasetSize.train.toLocaleString('en-US')} train / ${m.datasetSize.test.toLocaleString('en-US')} test images`);
   if (m.recipe?.classes?.length) parts.push(`classes ${m.recipe.classes.join(', ')} only`);
   if (m.recipe?.limit !== undefined) parts.push(`the first ${m.recipe.limit.toLocaleString('en-US')} training images`);
-  if (m.recipe?.validation) parts.push(`${Math.round(m.recipe.validation * 100)}% held out for validation`);
+  if (m.recipe?.validation) parts.push(`${share(m.recipe.validation)} held out for validation`);
   return parts.join(' · ');
 }

@@ -5,6 +5,7 @@
  */
 import type { LossName } from '../../src-engine/architecture';
 import type { TrainConfig } from '../../src-engine/protocol';
+import { share } from './format';
 
 export const LOSS_NAMES: Record<LossName, string> = { cross_entropy: 'cross-entropy', mse: 'mean squared error', bce: 'binary cross-entropy' };
 export const OPTIMIZER_NAMES: Record<TrainConfig['optimizer'], string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW' };
@@ -44,7 +45,7 @@ export function recipeText(c: Partial<TrainConfig>, sizes: number[], datasetLabe
   let data = `on ${datasetLabel}`;
   if (c.classes?.length) data += `, classes ${c.classes.join(', ')} only`;
   if (c.limit !== undefined) data += `, its first ${c.limit.toLocaleString('en-US')} training images`;
-  if (c.validation) data += `, ${Math.round(c.validation * 100)}% of them held out for validation`;
+  if (c.validation) data += `, ${share(c.validation)} of them held out for validation`;
   return `${parts.join(', ')}, ${data}`;
 }
 

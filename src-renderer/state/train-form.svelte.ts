@@ -8,6 +8,8 @@ import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 import { type AugmentKind, type AugmentSettings, DEFAULT_AUGMENT } from '../../src-engine/data/augment';
 import { problemsByField, type ConfigField } from '../lib/config-fields';
 import { PRESET_SEED, PRESETS, type Preset, type Recipe } from '../lib/presets';
+import { share } from '../lib/format';
+import { classNotInDataset } from '../../src-engine/data/dataset';
 
 /** Labels used when a required number is left empty. */
 const LABELS: Partial<Record<ConfigField, string>> = {
@@ -84,6 +86,7 @@ export class TrainForm {
   constructor(
     private readonly dataset: () => DatasetSource = () => DEFAULT_CONFIG.dataset,
     private readonly datasetProblem: () => string | null = () => null,
+    private readonly datasetClasses: () => number | null = () => null,
   ) {}
 
   /** The config as typed (possibly unsound). */
@@ -104,7 +107,8 @@ export class TrainForm {
       seed: this.seed,
     };
     if (this.limit !== null) c.limit = this.limit;
-    if (this.validation !== null && this.validation > 0) c.validation = this.validation;
+    // NOTE: 0 is no split; anything else goes to the config's check (a negative split was dropped unseen)
+    if (this.validation !== null && this.validation !== 0) c.validation = this.validation;
     const dropout = this.dropoutList();
     if (dropout) c.dropout = dropout;
     const augment = this.augmentSettings();
@@ -125,6 +129,13 @@ export class TrainForm {
         byField[field] = [message];
         all.splice(0, all.length, ...all.filter((p) => !mine.includes(p)), message);
       }
+    }
+    // classes the chosen dataset does not have: said here, not as a failed run after Start
+    const n = this.datasetClasses();
+    const missing = n === null ? null : (this.draft.classes ?? []).map((l) => classNotInDataset(l, n)).find((m) => m !== null);
+    if (missing && !byField.classes?.length) {
+      byField.classes = [missing];
+      all.push(missing);
     }
     // NOTE: without a dataset there is nothing to train on, whatever else is typed: that comes first.
     const dataset = this.datasetProblem();
@@ -253,7 +264,7 @@ export class TrainForm {
     if (this.dataset().kind !== 'mnist') out.push('another dataset');
     if (this.limit !== null) out.push(`${this.limit.toLocaleString('en-US')} training images`);
     const val = this.validation ?? 0;
-    if (val !== (p.recipe.validation ?? 0)) out.push(val > 0 ? `${Math.round(val * 100)}% held out for validation` : 'no validation split');
+    if (val !== (p.recipe.validation ?? 0)) out.push(val > 0 ? `${share(val)} held out for validation` : 'no validation split');
     if (this.seed !== PRESET_SEED) out.push(`seed ${this.seed ?? 'empty'}`);
     return out;
   }

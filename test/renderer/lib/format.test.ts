@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, count, duration, loss, percent } from '../../../src-renderer/lib/format';
+import { compact, count, duration, loss, percent, share } from '../../../src-renderer/lib/format';
 
 describe('dashboard formatting', () => {
   it('percent', () => {
@@ -7,6 +7,14 @@ describe('dashboard formatting', () => {
     expect(percent(0.82, 1)).toBe('82.0%');
     expect(percent(null)).toBe('–');
     expect(percent(NaN)).toBe('–');
+  });
+
+  it('share: a whole percent, or two significant digits below 1% (never "0%" for a split that holds images out)', () => {
+    expect(share(0.1)).toBe('10%');
+    expect(share(0.05)).toBe('5%');
+    expect(share(0.00001)).toBe('0.001%');
+    expect(share(0.0045)).toBe('0.45%');
+    expect(share(0)).toBe('0%');
   });
 
   it('duration', () => {

@@ -35,6 +35,20 @@ describe('TrainForm', () => {
     expect(form.matchingPreset).toBeNull();
   });
 
+  it('refuses what Start would only fail on: a class the dataset lacks, a negative validation split', () => {
+    const form = new TrainForm(() => ({ kind: 'mnist' }), () => null, () => 10);
+    form.classesText = '11, 12';
+    expect(form.problems.byField.classes).toEqual(['class 11 is not in the dataset (labels 0-9)']);
+    expect(form.submit()).toBeNull();
+    form.classesText = '3, 7';
+    expect(form.problems.all).toEqual([]);
+    form.validation = -0.1;
+    expect(form.problems.byField.validation).toEqual(['validation split must be a fraction from 0 to 0.5 (got -0.1)']);
+    form.validation = 0;
+    expect(form.problems.all).toEqual([]);
+    expect(form.submit()).not.toHaveProperty('validation');
+  });
+
   it('a preset recreates the conditions its figures were measured in, and says when the run differs from them', () => {
     let source: DatasetSource = { kind: 'mnist' };
     const form = new TrainForm(() => source);
