@@ -102,7 +102,11 @@ function generalHint(exercise: Exercise, d: Difference, c: ExerciseCase): string
     return `${d.output} should have ${d.total} values (shape [${d.shape.join(', ')}]) but has ${d.yours.length}: check which sizes your loops run over.`;
   }
   if (Number.isNaN(d.largest.yours)) return `${d.output} has NaN at [${d.largest.at.join(', ')}]: something divided 0 by 0, took the log of 0, or read past the end of an array (undefined).`;
-  if (d.yours.every((v) => v === 0)) return `${d.output} is all zeros: the array is created but never filled (or filled and not returned).`;
+  if (d.yours.every((v) => v === 0)) {
+    return d.shape.length === 0
+      ? `${d.output} is 0: is the sum started but never added to, or computed and not returned?`
+      : `${d.output} is all zeros: the array is created but never filled (or filled and not returned).`;
+  }
   const ratio = d.largest.yours / d.largest.expected;
   for (const [k, name] of exercise.params.entries()) {
     const n = c.args[k];
@@ -154,7 +158,8 @@ export function formatVerdict(exercise: Exercise, v: Verdict): string {
   const d = v.difference!;
   const who = d.against === 'engine' ? 'the engine' : 'finite differences';
   const short = d.against === 'engine' ? 'engine' : 'finite differences';
-  const lines = [`✗ ${exercise.name}: ${d.output} differs from ${who} on the case "${d.caseLabel}" (${d.output} is [${d.shape.join(', ')}]).`];
+  const form = d.shape.length === 0 ? 'a single number' : `[${d.shape.join(', ')}]`;
+  const lines = [`✗ ${exercise.name}: ${d.output} differs from ${who} on the case "${d.caseLabel}" (${d.output} is ${form}).`];
   if (d.lengthMismatch) lines.push(`  It has ${d.yours.length} values; ${d.total} are expected.`);
   else {
     const l = d.largest;

@@ -41,6 +41,14 @@ describe('exercises', () => {
     for (const e of EXERCISES) for (const f of e.functions) expect(e.stub, e.name).toContain(`function ${f}(`);
   });
 
+  it('speaks of a single number as one, not as an empty shape or an unfilled array (the neuron\'s untouched stub)', () => {
+    const e = exerciseNamed('neuron');
+    const cases = e.cases();
+    const text = formatVerdict(e, checkResults(e, cases, { ok: true, outputs: cases.map(() => ({ z: Float64Array.of(0) })) }));
+    expect(text.split('\n')[0]).toMatch(/\(z is a single number\)\.$/);
+    expect(text).toContain('z is 0: is the sum started but never added to, or computed and not returned?');
+  });
+
   it('the cases hold zeros, negatives and the edge cases (exact zeros for relu, ±1000 logits)', () => {
     const relu = exerciseNamed('relu').cases();
     expect(relu.some((c) => (c.args[0] as Float64Array).some((v) => v === 0))).toBe(true);
