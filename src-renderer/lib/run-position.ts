@@ -22,6 +22,12 @@ export function runPosition(epoch: number, step: number, stepsPerEpoch: number):
   return runPlace(epoch, step, stepsPerEpoch).text;
 }
 
+/** runPlace in a sentence's words: "after epoch 2", "at epoch 3, step 415", "at step 2,103", "before training". */
+export function atPosition(epoch: number, step: number, stepsPerEpoch: number): string {
+  const { place, text } = runPlace(epoch, step, stepsPerEpoch);
+  return place === 'epoch-end' || place === 'start' ? text : `at ${text}`;
+}
+
 /**
  * Where the run's file stands, for the dashboard: "saved after epoch 2" for a save at an epoch's
  * end, "saved at epoch 2, step 610" for one at a pause or stop in the middle of an epoch (its
@@ -33,7 +39,5 @@ export function runPosition(epoch: number, step: number, stepsPerEpoch: number):
 export function savedPosition(epoch: number | null, step: number | null, stepsPerEpoch: number): string {
   if (epoch === null) return '';
   if (step === null) return epoch > 0 ? `saved after epoch ${epoch}` : '';
-  const { place, text } = runPlace(epoch, step, stepsPerEpoch);
-  if (place === 'start') return '';
-  return place === 'epoch-end' ? `saved ${text}` : `saved at ${text}`;
+  return runPlace(epoch, step, stepsPerEpoch).place === 'start' ? '' : `saved ${atPosition(epoch, step, stepsPerEpoch)}`;
 }

@@ -6,6 +6,7 @@
 import type { EpochMetrics, HealthSample, ModelInfo, RunOutcome, RunState, TrainConfig } from '../../src-engine/protocol';
 import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/host/api-contract';
 import { Ema, smoothingFor } from '../lib/ema';
+import { atPosition } from '../lib/run-position';
 import type { RunOrigin } from '../lib/run-plan';
 
 /** One chart point. */
@@ -280,14 +281,15 @@ export class TrainingSession {
   /** Where a stopped run was saved, for a page that opens after it stopped. */
   private stoppedNote(status: RunStatus): string | null {
     if (status.state !== 'stopped' || status.savedName === null || status.savedStep === null) return null;
-    const step = (n: number) => n.toLocaleString('en-US');
-    // NOTE: the step the run stopped at (its last checkpoint sent) and the step its file holds
-    // differ when the stop's save failed or is still being written.
-    const stoppedAt = status.info?.step ?? status.savedStep;
-    if (stoppedAt !== status.savedStep) {
-      return `This run stopped at step ${step(stoppedAt)}; "${status.savedName}" holds its last save, at step ${step(status.savedStep)}. Continue it from the Models view.`;
+    // NOTE: in the progress bar's terms (epoch, and step in it). The step the run stopped at (its last
+    // checkpoint sent) and the step its file holds differ when the stop's save failed or is still being written.
+    const perEpoch = status.progress?.stepsPerEpoch ?? status.info?.stepsPerEpoch ?? 0;
+    const stoppedAt = status.info ? { epoch: status.info.epoch, step: status.info.step } : { epoch: status.savedEpoch ?? 0, step: status.savedStep };
+    const saved = atPosition(status.savedEpoch ?? 0, status.savedStep, perEpoch);
+    if (stoppedAt.step !== status.savedStep) {
+      return `This run stopped ${atPosition(stoppedAt.epoch, stoppedAt.step, perEpoch)}; "${status.savedName}" holds its last save, ${saved}. Continue it from the Models view.`;
     }
-    return `This run stopped at step ${step(status.savedStep)} and was saved as "${status.savedName}". Continue it from the Models view.`;
+    return `This run stopped ${saved} and was saved as "${status.savedName}". Continue it from the Models view.`;
   }
 
   /** Pause when training, resume when paused. */

@@ -149,7 +149,7 @@ describe('Evaluate and Compare runs in the browser', () => {
     const panel = page.getByRole('region', { name: 'Compare runs' });
     await panel.waitFor();
     for (const r of RUNS) await panel.getByRole('checkbox', { name: r.name }).check();
-    await panel.getByRole('button', { name: 'Compare 3' }).click();
+    await panel.getByRole('button', { name: 'Compare: 3 runs' }).click();
     const table = panel.getByRole('table', { name: 'Settings that differ' });
     await table.waitFor();
     const rows = await table.locator('tbody tr').allInnerTexts();

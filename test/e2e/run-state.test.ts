@@ -179,7 +179,8 @@ describe('the page shows the engine\'s run as it is', () => {
     expect(ours).toHaveLength(1);
     const [saved] = ours;
     expect(saved.epoch).toBeGreaterThanOrEqual(1);
-    await page.getByText(`This run stopped at step ${saved.step.toLocaleString('en-US')} and was saved as "${saved.name}".`, { exact: false }).waitFor();
+    const at = saved.stepInEpoch === 0 ? `after epoch ${saved.epoch}` : `at epoch ${saved.epoch + 1}, step ${saved.stepInEpoch.toLocaleString('en-US')}`;
+    await page.getByText(`This run stopped ${at} and was saved as "${saved.name}".`, { exact: false }).waitFor();
     expect(problems).toEqual([]);
     await page.close();
     await second.close();

@@ -246,6 +246,10 @@ describe('TrainingSession', () => {
     const unsaved = new TrainingSession(fakeApi({ 'training:status': stopped(1234) }), () => 0);
     await unsaved.restore();
     expect(unsaved.note).toBe('This run stopped at step 1,234; "my net" holds its last save, at step 1,200. Continue it from the Models view.');
+    // with the epoch's length known, in the progress bar's terms
+    const known = new TrainingSession(fakeApi({ 'training:status': { ...stopped(1200), progress: { epoch: 2, stepInEpoch: 200, stepsPerEpoch: 1000, samplesPerSecond: 1, eta: 1 } } }), () => 0);
+    await known.restore();
+    expect(known.note).toBe('This run stopped at epoch 2, step 200 and was saved as "my net". Continue it from the Models view.');
   });
 
   it('when another window started a run a moment before, shows that run instead of failing', async () => {
