@@ -23,7 +23,7 @@ const dark: ChartTheme = {
     val: '#c48cf5',
     baseline: '#8a93a3',
     lr: '#e6c15a',
-    batchAccuracy: 'rgba(240,160,75,0.16)',
+    batchAccuracy: 'rgba(240,160,75,0.32)',
     clipped: '#f06a6a',
   },
 };
@@ -41,7 +41,7 @@ const light: ChartTheme = {
     val: '#8b4fd1',
     baseline: '#6b7585',
     lr: '#b7870f',
-    batchAccuracy: 'rgba(217,119,26,0.16)',
+    batchAccuracy: 'rgba(217,119,26,0.26)',
     clipped: '#d03b3b',
   },
 };

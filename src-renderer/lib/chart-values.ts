@@ -64,12 +64,16 @@ export interface Clipped {
 
 /**
  * Clip a loss series that blew up: the cap is 3 times the median of the first 50 finite values
- * (the loss a run starts from). A series that stays below it is returned as it is.
+ * (the loss a run starts from), and at least that median + 1. A series that stays below it is
+ * returned as it is.
+ * NOTE: the + 1 is for a continued run, which starts at a trained model's small, noisy batch
+ * losses: 3 times their median (0.085) put ordinary batches of 0.3 "off the chart" in red.
  */
 export function clipDiverged(points: readonly { x: number; y: number }[]): Clipped {
   const early = points.slice(0, 50).map((p) => p.y).filter(Number.isFinite).sort((a, b) => a - b);
   if (!early.length) return { points: [...points], markers: [], cap: null };
-  const cap = 3 * early[Math.floor(early.length / 2)];
+  const median = early[Math.floor(early.length / 2)];
+  const cap = Math.max(3 * median, median + 1);
   if (points.every((p) => Number.isFinite(p.y) && p.y <= cap)) return { points: points as { x: number; y: number }[], markers: [], cap: null };
   const markers: { x: number; y: number }[] = [];
   let previous = -Infinity;

@@ -31,5 +31,9 @@ describe('chart values', () => {
     expect(c.markers).toEqual([{ x: 4, y: cap }, { x: 9, y: cap }]);
     const calm = [{ x: 1, y: 2.3 }, { x: 2, y: 2 }];
     expect(clipDiverged(calm)).toEqual({ points: calm, markers: [], cap: null });
+    // a continued run starts low and noisy: its ordinary batches are not a blow-up
+    const continued = Array.from({ length: 60 }, (_, i) => ({ x: 1000 + i, y: i % 10 === 9 ? 0.45 : 0.085 }));
+    expect(clipDiverged(continued).cap).toBeNull();
+    expect(clipDiverged([...continued, { x: 2000, y: NaN }]).cap).toBeCloseTo(1.085, 12);
   });
 });
