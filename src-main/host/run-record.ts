@@ -47,6 +47,8 @@ export class RunRecord {
     const run = this.run!;
     if (run.info === null) run.history = [...info.history, ...run.history];
     run.info = info;
+    // a continued model's earlier seconds count from the start (its batch events then carry them)
+    if (run.firstStep === null && info.trainedSeconds) run.seconds = info.trainedSeconds;
     if (run.savedEpoch === null && info.history.length) {
       run.savedEpoch = info.epoch;
       run.savedStep = info.step;
