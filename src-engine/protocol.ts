@@ -21,8 +21,11 @@ export type { ConfidenceKind, EvalSplit, EvaluationSummary, Gallery, GalleryItem
  * scores other weights than any epoch's end, whose figures the Train view shows.
  */
 export interface EvaluationReport extends EvaluationSummary {
-  /** Completed epochs and steps in all of the weights evaluated, and the run's batches an epoch (0 when unknown). */
-  weights: { epoch: number; step: number; stepsPerEpoch: number };
+  /**
+   * Completed epochs and steps in all of the weights evaluated, and the run's batches an epoch (0
+   * when unknown); null for a file that does not record where its training stood (an import).
+   */
+  weights: { epoch: number; step: number; stepsPerEpoch: number } | null;
 }
 
 export type { GradientCheck, NeuronDetail, StepExample, StepTrace, StepWeights, Tape, TapeOp, TapeTensor } from './inspect/step-types';
@@ -216,3 +219,12 @@ export type WorkerMessage = ReplyMessage | EventMessage;
 
 /** The most renderer updates a second the worker sends while training. */
 export const MAX_EVENTS_PER_SECOND = 20;
+
+/**
+ * A batch event at an epoch's last step: the epoch end's evaluation follows, which the engine's
+ * `seconds` do not count. A reader that counts on from an event's seconds by its own clock stops
+ * there until the next batch event, or its figure runs ahead and then falls back.
+ */
+export function endsEpoch(e: Pick<BatchEvent, 'stepInEpoch' | 'stepsPerEpoch'>): boolean {
+  return e.stepInEpoch >= e.stepsPerEpoch;
+}

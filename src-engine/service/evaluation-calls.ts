@@ -44,7 +44,9 @@ export class EvaluationCalls {
     const ds = splitData(t, s);
     const { summary, examples } = evaluateExamples(t.model, ds, s);
     this.kept = { model: t.model, split: s, examples };
-    return { ...summary, weights: { epoch: t.epoch, step: t.step, stepsPerEpoch: t.stepsPerEpoch } };
+    // NOTE: step 0 of no known epoch length is a file without its training state, not "before training"
+    const known = t.step > 0 || t.stepsPerEpoch > 0;
+    return { ...summary, weights: known ? { epoch: t.epoch, step: t.step, stepsPerEpoch: t.stepsPerEpoch } : null };
   }
 
   /** One gallery of the last evaluation of this model on this split. */

@@ -300,7 +300,11 @@ export class RunControl {
     this.keptStep = t.state.step;
     if (c.training && c.training.step !== t.state.step) {
       // NOTE: the held model becomes the kept epoch's, so the views and model:save show what the file holds.
-      this.current = { ...this.current!, model: modelFromCheckpoint(c), history: c.history, epoch: c.training.epoch, step: c.training.step, wrong: null };
+      // (the run's own seconds stay the dashboard's: it trained that long; the file keeps its epoch's)
+      this.current = {
+        ...this.current!, model: modelFromCheckpoint(c), history: c.history, epoch: c.training.epoch, step: c.training.step, wrong: null,
+        trainedSeconds: c.training.seconds + c.training.partial.seconds,
+      };
     }
     this.deps.emit({ type: 'checkpoint', runId: this.runId, reason: 'done', bytes: encodeCheckpoint(c), info: this.info() });
     this.finish('stopped', c.outcome?.message);

@@ -129,7 +129,10 @@ export interface RunStatus {
   savedName: string | null;
   /** After a crash: whether training:recover can resume it. */
   recoverable: boolean;
-  /** Seconds trained by the engine's clock (pauses and evaluation excluded), as its files record them. */
+  /**
+   * Seconds trained by the engine's clock (pauses and evaluation excluded): its count at the last
+   * event, plus the time since while the run trains (run-record.ts).
+   */
   seconds: number;
   /** How the run ended (not learning, diverged, a time limit…), as the done event said; null while going or when plainly done. */
   outcome: RunOutcome | null;

@@ -21,6 +21,7 @@ import { Autosaver } from '../library/autosave';
 import type { CheckpointStore } from '../library/checkpoint-store';
 import type { EngineHost, HostEvent } from './engine-host';
 import { ModelApi, type ModelPlatform } from '../library/model-api';
+import { MODEL_EXTENSION } from '../library/model-names';
 import type { ExerciseProgressStore } from '../library/exercise-progress';
 import { RunRecord } from './run-record';
 import { checkApiCall } from './validate-api';
@@ -120,7 +121,8 @@ export class ApiServer {
       // NOTE: another model in the engine ends any chance of resuming the crashed run.
       if (name === 'model:load') {
         this.crashed = null;
-        this.opened = { name: (args as ApiArgs<'model:load'>).fileName.replace(/\.safetensors$/i, ''), info: result as ModelInfo };
+        const fileName = (args as ApiArgs<'model:load'>).fileName;
+        this.opened = { name: fileName.endsWith(MODEL_EXTENSION) ? fileName.slice(0, -MODEL_EXTENSION.length) : fileName, info: result as ModelInfo };
       }
       return result;
     }
@@ -130,6 +132,10 @@ export class ApiServer {
       if (name === 'models:open') {
         this.crashed = null;
         this.opened = { name: (args as ApiArgs<'models:open'>).name, info: result as ApiResult<'models:open'> };
+      }
+      // the opened file renamed: a reload names the engine's model by its new name
+      if (name === 'models:rename' && this.opened?.name === (args as ApiArgs<'models:rename'>).name) {
+        this.opened = { ...this.opened, name: (result as ApiResult<'models:rename'>).name };
       }
       if (name === 'models:continue') {
         const { runId, info } = result as ApiResult<'models:continue'>;

@@ -3,7 +3,7 @@
  * that opens or reloads mid-run (or a second tab) is given the whole run at once instead of
  * picking up a stream halfway. Pages then follow the same events from there.
  */
-import type { EpochMetrics, HealthSample, ModelInfo, RunOutcome, RunState } from '../../src-engine/protocol';
+import { endsEpoch, type EpochMetrics, type HealthSample, type ModelInfo, type RunOutcome, type RunState } from '../../src-engine/protocol';
 import type { RunStatus } from './api-contract';
 import type { HostEvent } from './engine-host';
 
@@ -27,11 +27,14 @@ export class RunRecord {
     savedName: string | null;
     recoverable: boolean;
     /**
-     * Seconds trained by the engine's clock at its last batch or done event, and when that came
-     * (while training, the seconds since are added); so a reloaded page shows the figure its file records.
+     * Seconds trained by the engine's clock at its last batch or done event (or the file's, for a
+     * continued run before its first batch), and when that came; while it trains, the seconds since
+     * are added, but not during an epoch end's evaluation (endsEpoch), which the engine does not count.
      */
     seconds: number;
     secondsAt: number;
+    /** The last batch event ended an epoch: its evaluation is under way. */
+    atEpochEnd: boolean;
     outcome: RunOutcome | null;
     health: HealthSample[];
   } | null = null;
@@ -73,6 +76,7 @@ export class RunRecord {
       recoverable: false,
       seconds: 0,
       secondsAt: this.clock(),
+      atEpochEnd: false,
       outcome: null,
       health: [],
     };
@@ -117,6 +121,7 @@ export class RunRecord {
         const { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta } = event;
         run.progress = { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta };
         this.engineSeconds(event.seconds);
+        run.atEpochEnd = endsEpoch(event);
         return;
       }
       case 'health':
@@ -160,7 +165,7 @@ export class RunRecord {
       savedStep: run.savedStep,
       savedName: run.savedName,
       recoverable: run.recoverable,
-      seconds: run.seconds + (run.state === 'training' ? (this.clock() - run.secondsAt) / 1000 : 0),
+      seconds: run.seconds + (run.state === 'training' && !run.atEpochEnd ? (this.clock() - run.secondsAt) / 1000 : 0),
       outcome: run.outcome,
       health: [...run.health],
     };
@@ -176,7 +181,7 @@ export class RunRecord {
   private setState(state: RunState, message: string | null): void {
     const run = this.run!;
     const now = this.clock();
-    if (run.state === 'training' && state !== 'training') run.seconds += (now - run.secondsAt) / 1000;
+    if (run.state === 'training' && state !== 'training' && !run.atEpochEnd) run.seconds += (now - run.secondsAt) / 1000;
     if (state !== run.state) run.secondsAt = now;
     run.state = state;
     if (message !== null || state === 'training') run.message = message;

@@ -61,7 +61,14 @@ export class EvaluateState {
 
   /** Hidden-layer map: layer index in architecture.layers, digits, method, and the result. */
   layer = $state<number | null>(null);
+  /** The number of digits chosen for the map; mapDigits is what the evaluated split can give of it. */
   mapCount = $state(2000);
+
+  /** The chosen count, or the most the split holds when it holds fewer (a 1,000-image validation split: all 1,000). */
+  get mapDigits(): number {
+    const choices = mapCountChoices(this.summary?.count ?? null);
+    return choices.includes(this.mapCount) ? this.mapCount : Math.max(choices[0], ...choices.filter((n) => n <= this.mapCount));
+  }
   method = $state<ProjectionMethod>('pca');
   hidden = $state.raw<HiddenActivations | null>(null);
   points = $state.raw<Float32Array | null>(null);
@@ -151,9 +158,6 @@ export class EvaluateState {
       ]);
       if (generation !== this.generation) return;
       this.summary = summary;
-      const choices = mapCountChoices(summary.count);
-      // a count the split cannot fill becomes the most it can (a 1,000-image validation split: all 1,000)
-      if (!choices.includes(this.mapCount)) this.mapCount = Math.max(choices[0], ...choices.filter((n) => n <= this.mapCount));
       this.wrong = wrong;
       this.unsure = unsure;
       this.cellGallery = cellGallery;
@@ -213,7 +217,7 @@ export class EvaluateState {
     const method = this.method;
     const version = this.weightsVersion;
     try {
-      const hidden = await this.api.call('model:hidden', { split: this.split, layer: this.layer, count: this.mapCount });
+      const hidden = await this.api.call('model:hidden', { split: this.split, layer: this.layer, count: this.mapDigits });
       if (job !== this.job) return;
       this.pendingHidden = hidden;
       const worker = this.makeWorker();

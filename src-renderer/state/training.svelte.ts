@@ -4,6 +4,7 @@
  * arrays (not deep-reactive proxies); `revision` ticks when they change so charts redraw.
  */
 import type { EpochMetrics, HealthSample, ModelInfo, RunOutcome, RunState, TrainConfig } from '../../src-engine/protocol';
+import { endsEpoch } from '../../src-engine/protocol';
 import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/host/api-contract';
 import { Ema, smoothingFor } from '../lib/ema';
 import { atPosition } from '../lib/run-position';
@@ -61,9 +62,14 @@ export class Series {
   health: HealthSample[] = [];
   private ema = new Ema(smoothingFor(0));
 
-  /** Smooth for a run of `total` steps (smoothingFor); only before its first loss, so every point is smoothed alike. */
-  planSteps(total: number): void {
-    if (this.loss.length === 0) this.ema = new Ema(smoothingFor(total));
+  /**
+   * Smooth for the steps these losses will cover (smoothingFor): the run's to its last epoch from
+   * the step its losses start after (a continued run's are only its own). Only before the first
+   * loss, so every point is smoothed alike.
+   * @param perEpoch batches an epoch (0 when unknown) @param epochs the run's last epoch @param firstStep the step before its first loss
+   */
+  planSteps(perEpoch: number, epochs: number, firstStep: number): void {
+    if (this.loss.length === 0) this.ema = new Ema(smoothingFor(Math.max(0, perEpoch * epochs - firstStep)));
   }
 
   /** A batch's loss at `step`, and the smoothed loss there. */
@@ -99,10 +105,14 @@ export class TrainingSession {
   /** The engine stopped unexpectedly mid-run and the run can resume from its last checkpoint. */
   recoverable = $state(false);
   /**
-   * Seconds spent training (pauses excluded): the engine's figure at its last event, counted on by
-   * this page's clock between events; so it ends at the seconds the run's file records.
+   * Seconds spent training (pauses and evaluation excluded): the engine's figure at its last event,
+   * counted on by this page's clock between events (not during an epoch end's evaluation); a run
+   * ends at the engine's own count, which its file records (a time-limited run's file keeps the
+   * seconds of the epoch it kept).
    */
   elapsed = $state(0);
+  /** The last batch event ended an epoch: its evaluation is under way, and elapsed waits (endsEpoch). */
+  private atEpochEnd = false;
   /** Ticks whenever `series` changes. */
   revision = $state(0);
   series = $state.raw(new Series());
@@ -167,6 +177,7 @@ export class TrainingSession {
     this.progress = { ...EMPTY_PROGRESS, epochs: config.epochs };
     this.activeBefore = 0;
     this.elapsed = 0;
+    this.atEpochEnd = false;
     this.state = 'starting';
     this.starting = true;
     this.recoverable = false;
@@ -237,7 +248,7 @@ export class TrainingSession {
     if (this.starting) return; // this page's own start wins: its reply and events follow
     const series = new Series();
     const perEpoch = status.progress?.stepsPerEpoch ?? status.info?.stepsPerEpoch ?? 0;
-    series.planSteps(perEpoch * Math.max(status.info?.config?.epochs ?? 0, status.info?.epoch ?? 0));
+    series.planSteps(perEpoch, Math.max(status.info?.config?.epochs ?? 0, status.info?.epoch ?? 0), status.firstStep);
     const step0 = status.firstStep;
     status.losses.forEach((l, i) => series.addLoss(step0 + i + 1, l));
     for (let i = 0; i + 1 < status.lr.length; i += 2) series.lr.push({ x: status.lr[i], y: status.lr[i + 1] });
@@ -275,6 +286,7 @@ export class TrainingSession {
     this.setState(status.state);
     this.activeBefore = status.seconds;
     this.elapsed = status.seconds;
+    this.atEpochEnd = p !== null && endsEpoch(p);
     if (status.state === 'training') this.activeSince = this.now();
   }
 
@@ -341,6 +353,7 @@ export class TrainingSession {
     this.outcome = null;
     this.activeBefore = 0;
     this.elapsed = 0;
+    this.atEpochEnd = false;
     this.state = 'starting';
     this.starting = true;
     this.recoverable = false;
@@ -356,6 +369,8 @@ export class TrainingSession {
       this.showHistory(info);
       this.stepsPerEpoch = info.stepsPerEpoch;
       this.followWith(early);
+      // the file's seconds until the run's first batch event says more (not 0 s, then a jump)
+      if (early.series.loss.length === 0) this.engineSeconds(info.trainedSeconds ?? 0);
       if (this.state === 'starting') this.setState('training');
     } catch (error) {
       this.cancelling = false;
@@ -409,7 +424,7 @@ export class TrainingSession {
    */
   private showHistory(info: ModelInfo, batches?: Series): void {
     const series = new Series();
-    series.planSteps(info.stepsPerEpoch * Math.max(info.config?.epochs ?? 0, info.epoch));
+    series.planSteps(info.stepsPerEpoch, Math.max(info.config?.epochs ?? 0, info.epoch), batches?.loss.length ? batches.loss[0].x - 1 : info.step);
     if (batches) {
       for (const p of batches.loss) if (p.x <= info.step) series.addLoss(p.x, p.y);
       series.lr = batches.lr.filter((p) => p.x <= info.step);
@@ -510,7 +525,7 @@ export class TrainingSession {
   }
 
   private tick(): void {
-    if (this.activeSince !== null) this.elapsed = this.activeBefore + (this.now() - this.activeSince) / 1000;
+    if (this.activeSince !== null && !this.atEpochEnd) this.elapsed = this.activeBefore + (this.now() - this.activeSince) / 1000;
   }
 
   private ours(runId: number): boolean {
@@ -523,7 +538,7 @@ export class TrainingSession {
       case 'batch': {
         if (!this.ours(event.runId)) return;
         const s = this.series;
-        s.planSteps(event.stepsPerEpoch * (this.config?.epochs ?? this.progress.epochs));
+        s.planSteps(event.stepsPerEpoch, this.config?.epochs ?? this.progress.epochs, event.firstStep);
         // NOTE: steps already drawn (given whole by restore) are not drawn twice
         const drawn = s.loss.at(-1)?.x ?? -Infinity;
         event.losses.forEach((l, i) => {
@@ -532,6 +547,7 @@ export class TrainingSession {
           s.addLoss(step, l);
         });
         this.engineSeconds(event.seconds);
+        this.atEpochEnd = endsEpoch(event);
         const lastStep = event.firstStep + event.losses.length;
         s.lr.push({ x: lastStep, y: event.lr });
         const at = event.epoch - 1 + event.stepInEpoch / event.stepsPerEpoch;

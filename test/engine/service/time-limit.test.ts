@@ -35,6 +35,9 @@ describe('engine: time limit', () => {
     expect(kept.training!.epoch).toBe(best);
     expect(kept.outcome).toEqual(done.outcome);
     expect(last.info.epoch).toBe(best);
+    // its info says the kept epoch's seconds, as the file does; the done event, the run's own
+    expect(last.info.trainedSeconds).toBe(kept.training!.seconds + kept.training!.partial.seconds);
+    expect(done.seconds).toBeGreaterThanOrEqual(last.info.trainedSeconds!);
     // the engine's model is now the kept one: saving gives the same weights
     const saved = decodeCheckpoint(service.handle('model:save', {}).bytes, 'saved.safetensors');
     expect([...saved.params.values()].map((p) => [...p.data])).toEqual([...kept.params.values()].map((p) => [...p.data]));

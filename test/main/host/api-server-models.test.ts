@@ -85,6 +85,8 @@ describe('model library through the API server', () => {
     workers[0].emit({ kind: 'reply', id: load.id, ok: true, result: info });
     expect((await opening).ok).toBe(true);
     expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: { name: 'mine', info } });
+    expect((await server.handle('models:rename', { name: 'mine', to: 'ours' })).ok).toBe(true);
+    expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: { name: 'ours', info } });
     emit({ type: 'state', runId: 2, state: 'training' }); // a new run: the engine's model is the run's again
     expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: null });
   });

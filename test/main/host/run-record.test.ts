@@ -76,6 +76,12 @@ describe('run record', () => {
     expect(r.status()!.seconds).toBe(2.4);
     now = 3500;
     expect(r.status()!.seconds).toBeCloseTo(2.9, 12); // counted on between events
+    r.handle(batch(1, 2, [2.3], 10, 2.5)); // the epoch's last batch: its evaluation follows, which the engine does not count
+    now = 8000;
+    expect(r.status()!.seconds).toBe(2.5);
+    r.handle(batch(1, 3, [2.2], 1, 2.6));
+    now = 8500;
+    expect(r.status()!.seconds).toBeCloseTo(3.1, 12);
     const outcome = { kind: 'not_learning' as const, message: 'test accuracy 11.35% is at chance level' };
     r.handle({ type: 'done', runId: 1, state: 'done', history: [], outcome, seconds: 2.6 }); // the last evaluation is not training
     now = 60_000;

@@ -17,7 +17,7 @@ function model(loss: LossName, classes: string[]): ModelInfo {
   return { architecture: mlpArchitecture([784, 30, out], 'relu', loss, classes, [28, 28]), config: null, history: [], epoch: 2, step: 0, datasetName: 'MNIST', baselineAccuracy: null, stepsPerEpoch: 0, trainedSeconds: null, parameters: 0 };
 }
 
-async function evaluate(info: ModelInfo, confidence: EvaluationReport['confidence'], weights = { epoch: 2, step: 600, stepsPerEpoch: 300 }): Promise<string | null> {
+async function evaluate(info: ModelInfo, confidence: EvaluationReport['confidence'], weights: EvaluationReport['weights'] = { epoch: 2, step: 600, stepsPerEpoch: 300 }): Promise<string | null> {
   const k = info.architecture.classes.length;
   const summary: EvaluationReport = {
     split: 'test', count: 100, accuracy: 0.9, loss: 0.3, classes: info.architecture.classes,
@@ -40,6 +40,11 @@ describe('Evaluate: which weights it scored', () => {
   it('at an epoch\'s end, after that epoch', async () => {
     await evaluate(model('cross_entropy', [...'0123456789']), 'probability');
     expect(screen.getByTestId('eval-weights').textContent).toBe('weights after epoch 2');
+  });
+
+  it('says nothing of a file that does not record where its training stood (not "before training")', async () => {
+    await evaluate(model('cross_entropy', [...'0123456789']), 'probability', null);
+    expect(screen.queryByTestId('eval-weights')).toBeNull();
   });
 });
 

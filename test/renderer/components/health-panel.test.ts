@@ -48,10 +48,14 @@ describe('Health panel', () => {
     const samples = [sample(1), sample(48)];
     const lr = [{ x: 1, y: 0.1 }, { x: 24, y: 0.05 }, { x: 48, y: 0.002 }];
     render(HealthPanel, { props: { samples, lr, revision: 1, dark: false } });
-    expect(screen.getByTestId('rate-lowered').textContent).toContain('lowered the learning rate to 2% of its highest');
+    expect(screen.getByTestId('rate-lowered').textContent).toContain('lowered the learning rate to 2% of its base rate');
     cleanup();
-    render(HealthPanel, { props: { samples, lr: [...lr, { x: 60, y: 0 }], revision: 2, dark: false } }); // a cosine run's end
+    render(HealthPanel, { props: { samples, lr: [...lr, { x: 60, y: 1e-5 }], revision: 2, dark: false } }); // a cosine run's end
     expect(screen.getByTestId('rate-lowered').textContent).toContain('lowered the learning rate to almost 0,');
+    cleanup();
+    // a continued cosine run starts already lowered: judged against the run's base rate, not the highest seen
+    render(HealthPanel, { props: { samples, lr: [{ x: 1, y: 0.02 }, { x: 9, y: 0.01 }], baseLr: 0.1, revision: 3, dark: false } });
+    expect(screen.getByTestId('rate-lowered').textContent).toContain('lowered the learning rate to 10% of its base rate');
   });
 });
 

@@ -55,6 +55,11 @@ describe('TrainingSession', () => {
     api.emit({ type: 'state', runId: 1, state: 'paused' }); // counted on by the page's clock between events
     expect(session.elapsed).toBeCloseTo(1.7, 12);
     api.emit({ type: 'state', runId: 1, state: 'training' });
+    api.emit(batch({ stepInEpoch: 10, seconds: 1.9 })); // an epoch's last batch: its evaluation is not counted
+    now = 3000;
+    api.emit({ type: 'state', runId: 1, state: 'paused' });
+    expect(session.elapsed).toBe(1.9);
+    api.emit({ type: 'state', runId: 1, state: 'training' });
     now = 4000;
     api.emit({ type: 'done', runId: 1, state: 'done', history: [], seconds: 2.6 }); // the page counted the last evaluation too
     expect(session.elapsed).toBe(2.6);
