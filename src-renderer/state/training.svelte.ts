@@ -288,14 +288,21 @@ export class TrainingSession {
     this.elapsed = status.seconds;
     this.atEpochEnd = p !== null && endsEpoch(p);
     if (status.state === 'training') this.activeSince = this.now();
+    this.onShown?.();
   }
+
+  /**
+   * Called after the session shows a run the host reported (a reload, or a run another page
+   * started): the rest of the app (form, dataset, Weights' name) follows it.
+   */
+  onShown: (() => void) | null = null;
 
   /** Where a stopped run was saved, for a page that opens after it stopped. */
   private stoppedNote(status: RunStatus): string | null {
     if (status.state !== 'stopped' || status.savedName === null || status.savedStep === null) return null;
     // NOTE: in the progress bar's terms (epoch, and step in it). The step the run stopped at (its last
     // checkpoint sent) and the step its file holds differ when the stop's save failed or is still being written.
-    const perEpoch = status.progress?.stepsPerEpoch ?? status.info?.stepsPerEpoch ?? 0;
+    const perEpoch = this.stepsPerEpoch; // showStatus set it first
     const stoppedAt = status.info ? { epoch: status.info.epoch, step: status.info.step } : { epoch: status.savedEpoch ?? 0, step: status.savedStep };
     const saved = atPosition(status.savedEpoch ?? 0, status.savedStep, perEpoch);
     if (stoppedAt.step !== status.savedStep) {
