@@ -15,7 +15,7 @@ import type {
   RunState,
 } from '../../src-engine/protocol';
 import type { ExerciseProgress } from '../library/exercise-progress';
-import type { ModelCalls, ModelSavedEvent } from '../library/models-contract';
+import type { ModelCalls, ModelOpenedEvent, ModelSavedEvent } from '../library/models-contract';
 
 /** Renderer channel -> the engine call it forwards to. */
 export const ENGINE_CHANNELS = {
@@ -254,7 +254,8 @@ export type ApiEvent =
   | ThemeEvent
   | CommandEvent
   | ConnectionLostEvent
-  | ModelSavedEvent;
+  | ModelSavedEvent
+  | ModelOpenedEvent;
 
 /** How every call is answered on the wire (IPC and WebSocket): never a thrown exception. */
 export type ApiReply<R = unknown> = { ok: true; result: R } | { ok: false; error: string };

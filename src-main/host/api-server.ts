@@ -122,7 +122,7 @@ export class ApiServer {
       if (name === 'model:load') {
         this.crashed = null;
         const fileName = (args as ApiArgs<'model:load'>).fileName;
-        this.opened = { name: fileName.endsWith(MODEL_EXTENSION) ? fileName.slice(0, -MODEL_EXTENSION.length) : fileName, info: result as ModelInfo };
+        this.open(fileName.endsWith(MODEL_EXTENSION) ? fileName.slice(0, -MODEL_EXTENSION.length) : fileName, result as ModelInfo);
       }
       return result;
     }
@@ -131,7 +131,7 @@ export class ApiServer {
       const result = await this.models.handle(name, args as never);
       if (name === 'models:open') {
         this.crashed = null;
-        this.opened = { name: (args as ApiArgs<'models:open'>).name, info: result as ApiResult<'models:open'> };
+        this.open((args as ApiArgs<'models:open'>).name, result as ApiResult<'models:open'>);
       }
       // the opened file renamed: a reload names the engine's model by its new name
       if (name === 'models:rename' && this.opened?.name === (args as ApiArgs<'models:rename'>).name) {
@@ -225,6 +225,12 @@ export class ApiServer {
       out = event;
     }
     this.emit(out);
+  }
+
+  /** A file is the engine's model now: remembered for reloads, and told to every page (another tab shows it too). */
+  private open(name: string, info: ModelInfo): void {
+    this.opened = { name, info };
+    this.emit({ type: 'models:opened', name, info });
   }
 
   private emit(event: ApiEvent): void {

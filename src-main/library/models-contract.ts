@@ -135,6 +135,13 @@ export interface ModelCalls {
 /** The model library's channel names. */
 export type ModelCallName = keyof ModelCalls;
 
+/** A model file is now the engine's model (opened in some page): every page shows it (training:opened). */
+export interface ModelOpenedEvent {
+  type: 'models:opened';
+  name: string;
+  info: ModelInfo;
+}
+
 /** A run's checkpoint is on disk (the Models view refreshes; the dashboard can say where). */
 export interface ModelSavedEvent {
   type: 'models:saved';

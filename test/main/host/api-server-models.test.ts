@@ -73,7 +73,7 @@ describe('model library through the API server', () => {
   });
 
   it('remembers a file opened in the engine after a run, for a page that reloads, until the next run', async () => {
-    const { server, emit, workers, store } = await setup();
+    const { server, emit, workers, store, events } = await setup();
     emit({ type: 'state', runId: 1, state: 'training' });
     emit({ type: 'done', runId: 1, state: 'done', history: [], seconds: 1 });
     expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: null }); // the run's own model
@@ -85,6 +85,7 @@ describe('model library through the API server', () => {
     workers[0].emit({ kind: 'reply', id: load.id, ok: true, result: info });
     expect((await opening).ok).toBe(true);
     expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: { name: 'mine', info } });
+    expect(events.filter((e) => e.type === 'models:opened')).toEqual([{ type: 'models:opened', name: 'mine', info }]); // every page is told
     expect((await server.handle('models:rename', { name: 'mine', to: 'ours' })).ok).toBe(true);
     expect(await server.handle('training:opened', {})).toEqual({ ok: true, result: { name: 'ours', info } });
     emit({ type: 'state', runId: 2, state: 'training' }); // a new run: the engine's model is the run's again
