@@ -4,6 +4,7 @@
  * picking up a stream halfway. Pages then follow the same events from there.
  */
 import { endsEpoch, type EpochMetrics, type HealthSample, type ModelInfo, type RunOutcome, type RunState } from '../../src-engine/protocol';
+import { TrainedSeconds } from './trained-seconds';
 import type { RunStatus } from './api-contract';
 import type { HostEvent } from './engine-host';
 
@@ -26,15 +27,8 @@ export class RunRecord {
     savedStep: number | null;
     savedName: string | null;
     recoverable: boolean;
-    /**
-     * Seconds trained by the engine's clock at its last batch or done event (or the file's, for a
-     * continued run before its first batch), and when that came; while it trains, the seconds since
-     * are added, but not during an epoch end's evaluation (endsEpoch), which the engine does not count.
-     */
-    seconds: number;
-    secondsAt: number;
-    /** The last batch event ended an epoch: its evaluation is under way. */
-    atEpochEnd: boolean;
+    /** The engine's seconds at its last batch or done event (the file's, for a continued run before its first batch), counted on while it trains. */
+    seconds: TrainedSeconds;
     outcome: RunOutcome | null;
     health: HealthSample[];
   } | null = null;
@@ -51,7 +45,7 @@ export class RunRecord {
     if (run.info === null) run.history = [...info.history, ...run.history];
     run.info = info;
     // a continued model's earlier seconds count from the start (its batch events then carry them)
-    if (run.firstStep === null && info.trainedSeconds) run.seconds = info.trainedSeconds;
+    if (run.firstStep === null && info.trainedSeconds) run.seconds.engine(info.trainedSeconds);
     if (run.savedEpoch === null && info.history.length) {
       run.savedEpoch = info.epoch;
       run.savedStep = info.step;
@@ -59,6 +53,8 @@ export class RunRecord {
   }
 
   private begin(runId: number): void {
+    const seconds = new TrainedSeconds(this.clock);
+    seconds.setTraining(true);
     this.run = {
       runId,
       state: 'training',
@@ -74,9 +70,7 @@ export class RunRecord {
       savedStep: null,
       savedName: null,
       recoverable: false,
-      seconds: 0,
-      secondsAt: this.clock(),
-      atEpochEnd: false,
+      seconds,
       outcome: null,
       health: [],
     };
@@ -120,8 +114,7 @@ export class RunRecord {
         run.batchAccuracy.push([event.epoch - 1 + event.stepInEpoch / event.stepsPerEpoch, event.accuracy]);
         const { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta } = event;
         run.progress = { epoch, stepInEpoch, stepsPerEpoch, samplesPerSecond, eta };
-        this.engineSeconds(event.seconds);
-        run.atEpochEnd = endsEpoch(event);
+        run.seconds.engine(event.seconds, endsEpoch(event));
         return;
       }
       case 'health':
@@ -139,7 +132,7 @@ export class RunRecord {
       case 'done':
         this.setState(event.state, event.message ?? null);
         run.outcome = event.outcome ?? null;
-        this.engineSeconds(event.seconds);
+        run.seconds.engine(event.seconds);
         return;
       default:
         return;
@@ -165,24 +158,15 @@ export class RunRecord {
       savedStep: run.savedStep,
       savedName: run.savedName,
       recoverable: run.recoverable,
-      seconds: run.seconds + (run.state === 'training' && !run.atEpochEnd ? (this.clock() - run.secondsAt) / 1000 : 0),
+      seconds: run.seconds.value(),
       outcome: run.outcome,
       health: [...run.health],
     };
   }
 
-  /** The engine's own count of the seconds trained, from a batch or done event. */
-  private engineSeconds(seconds: number): void {
-    const run = this.run!;
-    run.seconds = seconds;
-    run.secondsAt = this.clock();
-  }
-
   private setState(state: RunState, message: string | null): void {
     const run = this.run!;
-    const now = this.clock();
-    if (run.state === 'training' && state !== 'training' && !run.atEpochEnd) run.seconds += (now - run.secondsAt) / 1000;
-    if (state !== run.state) run.secondsAt = now;
+    run.seconds.setTraining(state === 'training');
     run.state = state;
     if (message !== null || state === 'training') run.message = message;
   }

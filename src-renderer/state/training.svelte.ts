@@ -8,6 +8,7 @@ import { endsEpoch } from '../../src-engine/protocol';
 import type { ApiEvent, RunStatus, ScratchnetApi } from '../../src-main/host/api-contract';
 import { Ema, smoothingFor } from '../lib/ema';
 import { atPosition } from '../lib/run-position';
+import { TrainedSeconds } from '../../src-main/host/trained-seconds';
 import type { RunOrigin } from '../lib/run-plan';
 
 /** One chart point. */
@@ -111,8 +112,8 @@ export class TrainingSession {
    * seconds of the epoch it kept).
    */
   elapsed = $state(0);
-  /** The last batch event ended an epoch: its evaluation is under way, and elapsed waits (endsEpoch). */
-  private atEpochEnd = false;
+  /** What elapsed shows, between the engine's events (the host's run record counts the same way). */
+  private readonly trained = new TrainedSeconds(() => this.now());
   /** Ticks whenever `series` changes. */
   revision = $state(0);
   series = $state.raw(new Series());
@@ -131,8 +132,6 @@ export class TrainingSession {
   /** Whether this page's own start (or continue, recover) is waiting for the engine's reply. */
   private starting = false;
   private restoring: Promise<void> | null = null;
-  private activeSince: number | null = null;
-  private activeBefore = 0;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private readonly stopListening: () => void;
 
@@ -175,9 +174,8 @@ export class TrainingSession {
     this.config = config;
     this.origin = { kind: 'new' };
     this.progress = { ...EMPTY_PROGRESS, epochs: config.epochs };
-    this.activeBefore = 0;
+    this.trained.engine(0);
     this.elapsed = 0;
-    this.atEpochEnd = false;
     this.state = 'starting';
     this.starting = true;
     this.recoverable = false;
@@ -283,11 +281,9 @@ export class TrainingSession {
     this.error = status.state === 'failed' ? status.message : null;
     this.recoverable = status.recoverable;
     this.note = status.state === 'training' ? status.message : this.stoppedNote(status);
+    this.trained.engine(status.seconds, p !== null && endsEpoch(p));
     this.setState(status.state);
-    this.activeBefore = status.seconds;
     this.elapsed = status.seconds;
-    this.atEpochEnd = p !== null && endsEpoch(p);
-    if (status.state === 'training') this.activeSince = this.now();
     this.onShown?.();
   }
 
@@ -358,9 +354,8 @@ export class TrainingSession {
     this.savedStep = null;
     this.stepsPerEpoch = 0;
     this.outcome = null;
-    this.activeBefore = 0;
+    this.trained.engine(0);
     this.elapsed = 0;
-    this.atEpochEnd = false;
     this.state = 'starting';
     this.starting = true;
     this.recoverable = false;
@@ -419,7 +414,8 @@ export class TrainingSession {
     this.savedStep = info.config ? info.step : null; // a file without its training state does not know its step
     this.stepsPerEpoch = info.stepsPerEpoch;
     // the file's own count includes an unfinished epoch's time, which no history entry holds
-    this.elapsed = info.trainedSeconds ?? info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0);
+    this.trained.engine(info.trainedSeconds ?? info.history.reduce((s, m) => s + (Number.isFinite(m.seconds) ? m.seconds : 0), 0));
+    this.elapsed = this.trained.value();
     this.showHistory(info);
     this.setState('idle');
   }
@@ -508,14 +504,11 @@ export class TrainingSession {
   private setState(state: SessionState): void {
     const wasActive = this.state === 'training';
     this.state = state;
-    const t = this.now();
+    this.trained.setTraining(state === 'training');
     if (state === 'training' && !wasActive) {
-      this.activeSince = t;
       this.ticker ??= setInterval(() => this.tick(), 500);
     } else if (state !== 'training' && wasActive) {
       this.tick();
-      this.activeBefore = this.elapsed;
-      this.activeSince = null;
       if (this.ticker) clearInterval(this.ticker);
       this.ticker = null;
     }
@@ -525,14 +518,14 @@ export class TrainingSession {
    * The engine's own count of seconds trained. NOTE: the page's clock alone also counted the epoch
    * ends' evaluation and the events' way here: a run showed 2.7 s live and 2.2 s once opened.
    */
-  private engineSeconds(seconds: number): void {
+  private engineSeconds(seconds: number, atEpochEnd = false): void {
     if (!(seconds > 0)) return; // no run trained (a start that failed)
-    this.activeBefore = this.elapsed = seconds;
-    if (this.activeSince !== null) this.activeSince = this.now();
+    this.trained.engine(seconds, atEpochEnd);
+    this.elapsed = seconds;
   }
 
   private tick(): void {
-    if (this.activeSince !== null && !this.atEpochEnd) this.elapsed = this.activeBefore + (this.now() - this.activeSince) / 1000;
+    this.elapsed = this.trained.value();
   }
 
   private ours(runId: number): boolean {
@@ -553,8 +546,7 @@ export class TrainingSession {
           if (step <= drawn) return;
           s.addLoss(step, l);
         });
-        this.engineSeconds(event.seconds);
-        this.atEpochEnd = endsEpoch(event);
+        this.engineSeconds(event.seconds, endsEpoch(event));
         const lastStep = event.firstStep + event.losses.length;
         s.lr.push({ x: lastStep, y: event.lr });
         const at = event.epoch - 1 + event.stepInEpoch / event.stepsPerEpoch;
