@@ -14,7 +14,7 @@ import { modelFromCheckpoint } from '../checkpoint/layout';
 import { findLearningRate } from '../train/lr-finder';
 import { divergedOutcome, type RunOutcome, stoppedOutcome } from '../train/outcome';
 import { architectureFor, DivergenceError, prepareData, type RunData, Trainer } from '../train/trainer';
-import { stepsPerEpochOf } from '../train/training-state';
+import { stepsPerEpochOf, trainedSecondsOf } from '../train/training-state';
 import type { DatasetCache, HeldModel } from './held-model';
 import { weightsSnapshot } from './inspection';
 import type { ServiceDeps } from './service-deps';
@@ -181,7 +181,7 @@ export class RunControl {
       datasetName: c.dataset?.name ?? 'unknown',
       baselineAccuracy: baseline,
       stepsPerEpoch: stepsPerEpochOf(c.training, c.dataset),
-      trainedSeconds: c.training ? c.training.seconds + c.training.partial.seconds : null,
+      trainedSeconds: trainedSecondsOf(c.training),
       test: test && test.rows * test.cols === model.inputSize ? test : null,
       wrong: null,
       validation: validation && validation.rows * validation.cols === model.inputSize ? validation : null,
@@ -303,7 +303,7 @@ export class RunControl {
       // (the run's own seconds stay the dashboard's: it trained that long; the file keeps its epoch's)
       this.current = {
         ...this.current!, model: modelFromCheckpoint(c), history: c.history, epoch: c.training.epoch, step: c.training.step, wrong: null,
-        trainedSeconds: c.training.seconds + c.training.partial.seconds,
+        trainedSeconds: trainedSecondsOf(c.training),
       };
     }
     this.deps.emit({ type: 'checkpoint', runId: this.runId, reason: 'done', bytes: encodeCheckpoint(c), info: this.info() });

@@ -39,6 +39,11 @@ export function stepsPerEpochOf(training: TrainingState | null, dataset: { train
   return step - stepInEpoch === epoch * perEpoch ? perEpoch : 0;
 }
 
+/** Seconds a saved run trained in all, its unfinished epoch's included (no history entry holds those); null when unknown. */
+export function trainedSecondsOf(training: TrainingState | null): number | null {
+  return training ? training.seconds + training.partial.seconds : null;
+}
+
 /** How far into its next epoch a saved run stopped, 0..1 (0 at an epoch's end, and when unknown). */
 export function intoEpochOf(training: TrainingState | null, dataset: { train: number } | null): number {
   const perEpoch = stepsPerEpochOf(training, dataset);
