@@ -177,9 +177,9 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
       return;
     }
     let rows = Math.ceil(job.m / (threads * chunksPerThread));
-    // Rows of op(A) go two at a time (kernels.wat $pair_product): keep chunks even, so that the
-    // same rows pair up on any number of threads.
-    if (rows % 2 === 1 && rows < job.m) rows++;
+    // Rows of op(A) go four or two at a time (kernels.wat $quad_product, $pair_product): keep
+    // chunks a multiple of 4, so that the same rows go together on any number of threads.
+    if (rows < job.m) rows = Math.ceil(rows / 4) * 4;
     const fields = [rows, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
       job.accumulate ? 1 : 0, job.lists, job.listsStride, KIND_MATMUL];
     ctl.set(fields, PER_CHUNK_AT);

@@ -554,13 +554,302 @@
         (local.set $j (local.get $j1))
         (br $block))))
 
+;; Quads of rows. Where four rows of op(A) are dense (hidden layers' activations and their
+  ;; gradients), they go together as pairs do (above) but four at a time: one list of the k where
+  ;; any of the four is nonzero, each entry with all four values (32 bytes), and a 4×4 tile of C
+  ;; in eight f64x2 accumulators. Each B load then serves four rows: an entry costs 7 loads for 8
+  ;; fused multiply-adds (a row alone: 10 for 8, a pair: 7 for 8 over 8 columns but twice the
+  ;; entries). A zero of one row adds 0·b, which leaves its sum exactly as it was (b finite), so
+  ;; the results are the same bits as single rows.
+
+  ;; Four rows of op(A) into one list: for p < k, the values at src + r·rstride + p·step for
+  ;; r = 0..3 (rows of A stored [m,k]: rstride 8k, step 8; columns of A stored [k,m]: rstride 8,
+  ;; step 8m). Returns the list's length and the four rows' nonzeros in all.
+  (func $compact_quad (param $src i32) (param $rstride i32) (param $step i32) (param $k i32) (param $rowBytes i32)
+                      (param $off i32) (param $val i32) (result i32 i32)
+    (local $p i32) (local $q i32) (local $boff i32) (local $s2 i32)
+    (local $lo v128) (local $hi v128) (local $nlo v128) (local $nhi v128) (local $sum v128)
+    (local.set $s2 (i32.shl (local.get $rstride) (i32.const 1)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $k)))
+      (loop $next
+        (local.set $lo (v128.load64_lane 1 (i32.add (local.get $src) (local.get $rstride))
+                                           (v128.load64_zero (local.get $src))))
+        (local.set $hi (v128.load64_lane 1 (i32.add (i32.add (local.get $src) (local.get $s2)) (local.get $rstride))
+                                           (v128.load64_zero (i32.add (local.get $src) (local.get $s2)))))
+        (i32.store (i32.add (local.get $off) (i32.shl (local.get $q) (i32.const 2))) (local.get $boff))
+        (v128.store offset=0 (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 5))) (local.get $lo))
+        (v128.store offset=16 (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 5))) (local.get $hi))
+        (local.set $nlo (f64x2.ne (local.get $lo) (v128.const i64x2 0 0)))
+        (local.set $nhi (f64x2.ne (local.get $hi) (v128.const i64x2 0 0)))
+        (local.set $sum (i64x2.sub (i64x2.sub (local.get $sum) (local.get $nlo)) (local.get $nhi)))
+        (local.set $q (i32.add (local.get $q) (v128.any_true (v128.or (local.get $nlo) (local.get $nhi)))))
+        (local.set $src (i32.add (local.get $src) (local.get $step)))
+        (local.set $boff (i32.add (local.get $boff) (local.get $rowBytes)))
+        (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
+    (local.get $q)
+    (i32.add (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $sum)))
+             (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $sum)))))
+
+  ;; Whether four rows with `nonzeros` in all of k, whose list has `entries`, go faster as a
+  ;; quad: an entry costs four multiply-adds a column, zeros included. Measured in isolation on
+  ;; one thread, against the rows as they would otherwise go:
+  ;; - dense rows (ReLU activations, 53% nonzero: lists of 95% of k, 45% of the nonzeros) went
+  ;;   15-27% faster than in pairs;
+  ;; - four MNIST images (lists of 48% of k, half the nonzeros), which would go alone, went
+  ;;   10-30% slower, and so did sparse columns of images (a weight gradient's) unless dense;
+  ;; - a batch of 32's weight gradient (lists of at most 32 entries) went 18% slower.
+  ;; So: the list at most half the nonzeros, over 70% of k, and at least 48 entries long.
+  (func $quad_pays (param $entries i32) (param $nonzeros i32) (param $k i32) (result i32)
+    (i32.and
+      (i32.and
+        (i32.le_u (i32.mul (local.get $entries) (i32.const 2)) (local.get $nonzeros))
+        (i32.ge_u (i32.mul (local.get $entries) (i32.const 10)) (i32.mul (local.get $k) (i32.const 7))))
+      (i32.ge_u (local.get $entries) (i32.const 48))))
+
+  ;; C rows cp + r·rowBytes (r = 0..3), columns 0..4 (=|+=) Σ_q val[q].r · B[off[q], 0..4): eight
+  ;; f64x2 accumulators; the four values are splatted first, then each B load serves four rows.
+  (func $quad4 (param $off i32) (param $val i32) (param $cnt i32) (param $bp0 i32) (param $cp i32)
+               (param $rowBytes i32) (param $acc i32)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
+    (local $c0 v128) (local $c1 v128) (local $d0 v128) (local $d1 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $w v128)
+    (local $bp i32) (local $end i32) (local $cp1 i32) (local $cp2 i32) (local $cp3 i32)
+    (local.set $cp1 (i32.add (local.get $cp) (local.get $rowBytes)))
+    (local.set $cp2 (i32.add (local.get $cp1) (local.get $rowBytes)))
+    (local.set $cp3 (i32.add (local.get $cp2) (local.get $rowBytes)))
+    (if (local.get $acc)
+      (then
+        (local.set $a0 (v128.load offset=0 (local.get $cp)))
+        (local.set $a1 (v128.load offset=16 (local.get $cp)))
+        (local.set $b0 (v128.load offset=0 (local.get $cp1)))
+        (local.set $b1 (v128.load offset=16 (local.get $cp1)))
+        (local.set $c0 (v128.load offset=0 (local.get $cp2)))
+        (local.set $c1 (v128.load offset=16 (local.get $cp2)))
+        (local.set $d0 (v128.load offset=0 (local.get $cp3)))
+        (local.set $d1 (v128.load offset=16 (local.get $cp3)))))
+    (local.set $end (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $cnt)))
+      (loop $entry
+        (local.set $bp (i32.add (local.get $bp0) (i32.load (local.get $off))))
+        (local.set $x0 (v128.load64_splat offset=0 (local.get $val)))
+        (local.set $x1 (v128.load64_splat offset=8 (local.get $val)))
+        (local.set $x2 (v128.load64_splat offset=16 (local.get $val)))
+        (local.set $x3 (v128.load64_splat offset=24 (local.get $val)))
+        (local.set $w (v128.load offset=0 (local.get $bp)))
+        (local.set $a0 (f64x2.relaxed_madd (local.get $x0) (local.get $w) (local.get $a0)))
+        (local.set $b0 (f64x2.relaxed_madd (local.get $x1) (local.get $w) (local.get $b0)))
+        (local.set $c0 (f64x2.relaxed_madd (local.get $x2) (local.get $w) (local.get $c0)))
+        (local.set $d0 (f64x2.relaxed_madd (local.get $x3) (local.get $w) (local.get $d0)))
+        (local.set $w (v128.load offset=16 (local.get $bp)))
+        (local.set $a1 (f64x2.relaxed_madd (local.get $x0) (local.get $w) (local.get $a1)))
+        (local.set $b1 (f64x2.relaxed_madd (local.get $x1) (local.get $w) (local.get $b1)))
+        (local.set $c1 (f64x2.relaxed_madd (local.get $x2) (local.get $w) (local.get $c1)))
+        (local.set $d1 (f64x2.relaxed_madd (local.get $x3) (local.get $w) (local.get $d1)))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (local.set $val (i32.add (local.get $val) (i32.const 32)))
+        (br_if $entry (i32.lt_u (local.get $off) (local.get $end)))))
+    (v128.store offset=0 (local.get $cp) (local.get $a0))
+    (v128.store offset=16 (local.get $cp) (local.get $a1))
+    (v128.store offset=0 (local.get $cp1) (local.get $b0))
+    (v128.store offset=16 (local.get $cp1) (local.get $b1))
+    (v128.store offset=0 (local.get $cp2) (local.get $c0))
+    (v128.store offset=16 (local.get $cp2) (local.get $c1))
+    (v128.store offset=0 (local.get $cp3) (local.get $d0))
+    (v128.store offset=16 (local.get $cp3) (local.get $d1)))
+
+  ;; As $quad4 for 2 columns (one accumulator per row).
+  (func $quad2 (param $off i32) (param $val i32) (param $cnt i32) (param $bp0 i32) (param $cp i32)
+               (param $rowBytes i32) (param $acc i32)
+    (local $a0 v128) (local $b0 v128) (local $c0 v128) (local $d0 v128) (local $w v128)
+    (local $end i32) (local $cp1 i32) (local $cp2 i32) (local $cp3 i32)
+    (local.set $cp1 (i32.add (local.get $cp) (local.get $rowBytes)))
+    (local.set $cp2 (i32.add (local.get $cp1) (local.get $rowBytes)))
+    (local.set $cp3 (i32.add (local.get $cp2) (local.get $rowBytes)))
+    (if (local.get $acc)
+      (then
+        (local.set $a0 (v128.load (local.get $cp)))
+        (local.set $b0 (v128.load (local.get $cp1)))
+        (local.set $c0 (v128.load (local.get $cp2)))
+        (local.set $d0 (v128.load (local.get $cp3)))))
+    (local.set $end (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $cnt)))
+      (loop $entry
+        (local.set $w (v128.load (i32.add (local.get $bp0) (i32.load (local.get $off)))))
+        (local.set $a0 (f64x2.relaxed_madd (v128.load64_splat offset=0 (local.get $val)) (local.get $w) (local.get $a0)))
+        (local.set $b0 (f64x2.relaxed_madd (v128.load64_splat offset=8 (local.get $val)) (local.get $w) (local.get $b0)))
+        (local.set $c0 (f64x2.relaxed_madd (v128.load64_splat offset=16 (local.get $val)) (local.get $w) (local.get $c0)))
+        (local.set $d0 (f64x2.relaxed_madd (v128.load64_splat offset=24 (local.get $val)) (local.get $w) (local.get $d0)))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (local.set $val (i32.add (local.get $val) (i32.const 32)))
+        (br_if $entry (i32.lt_u (local.get $off) (local.get $end)))))
+    (v128.store (local.get $cp) (local.get $a0))
+    (v128.store (local.get $cp1) (local.get $b0))
+    (v128.store (local.get $cp2) (local.get $c0))
+    (v128.store (local.get $cp3) (local.get $d0)))
+
+  ;; The last column of an odd-width block for the four rows, scalar: multiply then add, as $cols1.
+  (func $quad1 (param $off i32) (param $val i32) (param $cnt i32) (param $bp0 i32) (param $cp i32)
+               (param $rowBytes i32) (param $acc i32)
+    (local $a0 f64) (local $b0 f64) (local $c0 f64) (local $d0 f64) (local $w f64)
+    (local $end i32) (local $cp1 i32) (local $cp2 i32) (local $cp3 i32)
+    (local.set $cp1 (i32.add (local.get $cp) (local.get $rowBytes)))
+    (local.set $cp2 (i32.add (local.get $cp1) (local.get $rowBytes)))
+    (local.set $cp3 (i32.add (local.get $cp2) (local.get $rowBytes)))
+    (if (local.get $acc)
+      (then
+        (local.set $a0 (f64.load (local.get $cp)))
+        (local.set $b0 (f64.load (local.get $cp1)))
+        (local.set $c0 (f64.load (local.get $cp2)))
+        (local.set $d0 (f64.load (local.get $cp3)))))
+    (local.set $end (i32.add (local.get $off) (i32.shl (local.get $cnt) (i32.const 2))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $cnt)))
+      (loop $entry
+        (local.set $w (f64.load (i32.add (local.get $bp0) (i32.load (local.get $off)))))
+        (local.set $a0 (f64.add (f64.mul (f64.load offset=0 (local.get $val)) (local.get $w)) (local.get $a0)))
+        (local.set $b0 (f64.add (f64.mul (f64.load offset=8 (local.get $val)) (local.get $w)) (local.get $b0)))
+        (local.set $c0 (f64.add (f64.mul (f64.load offset=16 (local.get $val)) (local.get $w)) (local.get $c0)))
+        (local.set $d0 (f64.add (f64.mul (f64.load offset=24 (local.get $val)) (local.get $w)) (local.get $d0)))
+        (local.set $off (i32.add (local.get $off) (i32.const 4)))
+        (local.set $val (i32.add (local.get $val) (i32.const 32)))
+        (br_if $entry (i32.lt_u (local.get $off) (local.get $end)))))
+    (f64.store (local.get $cp) (local.get $a0))
+    (f64.store (local.get $cp1) (local.get $b0))
+    (f64.store (local.get $cp2) (local.get $c0))
+    (f64.store (local.get $cp3) (local.get $d0)))
+
+  ;; C rows crow + r·rowBytes (r = 0..3), columns [j0, j1), from a quad list: blocks of 4, 2, then 1.
+  ;; NOTE: every column gets the same kind of sum as in $row_product (fused multiply-adds in k
+  ;; order, or for an odd last column multiply-then-add), so the bits match single rows.
+  (func $quad_product (param $off i32) (param $val i32) (param $cnt i32) (param $b i32) (param $crow i32)
+                      (param $rowBytes i32) (param $j0 i32) (param $j1 i32) (param $acc i32)
+    (local $j i32)
+    (if (i32.and (i32.eqz (local.get $cnt)) (local.get $acc)) (then (return)))
+    (local.set $j (local.get $j0))
+    (block $b4
+      (loop $l4
+        (br_if $b4 (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $j1)))
+        (call $quad4 (local.get $off) (local.get $val) (local.get $cnt)
+                     (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                     (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
+                     (local.get $rowBytes) (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $l4)))
+    (if (i32.le_u (i32.add (local.get $j) (i32.const 2)) (local.get $j1))
+      (then
+        (call $quad2 (local.get $off) (local.get $val) (local.get $cnt)
+                     (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                     (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
+                     (local.get $rowBytes) (local.get $acc))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))))
+    (if (i32.lt_u (local.get $j) (local.get $j1))
+      (then
+        (call $quad1 (local.get $off) (local.get $val) (local.get $cnt)
+                     (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))
+                     (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
+                     (local.get $rowBytes) (local.get $acc)))))
+
+  ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1, as $rows_plain but four rows at
+  ;; a time as a quad (above) where that pays, in groups of up to 32 rows that go through B in
+  ;; column blocks of 32: a block (k·256 bytes, 200 kB for 800 rows) stays in L2 for the group's
+  ;; eight quads instead of all of B being read again from L3 for every quad.
+  ;; lists: $rows_plain's room (96k + 64 bytes, 16-aligned), then eight quads' lists (each k i32
+  ;; offsets, 16-aligned, then 32 bytes of values per entry), then their eight counts (-1: the
+  ;; quad did not pay and went to $rows_plain).
+  ;; NOTE: quads start at i0 and each run of rows that do not pay goes to $rows_plain whole, so
+  ;; that its pairs are the same as without quads; column blocks are a multiple of 4 wide, so
+  ;; every column gets the same kernel as unblocked: the results are the same bits.
+  (func $matmul_rows (export "matmul_rows")
+        (param $i0 i32) (param $i1 i32)
+        (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
+        (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
+    (local $g i32) (local $g1 i32) (local $i i32) (local $plain i32) (local $rowBytes i32)
+    (local $quads i32) (local $offBytes i32) (local $quadStride i32) (local $counts i32)
+    (local $slot i32) (local $cnt i32) (local $nonzeros i32) (local $j i32) (local $j1 i32)
+    (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $quads (i32.add (local.get $lists)
+      (i32.and (i32.add (i32.mul (local.get $k) (i32.const 96)) (i32.const 79)) (i32.const -16))))
+    (local.set $offBytes (i32.and (i32.add (i32.shl (local.get $k) (i32.const 2)) (i32.const 15)) (i32.const -16)))
+    (local.set $quadStride (i32.add (local.get $offBytes) (i32.shl (local.get $k) (i32.const 5))))
+    (local.set $counts (i32.add (local.get $quads) (i32.shl (local.get $quadStride) (i32.const 3))))
+    (local.set $g (local.get $i0))
+    (block $groups_done
+      (loop $group
+        (br_if $groups_done (i32.ge_u (local.get $g) (local.get $i1)))
+        (local.set $g1 (select (i32.add (local.get $g) (i32.const 32)) (local.get $i1)
+                               (i32.lt_u (i32.add (local.get $g) (i32.const 32)) (local.get $i1))))
+        (local.set $i (local.get $g))
+        (local.set $plain (local.get $g))
+        (block $quads_done
+          (loop $quad
+            (br_if $quads_done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $g1)))
+            (local.set $slot (i32.add (local.get $quads)
+              (i32.mul (i32.shr_u (i32.sub (local.get $i) (local.get $g)) (i32.const 2)) (local.get $quadStride))))
+            (if (result i32 i32) (local.get $transA)
+              (then
+                (call $compact_quad (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
+                  (i32.const 8) (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes)
+                  (local.get $slot) (i32.add (local.get $slot) (local.get $offBytes))))
+              (else
+                (call $compact_quad (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
+                  (i32.shl (local.get $k) (i32.const 3)) (i32.const 8) (local.get $k) (local.get $rowBytes)
+                  (local.get $slot) (i32.add (local.get $slot) (local.get $offBytes)))))
+            (local.set $nonzeros)
+            (local.set $cnt)
+            (if (call $quad_pays (local.get $cnt) (local.get $nonzeros) (local.get $k))
+              (then
+                (if (i32.lt_u (local.get $plain) (local.get $i))
+                  (then
+                    (call $rows_plain (local.get $plain) (local.get $i) (local.get $a) (local.get $m) (local.get $k)
+                      (local.get $transA) (local.get $b) (local.get $n) (local.get $c) (local.get $acc) (local.get $lists))))
+                (local.set $plain (i32.add (local.get $i) (i32.const 4))))
+              (else (local.set $cnt (i32.const -1))))
+            ;; quad q's count at counts + 4q, which is i - g bytes on
+            (i32.store (i32.add (local.get $counts) (i32.sub (local.get $i) (local.get $g))) (local.get $cnt))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $quad)))
+        (if (i32.lt_u (local.get $plain) (local.get $g1))
+          (then
+            (call $rows_plain (local.get $plain) (local.get $g1) (local.get $a) (local.get $m) (local.get $k)
+              (local.get $transA) (local.get $b) (local.get $n) (local.get $c) (local.get $acc) (local.get $lists))))
+        ;; The group's quads, a column block at a time ($i is past its last quad).
+        (local.set $j (i32.const 0))
+        (block $blocks_done
+          (loop $block
+            (br_if $blocks_done (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $j1 (select (i32.add (local.get $j) (i32.const 32)) (local.get $n)
+                                   (i32.lt_u (i32.add (local.get $j) (i32.const 32)) (local.get $n))))
+            (local.set $g1 (local.get $g))
+            (block $slots_done
+              (loop $each
+                (br_if $slots_done (i32.ge_u (local.get $g1) (local.get $i)))
+                (local.set $slot (i32.add (local.get $quads)
+                  (i32.mul (i32.shr_u (i32.sub (local.get $g1) (local.get $g)) (i32.const 2)) (local.get $quadStride))))
+                (local.set $cnt (i32.load (i32.add (local.get $counts) (i32.sub (local.get $g1) (local.get $g)))))
+                (if (i32.ge_s (local.get $cnt) (i32.const 0))
+                  (then
+                    (call $quad_product (local.get $slot) (i32.add (local.get $slot) (local.get $offBytes))
+                      (local.get $cnt) (local.get $b)
+                      (i32.add (local.get $c) (i32.mul (local.get $g1) (local.get $rowBytes)))
+                      (local.get $rowBytes) (local.get $j) (local.get $j1) (local.get $acc))))
+                (local.set $g1 (i32.add (local.get $g1) (i32.const 4)))
+                (br $each)))
+            (local.set $j (local.get $j1))
+            (br $block)))
+        (local.set $g (select (i32.add (local.get $g) (i32.const 32)) (local.get $i1)
+                              (i32.lt_u (i32.add (local.get $g) (i32.const 32)) (local.get $i1))))
+        (br $group))))
+
     ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1. op(A) is [m,k]: A is stored
   ;; [m,k], or [k,m] when transA. B is [k,n] and C is [m,n]. lists (k·96 + 64 bytes) holds
   ;; compacted rows: eight for $rows_blocked; otherwise two, the i32 offsets at lists and
   ;; lists + 4k, the f64 values from lists + 8k (16-aligned).
   ;; NOTE: each C element gets the same operations in the same order whatever rows a call
   ;; covers, so splitting rows between calls or threads never changes a bit of the result.
-  (func $matmul_rows (export "matmul_rows")
+  (func $rows_plain
         (param $i0 i32) (param $i1 i32)
         (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
         (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)

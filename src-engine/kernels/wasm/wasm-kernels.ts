@@ -218,8 +218,9 @@ export class WasmCore {
     const aIn = heap.owns(a);
     const bIn = heap.owns(b);
     const cIn = heap.owns(c);
-    // Eight compacted rows of op(A) (kernels.wat rows_blocked): 8k i32 offsets, 8k f64 values, 8 counts.
-    const listsStride = alignUp(k * 96 + 64);
+    // Eight compacted rows of op(A) (kernels.wat rows_blocked: 8k i32 offsets, 8k f64 values, 8
+    // counts), then eight quads' lists (matmul_rows: k i32 offsets and 4k f64 values each).
+    const listsStride = alignUp(k * 384 + 256);
     const aAt = 0;
     const bAt = aAt + (aIn ? 0 : alignUp(m * k * 8));
     const btAt = bAt + (bIn ? 0 : alignUp(k * n * 8));

@@ -144,7 +144,7 @@ describe('wasm simd (multiply then add)', () => {
   it('is bit-identical to the TypeScript kernels when B is not transposed (same additions, same order)', () => {
     const wasm = createWasmKernels({ variant: 'simd' })!;
     const blocked = [false, true].map((accumulate) => ({ m: 13, k: 700, n: 401, transA: false, transB: false, accumulate, zeros: 0.8 }));
-    // Half zeros, like hidden activations: rows go in pairs (kernels.wat $pair_product), an odd last row and column alone.
+    // Half zeros, like hidden activations: rows go four at a time (kernels.wat $quad_product), an odd last row and column alone.
     const pairs = [false, true].flatMap((accumulate) => [
       { m: 13, k: 700, n: 401, transA: false, transB: false, accumulate, zeros: 0.45 },
       { m: 13, k: 300, n: 37, transA: true, transB: false, accumulate, zeros: 0.45 },
@@ -153,4 +153,39 @@ describe('wasm simd (multiply then add)', () => {
       expect(runCase(wasm, c, 500 + i), label(c)).toEqual(runCase(jsKernels, c, 500 + i));
     }
   });
+});
+
+describe('rows of op(A) that go together (quads of four, pairs) give the bits of rows alone', () => {
+  // Blocks of four rows, dense (a quad: kernels.wat $quad_product), about half zeros (a quad or
+  // pairs), mostly zeros (rows alone), so that one product mixes them, between groups of 32 rows
+  // and with a tail of one row; n = 75 ends on column blocks of 4, 2 and 1 (the last column
+  // multiply-then-add); k·n over 262,144 (k = 800) takes the column-blocked single rows.
+  const densities = [0.9, 0.9, 0.5, 0.1, 0.9, 0.6, 0.9, 0.05, 0.4, 0.9, 0.9, 0.9];
+  for (const variant of ['simd', 'relaxed'] as const) {
+    it(`in wasm ${variant}, with and without transA and accumulate`, () => {
+      const wasm = createWasmKernels({ variant })!;
+      for (const [m, k, n] of [[45, 200, 75], [21, 800, 401]] as const) {
+        for (const transA of [false, true]) {
+          for (const accumulate of [false, true]) {
+            const rand = rng(m + k + n + (transA ? 1 : 0));
+            const rows = Array.from({ length: m }, (_, i) => randomArray(rand, k, 1 - densities[Math.floor(i / 4) % densities.length]!));
+            const a = new Float64Array(m * k);
+            for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) a[transA ? p * m + i : i * k + p] = rows[i]![p]!;
+            const b = randomArray(rand, k * n);
+            const start = randomArray(rand, m * n);
+            const together = start.slice();
+            wasm.matmul(a, b, together, m, k, n, transA, false, accumulate);
+            const alone = start.slice();
+            for (let i = 0; i < m; i++) {
+              const row = alone.subarray(i * n, (i + 1) * n);
+              const out = row.slice();
+              wasm.matmul(rows[i]!, b, out, 1, k, n, false, false, accumulate);
+              row.set(out);
+            }
+            expect(Array.from(together), `${m}x${k}x${n}${transA ? ' transA' : ''}${accumulate ? ' accumulate' : ''}`).toEqual(Array.from(alone));
+          }
+        }
+      }
+    });
+  }
 });
