@@ -165,14 +165,19 @@
   ;; gradients are about half zeros, while an MNIST image is four-fifths zeros), they are compacted
   ;; into one list of the k where either is nonzero, each with both values (16 bytes), and their C
   ;; rows are computed together: every B load then serves two rows. A zero of one row where the
-  ;; other is not adds 0·b, which leaves the sum exactly as it was (b finite), so the results are
+  ;; other is not adds 0·b, which leaves the sum exactly as it was (b finite; for a sum of -0 see
+  ;; $pair_pays, and the relaxed variant's one exception under Quads below), so the results are
   ;; the same bits as two single rows. Measured on 784-800-800-10: 10-15% faster for the 800-wide
   ;; products, and slower for MNIST images (more entries, half of them zeros): those stay single.
 
   ;; Whether a pair of rows with c0 and c1 nonzeros of k is dense enough to go together (> 30%),
   ;; with lists long enough (48 entries together) to repay a pair's longer setup: at batch 32 a
   ;; weight gradient's rows (k = 32) went 3-17% slower in pairs.
-  (func $pair_pays (param $c0 i32) (param $c1 i32) (param $k i32) (result i32)
+  ;; NOTE: when C is added to (acc), both rows must have a nonzero: a row with none keeps C's
+  ;; values as they are, -0 included, where the 0·b terms of its pair would turn -0 into +0.
+  (func $pair_pays (param $c0 i32) (param $c1 i32) (param $k i32) (param $acc i32) (result i32)
+    (if (i32.and (local.get $acc) (i32.or (i32.eqz (local.get $c0)) (i32.eqz (local.get $c1))))
+      (then (return (i32.const 0))))
     (i32.and
       (i32.gt_u (i32.mul (i32.add (local.get $c0) (local.get $c1)) (i32.const 10))
                 (i32.mul (local.get $k) (i32.const 6)))
@@ -509,7 +514,7 @@
         (br_if $paired (i32.ge_u (i32.add (local.get $g0) (i32.add (local.get $r) (i32.const 1))) (local.get $g1)))
         (if (call $pair_pays (i32.load (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2))))
                              (i32.load offset=4 (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2))))
-                             (local.get $k))
+                             (local.get $k) (local.get $acc))
           (then
             (i32.store (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2)))
               (call $compact_pair
@@ -559,16 +564,20 @@
   ;; any of the four is nonzero, each entry with all four values (32 bytes), and a 4×4 tile of C
   ;; in eight f64x2 accumulators. Each B load then serves four rows: an entry costs 7 loads for 8
   ;; fused multiply-adds (a row alone: 10 for 8, a pair: 7 for 8 over 8 columns but twice the
-  ;; entries). A zero of one row adds 0·b, which leaves its sum exactly as it was (b finite), so
-  ;; the results are the same bits as single rows.
+  ;; entries). A zero of one row adds 0·b, which leaves its sum exactly as it was (b finite; a
+  ;; sum of -0 would become +0, see $quad_pays), so the results are the same bits as single rows.
+  ;; NOTE: one exception, in the relaxed variant only: a fused multiply-add that underflows to -0
+  ;; before a row's last entry of the list comes back +0. The grouping into quads depends only on
+  ;; the data (chunks are whole quads), so every thread count still gives the same bits.
 
   ;; Four rows of op(A) into one list: for p < k, the values at src + r·rstride + p·step for
   ;; r = 0..3 (rows of A stored [m,k]: rstride 8k, step 8; columns of A stored [k,m]: rstride 8,
-  ;; step 8m). Returns the list's length and the four rows' nonzeros in all.
+  ;; step 8m). Returns the list's length, the four rows' nonzeros in all, and whether every one
+  ;; of the four rows has a nonzero.
   (func $compact_quad (param $src i32) (param $rstride i32) (param $step i32) (param $k i32) (param $rowBytes i32)
-                      (param $off i32) (param $val i32) (result i32 i32)
+                      (param $off i32) (param $val i32) (result i32 i32 i32)
     (local $p i32) (local $q i32) (local $boff i32) (local $s2 i32)
-    (local $lo v128) (local $hi v128) (local $nlo v128) (local $nhi v128) (local $sum v128)
+    (local $lo v128) (local $hi v128) (local $nlo v128) (local $nhi v128) (local $sumLo v128) (local $sumHi v128)
     (local.set $s2 (i32.shl (local.get $rstride) (i32.const 1)))
     (block $done
       (br_if $done (i32.eqz (local.get $k)))
@@ -582,14 +591,16 @@
         (v128.store offset=16 (i32.add (local.get $val) (i32.shl (local.get $q) (i32.const 5))) (local.get $hi))
         (local.set $nlo (f64x2.ne (local.get $lo) (v128.const i64x2 0 0)))
         (local.set $nhi (f64x2.ne (local.get $hi) (v128.const i64x2 0 0)))
-        (local.set $sum (i64x2.sub (i64x2.sub (local.get $sum) (local.get $nlo)) (local.get $nhi)))
+        (local.set $sumLo (i64x2.sub (local.get $sumLo) (local.get $nlo)))
+        (local.set $sumHi (i64x2.sub (local.get $sumHi) (local.get $nhi)))
         (local.set $q (i32.add (local.get $q) (v128.any_true (v128.or (local.get $nlo) (local.get $nhi)))))
         (local.set $src (i32.add (local.get $src) (local.get $step)))
         (local.set $boff (i32.add (local.get $boff) (local.get $rowBytes)))
         (br_if $next (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 1))) (local.get $k)))))
     (local.get $q)
-    (i32.add (i32.wrap_i64 (i64x2.extract_lane 0 (local.get $sum)))
-             (i32.wrap_i64 (i64x2.extract_lane 1 (local.get $sum)))))
+    (i32.wrap_i64 (i64.add (i64.add (i64x2.extract_lane 0 (local.get $sumLo)) (i64x2.extract_lane 1 (local.get $sumLo)))
+                           (i64.add (i64x2.extract_lane 0 (local.get $sumHi)) (i64x2.extract_lane 1 (local.get $sumHi)))))
+    (i32.and (i64x2.all_true (local.get $sumLo)) (i64x2.all_true (local.get $sumHi))))
 
   ;; Whether four rows with `nonzeros` in all of k, whose list has `entries`, go faster as a
   ;; quad: an entry costs four multiply-adds a column, zeros included. Measured in isolation on
@@ -599,8 +610,11 @@
   ;; - four MNIST images (lists of 48% of k, half the nonzeros), which would go alone, went
   ;;   10-30% slower, and so did sparse columns of images (a weight gradient's) unless dense;
   ;; - a batch of 32's weight gradient (lists of at most 32 entries) went 18% slower.
-  ;; So: the list at most half the nonzeros, over 70% of k, and at least 48 entries long.
-  (func $quad_pays (param $entries i32) (param $nonzeros i32) (param $k i32) (result i32)
+  ;; So: the list at most half the nonzeros, at least 70% of k, and at least 48 entries long.
+  ;; NOTE: when C is added to (acc), every row must have a nonzero (see $pair_pays).
+  (func $quad_pays (param $entries i32) (param $nonzeros i32) (param $full i32) (param $k i32) (param $acc i32)
+                   (result i32)
+    (if (i32.and (local.get $acc) (i32.eqz (local.get $full))) (then (return (i32.const 0))))
     (i32.and
       (i32.and
         (i32.le_u (i32.mul (local.get $entries) (i32.const 2)) (local.get $nonzeros))
@@ -722,8 +736,9 @@
     (f64.store (local.get $cp3) (local.get $d0)))
 
   ;; C rows crow + r·rowBytes (r = 0..3), columns [j0, j1), from a quad list: blocks of 4, 2, then 1.
-  ;; NOTE: every column gets the same kind of sum as in $row_product (fused multiply-adds in k
-  ;; order, or for an odd last column multiply-then-add), so the bits match single rows.
+  ;; NOTE: every column gets the same kind of sum as in $row_product (multiply-adds in k order,
+  ;; fused in the relaxed variant, or for an odd last column multiply-then-add), so the bits
+  ;; match single rows.
   (func $quad_product (param $off i32) (param $val i32) (param $cnt i32) (param $b i32) (param $crow i32)
                       (param $rowBytes i32) (param $j0 i32) (param $j1 i32) (param $acc i32)
     (local $j i32)
@@ -759,8 +774,8 @@
   ;; lists: $rows_plain's room (96k + 64 bytes, 16-aligned), then eight quads' lists (each k i32
   ;; offsets, 16-aligned, then 32 bytes of values per entry), then their eight counts (-1: the
   ;; quad did not pay and went to $rows_plain).
-  ;; NOTE: quads start at i0 and each run of rows that do not pay goes to $rows_plain whole, so
-  ;; that its pairs are the same as without quads; column blocks are a multiple of 4 wide, so
+  ;; NOTE: quads start at i0 and each run of rows that do not pay (up to its group's end) goes
+  ;; to $rows_plain in one call, starting on an even row, so its pairs are as without quads; column blocks are a multiple of 4 wide, so
   ;; every column gets the same kernel as unblocked: the results are the same bits.
   (func $matmul_rows (export "matmul_rows")
         (param $i0 i32) (param $i1 i32)
@@ -768,7 +783,7 @@
         (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $g i32) (local $g1 i32) (local $i i32) (local $plain i32) (local $rowBytes i32)
     (local $quads i32) (local $offBytes i32) (local $quadStride i32) (local $counts i32)
-    (local $slot i32) (local $cnt i32) (local $nonzeros i32) (local $j i32) (local $j1 i32)
+    (local $slot i32) (local $cnt i32) (local $nonzeros i32) (local $full i32) (local $j i32) (local $j1 i32)
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
     (local.set $quads (i32.add (local.get $lists)
       (i32.and (i32.add (i32.mul (local.get $k) (i32.const 96)) (i32.const 79)) (i32.const -16))))
@@ -788,7 +803,7 @@
             (br_if $quads_done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $g1)))
             (local.set $slot (i32.add (local.get $quads)
               (i32.mul (i32.shr_u (i32.sub (local.get $i) (local.get $g)) (i32.const 2)) (local.get $quadStride))))
-            (if (result i32 i32) (local.get $transA)
+            (if (result i32 i32 i32) (local.get $transA)
               (then
                 (call $compact_quad (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
                   (i32.const 8) (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes)
@@ -797,9 +812,10 @@
                 (call $compact_quad (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
                   (i32.shl (local.get $k) (i32.const 3)) (i32.const 8) (local.get $k) (local.get $rowBytes)
                   (local.get $slot) (i32.add (local.get $slot) (local.get $offBytes)))))
+            (local.set $full)
             (local.set $nonzeros)
             (local.set $cnt)
-            (if (call $quad_pays (local.get $cnt) (local.get $nonzeros) (local.get $k))
+            (if (call $quad_pays (local.get $cnt) (local.get $nonzeros) (local.get $full) (local.get $k) (local.get $acc))
               (then
                 (if (i32.lt_u (local.get $plain) (local.get $i))
                   (then
@@ -889,7 +905,7 @@
             (local.set $cnt1 (call $compact_row
               (i32.add (local.get $a) (i32.shl (i32.mul (i32.add (local.get $i) (i32.const 1)) (local.get $k)) (i32.const 3)))
               (local.get $k) (local.get $rowBytes) (local.get $off1) (local.get $val1)))
-            (if (call $pair_pays (local.get $cnt0) (local.get $cnt1) (local.get $k))
+            (if (call $pair_pays (local.get $cnt0) (local.get $cnt1) (local.get $k) (local.get $acc))
               (then
                 (local.set $cnt0 (call $compact_pair
                   (local.tee $src (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
@@ -926,7 +942,7 @@
               (local.get $lists) (local.get $val0) (local.get $off1) (local.get $val1))
             (local.set $cnt1)
             (local.set $cnt0)
-            (if (call $pair_pays (local.get $cnt0) (local.get $cnt1) (local.get $k))
+            (if (call $pair_pays (local.get $cnt0) (local.get $cnt1) (local.get $k) (local.get $acc))
               (then
                 ;; a dense pair: one list (offsets at lists, values from val0 over val1's room)
                 (local.set $cnt0 (call $compact_pair

@@ -156,6 +156,25 @@ describe('wasm simd (multiply then add)', () => {
 });
 
 describe('rows of op(A) that go together (quads of four, pairs) give the bits of rows alone', () => {
+  it('keeps a -0 of C for a row with no nonzero among dense ones when adding into C, like the TypeScript kernels', () => {
+    const wasm = createWasmKernels({ variant: 'simd' })!;
+    for (const transA of [false, true]) {
+      // Rows 1 and 6 are all zeros inside dense quads and pairs' reach; C starts all -0.
+      const [m, k, n] = [8, 120, 21];
+      const rand = rng(11);
+      const rows = Array.from({ length: m }, (_, i) => (i === 1 || i === 6 ? new Float64Array(k) : randomArray(rand, k, i === 5 ? 0.6 : 0.1)));
+      const a = new Float64Array(m * k);
+      for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) a[transA ? p * m + i : i * k + p] = rows[i]![p]!;
+      const b = randomArray(rand, k * n).map(Math.abs);
+      const c = new Float64Array(m * n).fill(-0);
+      const ref = c.slice();
+      wasm.matmul(a, b, c, m, k, n, transA, false, true);
+      jsKernels.matmul(a, b, ref, m, k, n, transA, false, true);
+      expect(Array.from(c), transA ? 'transA' : '').toEqual(Array.from(ref));
+      expect(Object.is(c[n], -0) && Object.is(c[6 * n + 3], -0)).toBe(true);
+    }
+  });
+
   // Blocks of four rows, dense (a quad: kernels.wat $quad_product), about half zeros (a quad or
   // pairs), mostly zeros (rows alone), so that one product mixes them, between groups of 32 rows
   // and with a tail of one row; n = 75 ends on column blocks of 4, 2 and 1 (the last column
