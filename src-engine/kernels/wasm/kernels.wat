@@ -485,7 +485,7 @@
   ;; lists: 8 rows' i32 offsets (k each), then their f64 values (16-aligned), then 8 counts.
   ;; NOTE: blocks are 64 wide, a multiple of $row_product's 16, so every column gets the same
   ;; kernel (16, 8, 2 or 1 wide) as without blocking: the results are the same bits.
-  (func $rows_blocked (param $g0 i32) (param $g1 i32) (param $a i32) (param $k i32)
+  (func $rows_blocked (param $g0 i32) (param $g1 i32) (param $jFrom i32) (param $jTo i32) (param $a i32) (param $k i32)
                       (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $i i32) (local $r i32) (local $vals i32) (local $cnts i32) (local $rowBytes i32)
     (local $j i32) (local $j1 i32) (local $src i32)
@@ -526,11 +526,12 @@
             (i32.store offset=4 (i32.add (local.get $cnts) (i32.shl (local.get $r) (i32.const 2))) (i32.const -1))))
         (local.set $r (i32.add (local.get $r) (i32.const 2)))
         (br $pair)))
+    (local.set $j (local.get $jFrom))
     (block $blocks_done
       (loop $block
-        (br_if $blocks_done (i32.ge_u (local.get $j) (local.get $n)))
-        (local.set $j1 (select (i32.add (local.get $j) (i32.const 64)) (local.get $n)
-                               (i32.lt_u (i32.add (local.get $j) (i32.const 64)) (local.get $n))))
+        (br_if $blocks_done (i32.ge_u (local.get $j) (local.get $jTo)))
+        (local.set $j1 (select (i32.add (local.get $j) (i32.const 64)) (local.get $jTo)
+                               (i32.lt_u (i32.add (local.get $j) (i32.const 64)) (local.get $jTo))))
         (local.set $i (local.get $g0))
         (block $rows_done
           (loop $row
@@ -767,8 +768,8 @@
                      (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 3)))
                      (local.get $rowBytes) (local.get $acc)))))
 
-  ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1, as $rows_plain but four rows at
-  ;; a time as a quad (above) where that pays, in groups of up to 32 rows that go through B in
+  ;; C[i, j] (=|+=) (op(A) · B)[i, j] for the rows i0 <= i < i1 and the columns jFrom <= j < jTo,
+  ;; as $rows_plain but four rows at a time as a quad (above) where that pays, in groups of up to 32 rows that go through B in
   ;; column blocks of 32: a block (k·256 bytes, 200 kB for 800 rows) stays in L2 for the group's
   ;; eight quads instead of all of B being read again from L3 for every quad.
   ;; lists: $rows_plain's room (96k + 64 bytes, 16-aligned), then eight quads' lists (each k i32
@@ -777,8 +778,8 @@
   ;; NOTE: quads start at i0 and each run of rows that do not pay (up to its group's end) goes
   ;; to $rows_plain in one call, starting on an even row, so its pairs are as without quads; column blocks are a multiple of 4 wide, so
   ;; every column gets the same kernel as unblocked: the results are the same bits.
-  (func $matmul_rows (export "matmul_rows")
-        (param $i0 i32) (param $i1 i32)
+  (func $matmul_block
+        (param $i0 i32) (param $i1 i32) (param $jFrom i32) (param $jTo i32)
         (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
         (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $g i32) (local $g1 i32) (local $i i32) (local $plain i32) (local $rowBytes i32)
@@ -819,7 +820,7 @@
               (then
                 (if (i32.lt_u (local.get $plain) (local.get $i))
                   (then
-                    (call $rows_plain (local.get $plain) (local.get $i) (local.get $a) (local.get $m) (local.get $k)
+                    (call $rows_plain (local.get $plain) (local.get $i) (local.get $jFrom) (local.get $jTo) (local.get $a) (local.get $m) (local.get $k)
                       (local.get $transA) (local.get $b) (local.get $n) (local.get $c) (local.get $acc) (local.get $lists))))
                 (local.set $plain (i32.add (local.get $i) (i32.const 4))))
               (else (local.set $cnt (i32.const -1))))
@@ -829,15 +830,15 @@
             (br $quad)))
         (if (i32.lt_u (local.get $plain) (local.get $g1))
           (then
-            (call $rows_plain (local.get $plain) (local.get $g1) (local.get $a) (local.get $m) (local.get $k)
+            (call $rows_plain (local.get $plain) (local.get $g1) (local.get $jFrom) (local.get $jTo) (local.get $a) (local.get $m) (local.get $k)
               (local.get $transA) (local.get $b) (local.get $n) (local.get $c) (local.get $acc) (local.get $lists))))
         ;; The group's quads, a column block at a time ($i is past its last quad).
-        (local.set $j (i32.const 0))
+        (local.set $j (local.get $jFrom))
         (block $blocks_done
           (loop $block
-            (br_if $blocks_done (i32.ge_u (local.get $j) (local.get $n)))
-            (local.set $j1 (select (i32.add (local.get $j) (i32.const 32)) (local.get $n)
-                                   (i32.lt_u (i32.add (local.get $j) (i32.const 32)) (local.get $n))))
+            (br_if $blocks_done (i32.ge_u (local.get $j) (local.get $jTo)))
+            (local.set $j1 (select (i32.add (local.get $j) (i32.const 32)) (local.get $jTo)
+                                   (i32.lt_u (i32.add (local.get $j) (i32.const 32)) (local.get $jTo))))
             (local.set $g1 (local.get $g))
             (block $slots_done
               (loop $each
@@ -859,14 +860,26 @@
                               (i32.lt_u (i32.add (local.get $g) (i32.const 32)) (local.get $i1))))
         (br $group))))
 
-    ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1. op(A) is [m,k]: A is stored
+  ;; C[i, :] (=|+=) op(A)[i, :] · B for the rows i0 <= i < i1, every column.
+  (func $matmul_rows (export "matmul_rows")
+        (param $i0 i32) (param $i1 i32)
+        (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
+        (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
+    (call $matmul_block (local.get $i0) (local.get $i1) (i32.const 0) (local.get $n)
+      (local.get $a) (local.get $m) (local.get $k) (local.get $transA)
+      (local.get $b) (local.get $n) (local.get $c) (local.get $acc) (local.get $lists)))
+
+    ;; C[i, j] (=|+=) (op(A) · B)[i, j] for the rows i0 <= i < i1 and the columns jFrom <= j < jTo
+  ;; (a multiple of 16 wide, or ending at n). op(A) is [m,k]: A is stored
   ;; [m,k], or [k,m] when transA. B is [k,n] and C is [m,n]. lists (k·96 + 64 bytes) holds
   ;; compacted rows: eight for $rows_blocked; otherwise two, the i32 offsets at lists and
   ;; lists + 4k, the f64 values from lists + 8k (16-aligned).
   ;; NOTE: each C element gets the same operations in the same order whatever rows a call
-  ;; covers, so splitting rows between calls or threads never changes a bit of the result.
+  ;; covers, and whatever columns (a range a multiple of 16 wide starts the same blocks of 16,
+  ;; 8, 2 that column 0 would, and only column n - 1 of an odd n is ever done alone), so
+  ;; splitting rows or columns between calls or threads never changes a bit of the result.
   (func $rows_plain
-        (param $i0 i32) (param $i1 i32)
+        (param $i0 i32) (param $i1 i32) (param $jFrom i32) (param $jTo i32)
         (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
         (param $b i32) (param $n i32) (param $c i32) (param $acc i32) (param $lists i32)
     (local $i i32) (local $rowBytes i32) (local $off1 i32) (local $val0 i32) (local $val1 i32)
@@ -890,6 +903,7 @@
                 (call $rows_blocked (local.get $i)
                   (select (i32.add (local.get $i) (i32.const 8)) (local.get $i1)
                           (i32.lt_u (i32.add (local.get $i) (i32.const 8)) (local.get $i1)))
+                  (local.get $jFrom) (local.get $jTo)
                   (local.get $a) (local.get $k) (local.get $b) (local.get $n) (local.get $c) (local.get $acc)
                   (local.get $lists))
                 (local.set $i (i32.add (local.get $i) (i32.const 8)))
@@ -913,14 +927,14 @@
                   (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
                 (call $pair_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
-                  (local.get $rowBytes) (i32.const 0) (local.get $n) (local.get $acc)))
+                  (local.get $rowBytes) (local.get $jFrom) (local.get $jTo) (local.get $acc)))
               (else
                 (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
-                  (i32.const 0) (local.get $n) (local.get $acc))
+                  (local.get $jFrom) (local.get $jTo) (local.get $acc))
                 (call $row_product (local.get $off1) (local.get $val1) (local.get $cnt1) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (i32.add (local.get $i) (i32.const 1)) (local.get $rowBytes)))
-                  (i32.const 0) (local.get $n) (local.get $acc))))
+                  (local.get $jFrom) (local.get $jTo) (local.get $acc))))
             (local.set $i (i32.add (local.get $i) (i32.const 2)))
             (br $pair)))
         (if (i32.lt_u (local.get $i) (local.get $i1))
@@ -930,7 +944,7 @@
               (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
             (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
               (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
-              (i32.const 0) (local.get $n) (local.get $acc)))))
+              (local.get $jFrom) (local.get $jTo) (local.get $acc)))))
       (else
         ;; Row i of op(A) is column i of A: two columns per pass over A's rows.
         (block $done
@@ -951,14 +965,14 @@
                   (local.get $k) (local.get $rowBytes) (local.get $lists) (local.get $val0)))
                 (call $pair_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
-                  (local.get $rowBytes) (i32.const 0) (local.get $n) (local.get $acc)))
+                  (local.get $rowBytes) (local.get $jFrom) (local.get $jTo) (local.get $acc)))
               (else
                 (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
-                  (i32.const 0) (local.get $n) (local.get $acc))
+                  (local.get $jFrom) (local.get $jTo) (local.get $acc))
                 (call $row_product (local.get $off1) (local.get $val1) (local.get $cnt1) (local.get $b)
                   (i32.add (local.get $c) (i32.mul (i32.add (local.get $i) (i32.const 1)) (local.get $rowBytes)))
-                  (i32.const 0) (local.get $n) (local.get $acc))))
+                  (local.get $jFrom) (local.get $jTo) (local.get $acc))))
             (local.set $i (i32.add (local.get $i) (i32.const 2)))
             (br $pair)))
         (if (i32.lt_u (local.get $i) (local.get $i1))
@@ -969,13 +983,14 @@
               (local.get $lists) (local.get $val0)))
             (call $row_product (local.get $lists) (local.get $val0) (local.get $cnt0) (local.get $b)
               (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $rowBytes)))
-              (i32.const 0) (local.get $n) (local.get $acc)))))))
+              (local.get $jFrom) (local.get $jTo) (local.get $acc)))))))
 
   ;; Shared jobs for worker threads. A job at `job` (256 bytes): i64 claim word (low half: next
   ;; chunk, high half: job sequence number), i32 chunks finished, i32 chunk count, i32 rows (or
   ;; values) per chunk, then the matmul_rows arguments a, m, k, transA, b, n, c, acc, lists,
   ;; the lists' stride between threads, and at +60 the job's kind:
   ;;   0: a matmul, split by rows of C;
+  ;;   6: a matmul, split by columns of C (the i32 at +16 is then columns per chunk);
   ;;   1, 2, 3: sgd_step (sgd_decay_step when wd is not 0), sgd_momentum_step, adam_step over m values, split into runs of them,
   ;;      with the i32 pointers w, g, buf|m, v, out, outBuf|outM, outV at +128, the flag
   ;;      (nesterov or decoupled) at +156 and the f64 numbers lr, μ|β1, wd, q1, β2, q2, eps, c1,
@@ -994,6 +1009,21 @@
     (local.set $i1 (i32.add (local.get $i0) (i32.load offset=16 (local.get $job))))
     (if (i32.gt_u (local.get $i1) (i32.load offset=24 (local.get $job)))
       (then (local.set $i1 (i32.load offset=24 (local.get $job)))))
+    (if (i32.eq (local.get $kind) (i32.const 6))
+      (then
+        ;; columns chunk·per .. of every row (per at +16, n at +40)
+        (local.set $i0 (i32.mul (local.get $chunk) (i32.load offset=16 (local.get $job))))
+        (local.set $i1 (i32.add (local.get $i0) (i32.load offset=16 (local.get $job))))
+        (if (i32.gt_u (local.get $i1) (i32.load offset=40 (local.get $job)))
+          (then (local.set $i1 (i32.load offset=40 (local.get $job)))))
+        (call $matmul_block (i32.const 0) (i32.load offset=24 (local.get $job)) (local.get $i0) (local.get $i1)
+          (i32.load offset=20 (local.get $job)) (i32.load offset=24 (local.get $job))
+          (i32.load offset=28 (local.get $job)) (i32.load offset=32 (local.get $job))
+          (i32.load offset=36 (local.get $job)) (i32.load offset=40 (local.get $job))
+          (i32.load offset=44 (local.get $job)) (i32.load offset=48 (local.get $job))
+          (i32.add (i32.load offset=52 (local.get $job))
+                   (i32.mul (local.get $thread) (i32.load offset=56 (local.get $job)))))
+        (return)))
     (if (i32.eqz (local.get $kind))
       (then
         (call $matmul_rows (local.get $i0) (local.get $i1)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableNodeBackends, disposeBackends } from '../../../src-engine/kernels/threads/node-backends';
 import { createThreadedWasmKernels, type ThreadedKernels } from '../../../src-engine/kernels/threads/threaded-kernels';
+import { enableRelaxedSimd } from '../../../src-engine/kernels/threads/relaxed-simd-flag';
 import { createWasmKernels, wasmModule, type WasmKernelExports } from '../../../src-engine/kernels/wasm/wasm-kernels';
 import { jsKernels } from '../../../src-engine/kernels/js-kernels';
 import type { Kernels } from '../../../src-engine/kernels/interface';
@@ -51,6 +52,30 @@ describe('threaded wasm kernels', () => {
     for (const [i, c] of [...CASES, ...MNIST].entries()) {
       const expected = runCase(single, c, 300 + i);
       for (const k of [one, two, three]) expect(runCase(k, c, 300 + i), `${k.name} ${label(c)}`).toEqual(expected);
+    }
+  });
+
+  it('gives the bits of one thread when it splits every product by columns of C, in both variants', async () => {
+    expect(enableRelaxedSimd()).toBe(true);
+    const byColumns = { rowsBelow: Infinity, minColumns: 0, minValuesOfB: 0, minDensity: 0 };
+    // Quads and pairs of dense rows, odd and even widths, B over 2 MiB (column blocks inside each chunk).
+    const wide = [false, true].flatMap((transA) => [
+      { m: 32, k: 800, n: 800, transA, transB: false, accumulate: false, zeros: 0.45 },
+      { m: 13, k: 300, n: 401, transA, transB: false, accumulate: true, zeros: 0.45 },
+      { m: 9, k: 700, n: 417, transA, transB: true, accumulate: false, zeros: 0.8 },
+    ]);
+    for (const variant of ['simd', 'relaxed'] as const) {
+      const single = createWasmKernels({ variant })!;
+      const split = [2, 3].map((threads) => {
+        const k = createThreadedWasmKernels({ threads, chunksPerThread: 3, minFlops: 0, variant, governor: ALWAYS_SPLIT, columnSplit: byColumns })!;
+        made.push(k);
+        return k;
+      });
+      await Promise.all(split.map((k) => k.ready()));
+      for (const [i, c] of [...CASES.slice(0, 40), ...MNIST, ...wide].entries()) {
+        const expected = runCase(single, c, 700 + i);
+        for (const k of split) expect(runCase(k, c, 700 + i), `${variant} ${k.threads} threads ${label(c)}`).toEqual(expected);
+      }
     }
   });
 
