@@ -603,6 +603,25 @@
                            (i64.add (i64x2.extract_lane 0 (local.get $sumHi)) (i64x2.extract_lane 1 (local.get $sumHi)))))
     (i32.and (i64x2.all_true (local.get $sumLo)) (i64x2.all_true (local.get $sumHi))))
 
+  ;; How many of 16 positions spread over k (p = t·k/16) hold a nonzero in any of four rows laid
+  ;; out as for $compact_quad: a quick look that spares the compaction of rows that cannot pay as
+  ;; a quad, such as four MNIST images (about half the positions; a quad needs 70%, so fewer
+  ;; than 10 of the 16 skip the compaction). The data alone decide, as for $quad_pays.
+  (func $quad_sample (param $src i32) (param $rstride i32) (param $step i32) (param $k i32) (result i32)
+    (local $t i32) (local $at i32) (local $hits i32) (local $s2 i32)
+    (local.set $s2 (i32.shl (local.get $rstride) (i32.const 1)))
+    (loop $next
+      (local.set $at (i32.add (local.get $src)
+        (i32.mul (i32.shr_u (i32.mul (local.get $t) (local.get $k)) (i32.const 4)) (local.get $step))))
+      (local.set $hits (i32.add (local.get $hits) (v128.any_true (v128.or
+        (f64x2.ne (v128.load64_lane 1 (i32.add (local.get $at) (local.get $rstride)) (v128.load64_zero (local.get $at)))
+                  (v128.const i64x2 0 0))
+        (f64x2.ne (v128.load64_lane 1 (i32.add (i32.add (local.get $at) (local.get $s2)) (local.get $rstride))
+                                      (v128.load64_zero (i32.add (local.get $at) (local.get $s2))))
+                  (v128.const i64x2 0 0))))))
+      (br_if $next (i32.ne (local.tee $t (i32.add (local.get $t) (i32.const 1))) (i32.const 16))))
+    (local.get $hits))
+
   ;; Whether four rows with `nonzeros` in all of k, whose list has `entries`, go faster as a
   ;; quad: an entry costs four multiply-adds a column, zeros included. Measured in isolation on
   ;; one thread, against the rows as they would otherwise go:
@@ -785,6 +804,14 @@
     (local $g i32) (local $g1 i32) (local $i i32) (local $plain i32) (local $rowBytes i32)
     (local $quads i32) (local $offBytes i32) (local $quadStride i32) (local $counts i32)
     (local $slot i32) (local $cnt i32) (local $nonzeros i32) (local $full i32) (local $j i32) (local $j1 i32)
+    (local $src i32) (local $rstride i32) (local $step i32)
+    ;; No quad pays with fewer than 48 entries (see $quad_pays).
+    (if (i32.lt_u (local.get $k) (i32.const 48))
+      (then
+        (call $rows_plain (local.get $i0) (local.get $i1) (local.get $jFrom) (local.get $jTo) (local.get $a)
+          (local.get $m) (local.get $k) (local.get $transA) (local.get $b) (local.get $n) (local.get $c)
+          (local.get $acc) (local.get $lists))
+        (return)))
     (local.set $rowBytes (i32.shl (local.get $n) (i32.const 3)))
     (local.set $quads (i32.add (local.get $lists)
       (i32.and (i32.add (i32.mul (local.get $k) (i32.const 96)) (i32.const 79)) (i32.const -16))))
@@ -804,19 +831,27 @@
             (br_if $quads_done (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $g1)))
             (local.set $slot (i32.add (local.get $quads)
               (i32.mul (i32.shr_u (i32.sub (local.get $i) (local.get $g)) (i32.const 2)) (local.get $quadStride))))
-            (if (result i32 i32 i32) (local.get $transA)
+            ;; The four rows' values: rows of A [m,k], or columns of A [k,m] with transA.
+            (if (local.get $transA)
               (then
-                (call $compact_quad (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3)))
-                  (i32.const 8) (i32.shl (local.get $m) (i32.const 3)) (local.get $k) (local.get $rowBytes)
-                  (local.get $slot) (i32.add (local.get $slot) (local.get $offBytes))))
+                (local.set $src (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 3))))
+                (local.set $rstride (i32.const 8))
+                (local.set $step (i32.shl (local.get $m) (i32.const 3))))
               (else
-                (call $compact_quad (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3)))
-                  (i32.shl (local.get $k) (i32.const 3)) (i32.const 8) (local.get $k) (local.get $rowBytes)
-                  (local.get $slot) (i32.add (local.get $slot) (local.get $offBytes)))))
-            (local.set $full)
-            (local.set $nonzeros)
-            (local.set $cnt)
-            (if (call $quad_pays (local.get $cnt) (local.get $nonzeros) (local.get $full) (local.get $k) (local.get $acc))
+                (local.set $src (i32.add (local.get $a) (i32.shl (i32.mul (local.get $i) (local.get $k)) (i32.const 3))))
+                (local.set $rstride (i32.shl (local.get $k) (i32.const 3)))
+                (local.set $step (i32.const 8))))
+            (local.set $cnt (i32.const -1))
+            (if (i32.ge_u (call $quad_sample (local.get $src) (local.get $rstride) (local.get $step) (local.get $k))
+                          (i32.const 10))
+              (then
+                (call $compact_quad (local.get $src) (local.get $rstride) (local.get $step) (local.get $k)
+                  (local.get $rowBytes) (local.get $slot) (i32.add (local.get $slot) (local.get $offBytes)))
+                (local.set $full)
+                (local.set $nonzeros)
+                (local.set $cnt)))
+            (if (i32.and (i32.ge_s (local.get $cnt) (i32.const 0))
+                         (call $quad_pays (local.get $cnt) (local.get $nonzeros) (local.get $full) (local.get $k) (local.get $acc)))
               (then
                 (if (i32.lt_u (local.get $plain) (local.get $i))
                   (then
