@@ -64,16 +64,19 @@ export interface Clipped {
 
 /**
  * Clip a loss series that blew up: the cap is 3 times the median of the first 50 finite values
- * (the loss a run starts from), and at least that median + 1. A series that stays below it is
- * returned as it is.
+ * (the loss a run starts from), at least that median + 1, and above the first value. A series
+ * that stays below it is returned as it is.
  * NOTE: the + 1 is for a continued run, which starts at a trained model's small, noisy batch
- * losses: 3 times their median (0.085) put ordinary batches of 0.3 "off the chart" in red.
+ * losses: 3 times their median (0.085) put ordinary batches of 0.3 "off the chart" in red. The
+ * first value is the loss before any step, which cannot have blown up: a run that learned fast
+ * (a median of 0.7) put its own first loss of 2.3 "off the chart".
  */
 export function clipDiverged(points: readonly { x: number; y: number }[]): Clipped {
   const early = points.slice(0, 50).map((p) => p.y).filter(Number.isFinite).sort((a, b) => a - b);
   if (!early.length) return { points: [...points], markers: [], cap: null };
   const median = early[Math.floor(early.length / 2)];
-  const cap = Math.max(3 * median, median + 1);
+  const first = points.find((p) => Number.isFinite(p.y))?.y ?? 0;
+  const cap = Math.max(3 * median, median + 1, 1.2 * first);
   if (points.every((p) => Number.isFinite(p.y) && p.y <= cap)) return { points: points as { x: number; y: number }[], markers: [], cap: null };
   const markers: { x: number; y: number }[] = [];
   let previous = -Infinity;

@@ -35,5 +35,9 @@ describe('chart values', () => {
     const continued = Array.from({ length: 60 }, (_, i) => ({ x: 1000 + i, y: i % 10 === 9 ? 0.45 : 0.085 }));
     expect(clipDiverged(continued).cap).toBeNull();
     expect(clipDiverged([...continued, { x: 2000, y: NaN }]).cap).toBeCloseTo(1.085, 12);
+    // a run that learns fast: its median is low, but its own first loss (before any step) is no blow-up
+    const fast = Array.from({ length: 60 }, (_, i) => ({ x: i + 1, y: i === 0 ? 2.3 : 0.5 }));
+    expect(clipDiverged(fast).cap).toBeNull();
+    expect(clipDiverged([...fast, { x: 61, y: 40 }]).cap).toBeCloseTo(1.2 * 2.3, 12);
   });
 });
