@@ -74,6 +74,16 @@ export function recipeRows(m: Pick<ModelSummary, 'loss' | 'recipe' | 'dataset' |
   return rows;
 }
 
+/**
+ * Whether a run's image limit cut its training set, from the images it trained on (after any
+ * validation split, which holds out max(1, round(n·split)) of n as the engine does): a limit past
+ * the dataset's images (allowed in older files) trained on all of them, not "the first 100,000".
+ */
+function limitWasUsed(limit: number, validation: number | undefined, trained: number | undefined): boolean {
+  if (trained === undefined) return true;
+  return trained === limit - (validation ? Math.max(1, Math.round(limit * validation)) : 0);
+}
+
 /** "MNIST (bundled) · 60,000 train / 10,000 test images · classes 3, 7 only", or the name the file gives. */
 export function datasetText(m: Pick<ModelSummary, 'recipe' | 'dataset' | 'datasetSize'>): string {
   const d = m.recipe?.dataset;
@@ -82,7 +92,8 @@ export function datasetText(m: Pick<ModelSummary, 'recipe' | 'dataset' | 'datase
   ];
   if (m.datasetSize) parts.push(`${m.datasetSize.train.toLocaleString('en-US')} train / ${m.datasetSize.test.toLocaleString('en-US')} test images`);
   if (m.recipe?.classes?.length) parts.push(`classes ${m.recipe.classes.join(', ')} only`);
-  if (m.recipe?.limit !== undefined) parts.push(`the first ${m.recipe.limit.toLocaleString('en-US')} training images`);
+  const limit = m.recipe?.limit;
+  if (limit !== undefined && limitWasUsed(limit, m.recipe?.validation, m.datasetSize?.train)) parts.push(`the first ${limit.toLocaleString('en-US')} training images`);
   if (m.recipe?.validation) parts.push(`${share(m.recipe.validation)} held out for validation`);
   return parts.join(' · ');
 }

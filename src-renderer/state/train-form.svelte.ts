@@ -87,6 +87,7 @@ export class TrainForm {
     private readonly dataset: () => DatasetSource = () => DEFAULT_CONFIG.dataset,
     private readonly datasetProblem: () => string | null = () => null,
     private readonly datasetClasses: () => number | null = () => null,
+    private readonly datasetTrainImages: () => number | null = () => null,
   ) {}
 
   /** The config as typed (possibly unsound). */
@@ -136,6 +137,14 @@ export class TrainForm {
     if (missing && !byField.classes?.length) {
       byField.classes = [missing];
       all.push(missing);
+    }
+    // a limit past the dataset's training images would read "its first 100,000" and train on 60,000
+    const images = this.datasetTrainImages();
+    const limit = this.draft.limit;
+    if (images !== null && typeof limit === 'number' && limit > images && !byField.limit?.length) {
+      const tooMany = `the dataset has ${images.toLocaleString('en-US')} training images: leave the limit empty to use them all`;
+      byField.limit = [tooMany];
+      all.push(tooMany);
     }
     // NOTE: without a dataset there is nothing to train on, whatever else is typed: that comes first.
     const dataset = this.datasetProblem();

@@ -41,6 +41,18 @@ describe('Model details: the recipe', () => {
     });
   });
 
+  const mnist = { ...DEFAULT_CONFIG, dataset: { kind: 'mnist' as const } };
+  it('does not name an image limit past the dataset (older files): it trained on every image', () => {
+    expect(details(summary({ recipe: { ...mnist, limit: 100000 }, datasetSize: { train: 60000, test: 10000 } }))['Trained on'])
+      .toBe('MNIST (bundled) · 60,000 train / 10,000 test images');
+  });
+
+  it('names an image limit that cut the training set, a validation split held out of it', () => {
+    // 2,000 with a tenth held out: 1,800 trained on
+    expect(details(summary({ recipe: { ...mnist, limit: 2000, validation: 0.1 }, datasetSize: { train: 1800, test: 10000 } }))['Trained on'])
+      .toBe('MNIST (bundled) · 1,800 train / 10,000 test images · the first 2,000 training images · 10% held out for validation');
+  });
+
   it('says when the file does not record how it was trained', () => {
     const rows = details(summary({ recipe: null, datasetSize: null, dataset: null, resumable: false, plannedEpochs: null, schedule: null }));
     expect(rows).toMatchObject({ Loss: 'cross-entropy', Recipe: 'not recorded in the file (another tool wrote it)', 'Trained on': 'not recorded' });

@@ -35,6 +35,15 @@ describe('TrainForm', () => {
     expect(form.matchingPreset).toBeNull();
   });
 
+  it('refuses a limit past the dataset\'s training images, which would claim images the run never had', () => {
+    const form = new TrainForm(() => ({ kind: 'mnist' }), () => null, () => 10, () => 60000);
+    form.limit = 100000;
+    expect(form.problems.byField.limit).toEqual(['the dataset has 60,000 training images: leave the limit empty to use them all']);
+    expect(form.submit()).toBeNull();
+    form.limit = 60000;
+    expect(form.problems.all).toEqual([]);
+  });
+
   it('refuses what Start would only fail on: a class the dataset lacks, a negative validation split', () => {
     const form = new TrainForm(() => ({ kind: 'mnist' }), () => null, () => 10);
     form.classesText = '11, 12';
