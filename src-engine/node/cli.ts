@@ -213,7 +213,7 @@ function train(flags: Flags): void {
       if (outPath) atomicWrite(outPath, encodeCheckpoint(kept));
     } else {
       // NOTE: a run that keeps its planned schedule and stops before its end is stopped, not done.
-      outcome = trainer.finished ? trainer.finishedOutcome() : stoppedOutcome(trainer.state.epoch, config.epochs);
+      outcome = trainer.finished ? trainer.finishedOutcome() : stoppedOutcome(trainer.state.epoch, config.epochs, trainer.state.stepInEpoch, trainer.stepsPerEpoch);
       if (outcome.kind !== 'done') save(outcome);
     }
   } catch (e) {

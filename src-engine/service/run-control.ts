@@ -141,7 +141,7 @@ export class RunControl {
     if (!this.busy()) throw new Error('nothing is training');
     this.flushBatch(true);
     const t = this.trainer!;
-    this.outcome = stoppedOutcome(t.state.epoch, t.config.epochs);
+    this.outcome = stoppedOutcome(t.state.epoch, t.config.epochs, t.state.stepInEpoch, t.stepsPerEpoch);
     if (this.emitCheckpoint('stop')) this.finish('stopped');
     return { state: this.state };
   }

@@ -54,8 +54,17 @@ export function divergedOutcome(message: string, epoch: number, step: number): R
   return { kind: 'diverged', message, epoch, step };
 }
 
-export function stoppedOutcome(epochsDone: number, planned: number): RunOutcome {
-  return { kind: 'stopped', message: `stopped after ${epochsDone} of ${planned} epochs` };
+/**
+ * A run stopped before its planned epochs: "stopped after 2 of 4 epochs", or part-way into one,
+ * "stopped at epoch 1, step 688 of 844 (0 of 2 epochs done)".
+ */
+export function stoppedOutcome(epochsDone: number, planned: number, stepInEpoch = 0, stepsPerEpoch = 0): RunOutcome {
+  if (stepInEpoch <= 0) return { kind: 'stopped', message: `stopped after ${epochsDone} of ${planned} epochs` };
+  const of = stepsPerEpoch > 0 ? ` of ${stepsPerEpoch.toLocaleString('en-US')}` : '';
+  return {
+    kind: 'stopped',
+    message: `stopped at epoch ${epochsDone + 1}, step ${stepInEpoch.toLocaleString('en-US')}${of} (${epochsDone} of ${planned} epochs done)`,
+  };
 }
 
 export interface TimeLimitEvidence {

@@ -49,11 +49,21 @@ export function accuracyVerdict(m: Pick<ModelSummary, 'outcome' | 'bestTestAccur
   return 'ok';
 }
 
-/** "3 epochs", "1 epoch", "2 of 5 epochs (interrupted)" */
-export function epochsText(m: Pick<ModelSummary, 'epochs' | 'plannedEpochs'>): string {
+/**
+ * "3 epochs", "1 epoch", "2 of 5 epochs and 688 steps (stopped)" when the run was stopped,
+ * "(interrupted)" when it ended otherwise (a crash, or a file that does not say).
+ */
+export function epochsText(m: Pick<ModelSummary, 'epochs' | 'plannedEpochs' | 'outcome'> & { intoEpoch?: number }): string {
   const plural = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
-  if (m.plannedEpochs !== null && m.epochs < m.plannedEpochs) return `${m.epochs} of ${plural(m.plannedEpochs)} (interrupted)`;
-  return plural(m.epochs);
+  if (m.plannedEpochs === null || m.epochs >= m.plannedEpochs) return plural(m.epochs);
+  const steps = m.intoEpoch ? ` and ${m.intoEpoch.toLocaleString('en-US')} step${m.intoEpoch === 1 ? '' : 's'}` : '';
+  return `${m.epochs} of ${plural(m.plannedEpochs)}${steps} (${m.outcome?.kind === 'stopped' ? 'stopped' : 'interrupted'})`;
+}
+
+/** A run's outcome for the Models details: "learned: test accuracy 97.8%", "stopped at epoch 1, …". */
+export function outcomeText(o: NonNullable<ModelSummary['outcome']>): string {
+  if (o.kind === 'stopped') return o.message;
+  return `${o.kind === 'done' ? 'learned' : o.kind.replace('_', ' ')}: ${o.message}`;
 }
 
 /** Epochs "Continue training" offers: the rest of an interrupted run, else as many again (at least 1). */

@@ -158,7 +158,7 @@ describe('the model library in the browser', () => {
     const again = await openApp(app.browser, app.host.url, problems);
     await showModels(again);
     // NOTE: a run stopped before its first epoch ended is listed apart, under "Unfinished runs"
-    const interrupted = again.locator('[data-model]', { hasText: 'of 300 epochs (interrupted)' });
+    const interrupted = again.locator('[data-model]', { hasText: /of 300 epochs( and [\d,]+ steps?)? \(stopped\)/ });
     await expect.poll(() => interrupted.count(), { timeout: 10_000 }).toBe(1);
     expect(existsSync(path.join(app.modelsDir, 'my first net.safetensors'))).toBe(true);
 

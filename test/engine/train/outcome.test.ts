@@ -3,7 +3,7 @@ import { decodeCheckpoint, encodeCheckpoint } from '../../../src-engine/checkpoi
 import { loadDataset } from '../../../src-engine/node/dataset-files';
 import type { EpochMetrics } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
-import { checkOutcome, finishedOutcome } from '../../../src-engine/train/outcome';
+import { checkOutcome, finishedOutcome, stoppedOutcome } from '../../../src-engine/train/outcome';
 import { prepareData, Trainer } from '../../../src-engine/train/trainer';
 
 const epoch = (acc: number, loss = 0.5, over: Partial<EpochMetrics> = {}): EpochMetrics => ({
@@ -57,5 +57,12 @@ describe('run outcomes of resumed runs', () => {
     // on the plateau the epoch's loss is no lower than its first batch's: judged against that, it would be "not learning"
     expect(more.history.at(-1)!.train_loss).toBeGreaterThanOrEqual(0.99 * firstLoss);
     expect(more.finishedOutcome().kind).toBe('done');
+  });
+});
+
+describe('stoppedOutcome', () => {
+  it('says where a stopped run stood: after whole epochs, or part-way into one', () => {
+    expect(stoppedOutcome(2, 4).message).toBe('stopped after 2 of 4 epochs');
+    expect(stoppedOutcome(0, 2, 688, 844).message).toBe('stopped at epoch 1, step 688 of 844 (0 of 2 epochs done)');
   });
 });

@@ -6,6 +6,7 @@ describe('model facts in words', () => {
     expect(epochsText({ epochs: 1, plannedEpochs: 1 })).toBe('1 epoch');
     expect(epochsText({ epochs: 5, plannedEpochs: null })).toBe('5 epochs');
     expect(epochsText({ epochs: 2, plannedEpochs: 5 })).toBe('2 of 5 epochs (interrupted)');
+    expect(epochsText({ epochs: 0, plannedEpochs: 2, intoEpoch: 688, outcome: { kind: 'stopped', message: '' } })).toBe('0 of 2 epochs and 688 steps (stopped)');
   });
 
   it('suggests finishing an interrupted run, else as many epochs again (1 to 10)', () => {
