@@ -6,6 +6,9 @@
 import type { LrFinderResult, TrainConfig } from '../../src-engine/protocol';
 import type { ScratchnetApi } from '../../src-main/host/api-contract';
 
+/** The settings a range test's curve depends on: all but the rate, the schedule and the run's length. */
+const MEASURED_WITH = ['dataset', 'hidden', 'activation', 'loss', 'optimizer', 'momentum', 'nesterov', 'weightDecay', 'batch', 'seed', 'classes', 'limit', 'dropout', 'augment'] as const;
+
 export class LrFinderState {
   running = $state(false);
   result = $state.raw<LrFinderResult | null>(null);
@@ -14,6 +17,19 @@ export class LrFinderState {
   config = $state.raw<TrainConfig | null>(null);
 
   constructor(private readonly api: ScratchnetApi) {}
+
+  /**
+   * What the shown curve was measured for, when the settings typed now differ in anything the
+   * range test depends on (all but the rate and the run's length); null when they match.
+   */
+  measuredFor(now: Partial<TrainConfig>): string | null {
+    const then = this.config;
+    if (!then) return null;
+    const same = MEASURED_WITH.every((k) => JSON.stringify(then[k] ?? null) === JSON.stringify(now[k] ?? null));
+    if (same) return null;
+    const layers = then.hidden.length ? `hidden layers ${then.hidden.join(', ')}` : 'no hidden layer';
+    return `${layers}, ${then.activation}, ${then.optimizer === 'sgd' ? 'SGD' : then.optimizer === 'adam' ? 'Adam' : 'AdamW'}, batch ${then.batch}`;
+  }
 
   /** Run the range test for a sound config (null: the form has problems, which it shows). */
   async run(config: TrainConfig | null): Promise<void> {

@@ -112,6 +112,13 @@ describe('Train view: outcome, coach, health tab and the finder', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Use 0.42' }));
     expect(form.lr).toBe(0.42);
     expect((screen.getByLabelText('Learning rate') as HTMLInputElement).value).toBe('0.42');
+    // the rate is no part of what the curve was measured for; the network is
+    expect(screen.queryByTestId('finder-stale')).toBeNull();
+    form.lr = 0.05;
+    form.hidden = [128, 128];
+    await tick();
+    expect(screen.getByTestId('finder-stale').textContent).toBe('This curve is of earlier settings (hidden layers 128, relu, SGD, batch 64), not of the ones in the form now: run it again for them.');
+    expect((screen.getByRole('button', { name: 'Use 0.42' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
 
