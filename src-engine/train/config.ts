@@ -126,8 +126,10 @@ export function configProblems(c: Partial<TrainConfig>): string[] {
   }
   if (c.loss === 'bce' && (c.classes?.length ?? 0) !== 2) p.push('the bce loss is for two classes: pick exactly two, e.g. 3 and 7');
   if (c.dropout !== undefined) {
-    if (!Array.isArray(c.dropout) || !c.dropout.every((x) => isNum(x) && x >= 0 && x < MAX_DROPOUT)) {
-      p.push(`dropout must be a probability from 0 up to ${MAX_DROPOUT} for each hidden layer ${got(c.dropout)}`);
+    const bad = Array.isArray(c.dropout) ? c.dropout.find((x) => !(isNum(x) && x >= 0 && x < MAX_DROPOUT)) : c.dropout;
+    if (!Array.isArray(c.dropout) || bad !== undefined) {
+      // NOTE: the value that is wrong, not the whole list: "(got 1)", never "(got [1])"
+      p.push(`dropout must be a probability from 0 up to ${MAX_DROPOUT} for each hidden layer ${got(bad)}`);
     } else if (Array.isArray(c.hidden) && c.dropout.length > c.hidden.length) {
       p.push(`dropout lists ${c.dropout.length} probabilities but there ${c.hidden.length === 1 ? 'is 1 hidden layer' : `are ${c.hidden.length} hidden layers`}`);
     }

@@ -120,13 +120,13 @@ export class TrainForm {
     return c as Partial<TrainConfig>;
   });
 
-  /** Problems by field, with "enter a …" for empty required numbers. */
+  /** Problems by field, with "enter a number for …" for required numbers left empty or not numbers (a number field reads "3e" as empty). */
   readonly problems = $derived.by(() => {
     const { all, byField } = problemsByField(this.draft);
     for (const [field, label] of Object.entries(LABELS) as [ConfigField, string][]) {
       if ((this.draft as Record<string, unknown>)[field] === null) {
         const mine = byField[field] ?? [];
-        const message = `enter a value for ${label}`;
+        const message = `enter a number for ${label}`;
         byField[field] = [message];
         all.splice(0, all.length, ...all.filter((p) => !mine.includes(p)), message);
       }

@@ -18,8 +18,8 @@ describe('TrainForm', () => {
     expect(form.submit()).toBeNull();
     expect(form.refused).toBe(true);
     expect(form.problems.byField.lr).toEqual(['learning rate must be a positive number (got -1)']);
-    expect(form.problems.byField.epochs).toEqual(['enter a value for epochs']);
-    expect(form.problems.all).toEqual(['learning rate must be a positive number (got -1)', 'enter a value for epochs']);
+    expect(form.problems.byField.epochs).toEqual(['enter a number for epochs']);
+    expect(form.problems.all).toEqual(['learning rate must be a positive number (got -1)', 'enter a number for epochs']);
   });
 
   it('every preset is a sound recipe, and the 3-vs-7 one sets the classes and bce', () => {
