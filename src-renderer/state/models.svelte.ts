@@ -85,7 +85,7 @@ export class ModelLibrary {
   }
 
   /** Load the model into the engine (weights view, digit pad, dashboard). */
-  open(name: string): Promise<void> {
+  open(name: string): Promise<boolean> {
     return this.act(async () => {
       const info = await this.api.call('models:open', { name });
       this.hooks.opened?.(info, name);
@@ -98,7 +98,7 @@ export class ModelLibrary {
    * @param more epochs to add to those completed (an interrupted run finishes with planned − done)
    * @param keepSchedule for fewer than the planned epochs: keep the schedule planned and stop after them
    */
-  continueTraining(model: ModelSummary, more: number, keepSchedule = false): Promise<void> {
+  continueTraining(model: ModelSummary, more: number, keepSchedule = false): Promise<boolean> {
     return this.act(async () => {
       if (!Number.isInteger(more) || more < 1) throw new Error('Train at least 1 more epoch.');
       const epochs = model.epochs + more;
@@ -108,8 +108,8 @@ export class ModelLibrary {
     }, false);
   }
 
-  /** Rename; the name is checked here first so that the person sees why at once. */
-  rename(name: string, to: string): Promise<void> {
+  /** Rename; the name is checked here first so that the person sees why at once. Resolves to whether it was renamed. */
+  rename(name: string, to: string): Promise<boolean> {
     return this.act(async () => {
       const wanted = to.trim();
       if (wanted === name) return null;
@@ -122,7 +122,7 @@ export class ModelLibrary {
   }
 
   /** Copy under a free name and select the copy. */
-  duplicate(name: string): Promise<void> {
+  duplicate(name: string): Promise<boolean> {
     return this.act(async () => {
       const copy = await this.api.call('models:duplicate', { name });
       this.selectedName = copy.name;
@@ -131,7 +131,7 @@ export class ModelLibrary {
   }
 
   /** Delete (the view asks for confirmation first). */
-  remove(name: string): Promise<void> {
+  remove(name: string): Promise<boolean> {
     return this.act(async () => {
       await this.api.call('models:delete', { name });
       if (this.selectedName === name) this.selectedName = null;
@@ -140,7 +140,7 @@ export class ModelLibrary {
   }
 
   /** Delete every run that stopped before its first epoch ended (the view asks first). */
-  removeUnfinished(): Promise<void> {
+  removeUnfinished(): Promise<boolean> {
     return this.act(async () => {
       const names = this.unfinished.map((m) => m.name);
       for (const name of names) await this.api.call('models:delete', { name });
@@ -151,7 +151,7 @@ export class ModelLibrary {
   }
 
   /** Show the file in the system file manager (desktop). */
-  reveal(name: string): Promise<void> {
+  reveal(name: string): Promise<boolean> {
     return this.act(async () => {
       await this.api.call('models:reveal', { name });
       return null;
@@ -159,23 +159,23 @@ export class ModelLibrary {
   }
 
   /** A copy of the model file: Save As dialog (desktop) or a download (browser). */
-  exportModel(name: string): Promise<void> {
+  exportModel(name: string): Promise<boolean> {
     return this.act(async () => this.deliver(await this.api.call('models:export', { name }), `a copy of "${name}"`), false);
   }
 
   /** The per-epoch metrics as CSV: Save As dialog (desktop) or a download (browser). */
-  exportCsv(name: string): Promise<void> {
+  exportCsv(name: string): Promise<boolean> {
     return this.act(async () => this.deliver(await this.api.call('models:export-csv', { name }), `the metrics of "${name}"`), false);
   }
 
   /** The model as a Jupyter notebook or ONNX: Save As dialog (desktop) or a download (browser). */
-  exportAs(name: string, format: ExportFormat): Promise<void> {
+  exportAs(name: string, format: ExportFormat): Promise<boolean> {
     const what = `the ${{ notebook: 'notebook', onnx: 'ONNX export', 'onnx-float32': 'float32 ONNX export' }[format]} of "${name}"`;
     return this.act(async () => this.deliver(await this.api.call('models:export-as', { name, format }), what), false);
   }
 
   /** Desktop: pick a .safetensors file in the Open dialog and add it to the library. */
-  importWithDialog(): Promise<void> {
+  importWithDialog(): Promise<boolean> {
     return this.act(async () => {
       const added = await this.api.call('models:import', {});
       if (!added) return null;
@@ -185,7 +185,7 @@ export class ModelLibrary {
   }
 
   /** Browser mode: add an uploaded file to the library. */
-  upload(file: File): Promise<void> {
+  upload(file: File): Promise<boolean> {
     return this.act(async () => {
       if (file.size > MAX_MODEL_UPLOAD_BYTES) {
         throw new Error(`${file.name} is ${byteSize(file.size)}; a model uploaded from the page can be at most ${byteSize(MAX_MODEL_UPLOAD_BYTES)}. Copy it into the models folder on this machine instead.`);
@@ -208,19 +208,25 @@ export class ModelLibrary {
     return result.savedTo ? `Saved ${what} to ${result.savedTo}.` : null;
   }
 
-  /** Run one action: busy meanwhile, its message or its error after, the list refreshed when it changed. */
-  private async act(action: () => Promise<string | null>, changesList = true): Promise<void> {
+  /**
+   * Run one action: busy meanwhile, its message or its error after, the list refreshed when it
+   * changed. Resolves to whether it succeeded.
+   */
+  private async act(action: () => Promise<string | null>, changesList = true): Promise<boolean> {
     this.busy = true;
     this.error = null;
     this.message = null;
+    let ok = false;
     try {
       this.message = await action();
+      ok = true;
     } catch (error) {
       this.error = messageOf(error);
     } finally {
       this.busy = false;
     }
     if (changesList) await this.refresh();
+    return ok;
   }
 }
 
