@@ -101,7 +101,8 @@ describe('the model library in the browser', () => {
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.getByText('"../../x" cannot be a model name: it contains one of / \\ : * ? " < > | (names are not paths).').waitFor();
     expect(modelFiles()).toEqual(['half-copied.safetensors', `${runName}.safetensors`]);
-    await details.getByRole('button', { name: 'Rename' }).click();
+    // the box stays open with the refused name, to correct it
+    expect(await page.getByRole('textbox', { name: 'New name' }).inputValue()).toBe('../../x');
     await page.getByRole('textbox', { name: 'New name' }).fill('my first net');
     await page.getByRole('button', { name: 'Save name' }).click();
     await page.getByText(`Renamed "${runName}" to "my first net".`).waitFor();
