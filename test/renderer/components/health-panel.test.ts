@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { mlpArchitecture } from '../../../src-engine/architecture';
@@ -98,6 +98,14 @@ describe('Train view: outcome, coach, health tab and the finder', () => {
     expect(within(coach).getByText(/96% of the ReLU units of layer 0 \(hidden layer 1\) never output anything above 0/)).toBeTruthy();
     await fireEvent.click(screen.getByRole('tab', { name: 'Health' }));
     expect(screen.getByRole('figure', { name: 'Dead units: 96%' })).toBeTruthy();
+  });
+
+  it('a continued run\'s loss chart says its first steps were trained before it, not lost', async () => {
+    const { api } = await view();
+    await fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await tick();
+    api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: 688, losses: Float64Array.from({ length: 20 }, () => 0.4), accuracy: 0.9, lr: 0.05, stepInEpoch: 708, stepsPerEpoch: 938, samplesPerSecond: 1, eta: 1, seconds: 1 });
+    await waitFor(() => expect(screen.getByRole('figure', { name: /Batch loss/ }).textContent).toContain('the first 688 steps were trained before this run: the file keeps their epochs\' test loss, not their batches'), { timeout: 3000 });
   });
 
   it('"Find" beside the learning rate runs the range test on the form\'s settings; one click puts the suggestion in the field', async () => {
