@@ -50,14 +50,17 @@ export function accuracyVerdict(m: Pick<ModelSummary, 'outcome' | 'bestTestAccur
 }
 
 /**
- * "3 epochs", "1 epoch", "2 of 5 epochs and 688 steps (stopped)" when the run was stopped,
- * "(interrupted)" when it ended otherwise (a crash, or a file that does not say).
+ * "3 epochs", "1 epoch", "0 of 2 epochs and 82% of epoch 1 (stopped)" when the run was stopped
+ * part-way, "(interrupted)" when it ended otherwise (a crash, or a file that does not say).
  */
 export function epochsText(m: Pick<ModelSummary, 'epochs' | 'plannedEpochs' | 'outcome'> & { intoEpoch?: number }): string {
   const plural = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
   if (m.plannedEpochs === null || m.epochs >= m.plannedEpochs) return plural(m.epochs);
-  const steps = m.intoEpoch ? ` and ${m.intoEpoch.toLocaleString('en-US')} step${m.intoEpoch === 1 ? '' : 's'}` : '';
-  return `${m.epochs} of ${plural(m.plannedEpochs)}${steps} (${m.outcome?.kind === 'stopped' ? 'stopped' : 'interrupted'})`;
+  // NOTE: intoEpoch is the share of the next epoch done (0..1), not a step count
+  const into = m.intoEpoch ?? 0;
+  const share = into <= 0 ? '' : into < 0.005 ? 'under 1%' : `${Math.round(into * 100)}%`;
+  const part = share ? ` and ${share} of epoch ${m.epochs + 1}` : '';
+  return `${m.epochs} of ${plural(m.plannedEpochs)}${part} (${m.outcome?.kind === 'stopped' ? 'stopped' : 'interrupted'})`;
 }
 
 /** A run's outcome for the Models details: "learned: test accuracy 97.8%", "stopped at epoch 1, …". */

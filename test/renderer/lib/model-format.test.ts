@@ -6,7 +6,8 @@ describe('model facts in words', () => {
     expect(epochsText({ epochs: 1, plannedEpochs: 1 })).toBe('1 epoch');
     expect(epochsText({ epochs: 5, plannedEpochs: null })).toBe('5 epochs');
     expect(epochsText({ epochs: 2, plannedEpochs: 5 })).toBe('2 of 5 epochs (interrupted)');
-    expect(epochsText({ epochs: 0, plannedEpochs: 2, intoEpoch: 688, outcome: { kind: 'stopped', message: '' } })).toBe('0 of 2 epochs and 688 steps (stopped)');
+    expect(epochsText({ epochs: 0, plannedEpochs: 2, intoEpoch: 688 / 844, outcome: { kind: 'stopped', message: '' } })).toBe('0 of 2 epochs and 82% of epoch 1 (stopped)');
+    expect(epochsText({ epochs: 8, plannedEpochs: 300, intoEpoch: 0.001, outcome: null })).toBe('8 of 300 epochs and under 1% of epoch 9 (interrupted)');
   });
 
   it('suggests finishing an interrupted run, else as many epochs again (1 to 10)', () => {
