@@ -19,8 +19,10 @@ export interface OptimizerSettings {
  * that the checkpoint stores, so a resumed run continues exactly.
  *
  * NOTE: parameters and slots are double-buffered: a step reads the current buffer and writes
- * the other one, then swaps. That costs no extra memory traffic over an in-place update, and
- * keeps the state before the last step, so undoLastStep() (the divergence guard) is exact and free.
+ * the other one, then swaps. That keeps the state before the last step, so undoLastStep() (the
+ * divergence guard) is exact and free. Its price: a layer bigger than the caches has the spare's
+ * lines read before they are written, a third more memory traffic than an update in place
+ * (at batch 32, 784-800-800-10's update is 14% of a step).
  */
 export class Optimizer {
   readonly settings: Required<OptimizerSettings>;
