@@ -203,29 +203,24 @@ export function createThreadedWasmKernels(options: ThreadedKernelsOptions = {}):
       return;
     }
     let rows = Math.ceil(job.m / (threads * chunksPerThread));
-    if (rows < columnSplit.rowsBelow && job.n >= columnSplit.minColumns && job.k * job.n >= columnSplit.minValuesOfB
-      && looksDense(job.a, job.m * job.k, columnSplit.minDensity)) {
-      // Few rows a chunk and a big B (a batch of 32 through 800×800 weights: chunks of 4 rows,
-      // each reading all 5 MB of B from L3): split C's columns instead, so that each thread reads
-      // its columns of B once for every row. Each chunk compacts all the rows again, k values a
-      // row against its nonzeros × columns multiply-adds: chunks are at least 64 columns wide,
-      // and images (a fifth nonzero) stay split by rows. Measured on two threads, two trainers
-      // stepped in turn: 784-800-800-10 17-19% faster at batch 32 and 128; images split by
-      // columns were 2-6% slower (784-800-10), and so was W2's 784×256 (B of 1.6 MB).
-      // Chunks a multiple of 16 columns wide get each column the same kernel as unsplit
-      // (kernels.wat $rows_plain): the same bits.
-      const columns = Math.max(64, Math.ceil(job.n / (threads * chunksPerThread) / 16) * 16);
-      ctl.set([columns, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
-        job.accumulate ? 1 : 0, job.lists, job.listsStride, KIND_MATMUL_COLUMNS], PER_CHUNK_AT);
-      runJob(ex, Math.ceil(job.n / columns));
-    } else {
-      // Rows of op(A) go four or two at a time (kernels.wat $quad_product, $pair_product): keep
-      // chunks a multiple of 4, so that the same rows go together on any number of threads.
-      if (rows < job.m) rows = Math.ceil(rows / 4) * 4;
-      ctl.set([rows, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
-        job.accumulate ? 1 : 0, job.lists, job.listsStride, KIND_MATMUL], PER_CHUNK_AT);
-      runJob(ex, Math.ceil(job.m / rows));
-    }
+    // Few rows a chunk and a big B (a batch of 32 through 800×800 weights: chunks of 4 rows, each
+    // reading all 5 MB of B from L3): split C's columns instead, so that each thread reads its
+    // columns of B once for every row. Each chunk compacts all the rows again, k values a row
+    // against its nonzeros × columns multiply-adds: chunks are at least 64 columns wide, and
+    // images (a fifth nonzero) stay split by rows. Measured on two threads, two trainers stepped
+    // in turn: 784-800-800-10 17-19% faster at batch 32 and 128; images split by columns were
+    // 2-6% slower (784-800-10), and so was W2's 784×256 (B of 1.6 MB).
+    // Chunks a multiple of 16 columns wide get each column the same kernel as unsplit
+    // (kernels.wat $rows_plain): the same bits.
+    const byColumns = rows < columnSplit.rowsBelow && job.n >= columnSplit.minColumns && job.k * job.n >= columnSplit.minValuesOfB
+      && looksDense(job.a, job.m * job.k, columnSplit.minDensity);
+    // Rows of op(A) go four or two at a time (kernels.wat $quad_product, $pair_product): keep
+    // chunks a multiple of 4, so that the same rows go together on any number of threads.
+    if (rows < job.m) rows = Math.ceil(rows / 4) * 4;
+    const per = byColumns ? Math.max(64, Math.ceil(job.n / (threads * chunksPerThread) / 16) * 16) : rows;
+    ctl.set([per, job.a, job.m, job.k, job.transA ? 1 : 0, job.b, job.n, job.c,
+      job.accumulate ? 1 : 0, job.lists, job.listsStride, byColumns ? KIND_MATMUL_COLUMNS : KIND_MATMUL], PER_CHUNK_AT);
+    runJob(ex, Math.ceil((byColumns ? job.n : job.m) / per));
     governor.record(true, performance.now() - t0, flops);
   };
 
