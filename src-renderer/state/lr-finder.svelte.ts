@@ -5,6 +5,7 @@
  */
 import type { LrFinderResult, TrainConfig } from '../../src-engine/protocol';
 import type { ScratchnetApi } from '../../src-main/host/api-contract';
+import { OPTIMIZER_NAMES } from '../lib/run-plan';
 
 /** The settings a range test's curve depends on: all but the rate, the schedule and the run's length. */
 const MEASURED_WITH = ['dataset', 'hidden', 'activation', 'loss', 'optimizer', 'momentum', 'nesterov', 'weightDecay', 'batch', 'seed', 'classes', 'limit', 'dropout', 'augment'] as const;
@@ -28,7 +29,7 @@ export class LrFinderState {
     const same = MEASURED_WITH.every((k) => JSON.stringify(then[k] ?? null) === JSON.stringify(now[k] ?? null));
     if (same) return null;
     const layers = then.hidden.length ? `hidden layers ${then.hidden.join(', ')}` : 'no hidden layer';
-    return `${layers}, ${then.activation}, ${then.optimizer === 'sgd' ? 'SGD' : then.optimizer === 'adam' ? 'Adam' : 'AdamW'}, batch ${then.batch}`;
+    return `${layers}, ${then.activation}, ${OPTIMIZER_NAMES[then.optimizer]}, batch ${then.batch}`;
   }
 
   /** Run the range test for a sound config (null: the form has problems, which it shows). */
