@@ -788,15 +788,17 @@
                      (local.get $rowBytes) (local.get $acc)))))
 
   ;; C[i, j] (=|+=) (op(A) · B)[i, j] for the rows i0 <= i < i1 and the columns jFrom <= j < jTo,
-  ;; as $rows_plain but four rows at a time as a quad (above) where that pays, in groups of up to 32 rows that go through B in
-  ;; column blocks of 32: a block (k·256 bytes, 200 kB for 800 rows) stays in L2 for the group's
-  ;; eight quads instead of all of B being read again from L3 for every quad.
+  ;; as $rows_plain but four rows at a time as a quad (above) where that pays, in groups of up to
+  ;; 32 rows that go through B in column blocks of 32: a block (k·256 bytes, 200 kB for 800 rows)
+  ;; stays in L2 for the group's eight quads instead of all of B being read again from L3 for
+  ;; every quad.
   ;; lists: $rows_plain's room (96k + 64 bytes, 16-aligned), then eight quads' lists (each k i32
   ;; offsets, 16-aligned, then 32 bytes of values per entry), then their eight counts (-1: the
   ;; quad did not pay and went to $rows_plain).
   ;; NOTE: quads start at i0 and each run of rows that do not pay (up to its group's end) goes
-  ;; to $rows_plain in one call, starting on an even row, so its pairs are as without quads; column blocks are a multiple of 4 wide, so
-  ;; every column gets the same kernel as unblocked: the results are the same bits.
+  ;; to $rows_plain in one call, starting on an even row, so its pairs are as without quads;
+  ;; column blocks are a multiple of 4 wide, so every column gets the same kernel as unblocked:
+  ;; the results are the same bits.
   (func $matmul_block
         (param $i0 i32) (param $i1 i32) (param $jFrom i32) (param $jTo i32)
         (param $a i32) (param $m i32) (param $k i32) (param $transA i32)
