@@ -21,7 +21,7 @@ import { Autosaver } from '../library/autosave';
 import type { CheckpointStore } from '../library/checkpoint-store';
 import type { EngineHost, HostEvent } from './engine-host';
 import { ModelApi, type ModelPlatform } from '../library/model-api';
-import { MODEL_EXTENSION } from '../library/model-names';
+import { nameOfModelFile } from '../library/model-names';
 import type { ExerciseProgressStore } from '../library/exercise-progress';
 import { RunRecord } from './run-record';
 import { checkApiCall } from './validate-api';
@@ -122,7 +122,7 @@ export class ApiServer {
       if (name === 'model:load') {
         this.crashed = null;
         const fileName = (args as ApiArgs<'model:load'>).fileName;
-        this.open(fileName.endsWith(MODEL_EXTENSION) ? fileName.slice(0, -MODEL_EXTENSION.length) : fileName, result as ModelInfo);
+        this.open(nameOfModelFile(fileName) ?? fileName, result as ModelInfo);
       }
       return result;
     }

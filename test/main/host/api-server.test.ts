@@ -140,10 +140,11 @@ describe('ApiServer', () => {
     workers[0].emit({ kind: 'event', event: { type: 'state', runId: 1, state: 'training' } });
     workers[0].emit({ kind: 'event', event: { type: 'checkpoint', runId: 1, reason: 'epoch', bytes: new Uint8Array([1]), info } });
     workers[0].die({ code: null, signal: 'SIGKILL' });
-    const loading = server.handle('model:load', { bytes: new Uint8Array([2]), fileName: 'other.safetensors' });
+    const loading = server.handle('model:load', { bytes: new Uint8Array([2]), fileName: 'Other.SAFETENSORS' });
     await new Promise((r) => setTimeout(r, 0));
     answer(info);
     expect((await loading).ok).toBe(true);
+    expect(await server.handle('training:opened', {})).toMatchObject({ ok: true, result: { name: 'Other' } }); // the extension goes in any case, as the library's names do
     expect(await server.handle('training:recover', {})).toEqual({ ok: false, error: 'There is no saved epoch to resume from yet.' });
   });
 
