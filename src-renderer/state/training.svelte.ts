@@ -78,6 +78,20 @@ export class Series {
     this.loss.push({ x: step, y: loss });
     this.smooth.push({ x: step, y: this.ema.push(loss) });
   }
+
+  /** Steps trained before the first loss here (a continued run's file's); 0 without losses. */
+  get stepsBefore(): number {
+    return this.loss.length ? this.loss[0].x - 1 : 0;
+  }
+
+  /**
+   * A fresh run's first batch event comes after a slice of steps: its learning rate is drawn from
+   * step 0 at the base rate (every schedule starts there), as a file's is, not from where that
+   * slice ended. @param firstStep the step before the first event's losses
+   */
+  startAtBaseRate(firstStep: number, config: TrainConfig | null): void {
+    if (firstStep === 0 && this.lr.length === 0 && config) this.lr.push({ x: 0, y: config.lr });
+  }
 }
 
 export class TrainingSession {
@@ -249,6 +263,7 @@ export class TrainingSession {
     series.planSteps(perEpoch, Math.max(status.info?.config?.epochs ?? 0, status.info?.epoch ?? 0), status.firstStep);
     const step0 = status.firstStep;
     status.losses.forEach((l, i) => series.addLoss(step0 + i + 1, l));
+    series.startAtBaseRate(step0, status.info?.config ?? null);
     for (let i = 0; i + 1 < status.lr.length; i += 2) series.lr.push({ x: status.lr[i], y: status.lr[i + 1] });
     for (let i = 0; i + 1 < status.batchAccuracy.length; i += 2) series.batchAccuracy.push({ x: status.batchAccuracy[i], y: status.batchAccuracy[i + 1] });
     for (const m of status.history) {
@@ -427,7 +442,7 @@ export class TrainingSession {
    */
   private showHistory(info: ModelInfo, batches?: Series): void {
     const series = new Series();
-    series.planSteps(info.stepsPerEpoch, Math.max(info.config?.epochs ?? 0, info.epoch), batches?.loss.length ? batches.loss[0].x - 1 : info.step);
+    series.planSteps(info.stepsPerEpoch, Math.max(info.config?.epochs ?? 0, info.epoch), batches?.loss.length ? batches.stepsBefore : info.step);
     if (batches) {
       for (const p of batches.loss) if (p.x <= info.step) series.addLoss(p.x, p.y);
       series.lr = batches.lr.filter((p) => p.x <= info.step);
@@ -548,6 +563,7 @@ export class TrainingSession {
         });
         this.engineSeconds(event.seconds, endsEpoch(event));
         const lastStep = event.firstStep + event.losses.length;
+        s.startAtBaseRate(event.firstStep, this.config);
         s.lr.push({ x: lastStep, y: event.lr });
         const at = event.epoch - 1 + event.stepInEpoch / event.stepsPerEpoch;
         s.batchAccuracy.push({ x: at, y: event.accuracy });

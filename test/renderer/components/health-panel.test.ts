@@ -106,6 +106,9 @@ describe('Train view: outcome, coach, health tab and the finder', () => {
     await tick();
     api.emit({ type: 'batch', runId: 1, epoch: 1, firstStep: 688, losses: Float64Array.from({ length: 20 }, () => 0.4), accuracy: 0.9, lr: 0.05, stepInEpoch: 708, stepsPerEpoch: 938, samplesPerSecond: 1, eta: 1, seconds: 1 });
     await waitFor(() => expect(screen.getByRole('figure', { name: /Batch loss/ }).textContent).toContain('the first 688 steps were trained before this run: the file keeps their epochs\' test loss, not their batches'), { timeout: 3000 });
+    // and the other two charts, whose lines also begin part-way
+    expect(screen.getByRole('figure', { name: /Accuracy/ }).textContent).toContain('batch: from epoch 0.7, where this run began');
+    expect(screen.getByRole('figure', { name: /Learning rate/ }).textContent).toContain('before step 688, the file keeps only each epoch end\'s rate');
   });
 
   it('"Find" beside the learning rate runs the range test on the form\'s settings; one click puts the suggestion in the field', async () => {

@@ -42,6 +42,19 @@ describe('TrainingSession', () => {
     expect(session.series.test).toEqual([{ x: 1, y: 0.91 }, { x: 2, y: 0.9 }]);
   });
 
+  it('draws a fresh run\'s learning rate from step 0 at the base rate, not from where its first slice of steps ended', async () => {
+    const { api, session } = await started();
+    session.config = { ...config, lr: 0.1 };
+    api.emit(batch({ losses: new Float64Array(22).fill(2), stepInEpoch: 22, lr: 0.055 }));
+    api.emit(batch({ firstStep: 22, losses: new Float64Array([1.9]), stepInEpoch: 23, lr: 0.05 }));
+    expect(session.series.lr).toEqual([{ x: 0, y: 0.1 }, { x: 22, y: 0.055 }, { x: 23, y: 0.05 }]);
+    // a continued run's first slice does not start at step 0: it has no such point
+    const other = await started();
+    other.session.config = { ...config, lr: 0.1 };
+    other.api.emit(batch({ firstStep: 938, lr: 0.02 }));
+    expect(other.session.series.lr).toEqual([{ x: 940, y: 0.02 }]);
+  });
+
   it('counts training time by the engine\'s clock, so the live figure ends at the one its file records', async () => {
     let now = 0;
     const api = fakeApi({ 'training:start': { runId: 1, info } });
@@ -199,7 +212,7 @@ describe('TrainingSession', () => {
 
   it('a page that opens mid-run shows the run whole from the host, then follows it without drawing a step twice', async () => {
     const status = {
-      runId: 3, state: 'training', message: null, info: { ...info, config, epoch: 0, step: 0, history: [] }, history: [],
+      runId: 3, state: 'training', message: null, info: { ...info, config: { ...config, lr: 0.1 }, epoch: 0, step: 0, history: [] }, history: [],
       firstStep: 0, losses: new Float64Array([2.3, 2.2, 2.1]), lr: new Float64Array([3, 0.1]), batchAccuracy: new Float64Array([0.3, 0.4]),
       progress: { epoch: 1, stepInEpoch: 3, stepsPerEpoch: 10, samplesPerSecond: 640, eta: 5 },
       savedEpoch: null, savedStep: null, savedName: null, recoverable: false, seconds: 7, outcome: null, health: [],
@@ -211,6 +224,7 @@ describe('TrainingSession', () => {
     await session.restore();
     expect(session.state).toBe('training');
     expect(session.series.loss.map((p) => p.x)).toEqual([1, 2, 3]);
+    expect(session.series.lr).toEqual([{ x: 0, y: 0.1 }, { x: 3, y: 0.1 }]); // from the base rate, as the page that started it drew it
     expect(session.progress).toMatchObject({ epoch: 1, epochs: 2, stepInEpoch: 3 });
     expect(session.elapsed).toBe(7);
     api.emit(batch({ runId: 3, firstStep: 2, losses: new Float64Array([2.1, 2.0]), stepInEpoch: 4 }));
