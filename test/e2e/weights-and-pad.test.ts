@@ -155,6 +155,7 @@ describe('Weights view and digit pad in the browser', () => {
     await waitDone(page);
     // at 1024x640 Fit cannot show 800 tiles big enough: the view says so under the tiles, not over them
     await page.setViewportSize({ width: 1024, height: 640 });
+    await tab(page, 'Weights');
     const more = page.getByTestId('grid-more');
     await more.waitFor();
     const [label, tiles] = [await more.boundingBox(), await page.locator('.scroll').boundingBox()];
