@@ -144,6 +144,7 @@ function trainConfig(flags: Flags): TrainConfig {
   if (augment && augment.kind !== 'none') config.augment = augment;
   const timeLimit = numberFlag(flags, 'time-limit') ?? presetTimeLimit;
   if (timeLimit !== undefined) config.timeLimit = timeLimit;
+  if (preset) config.preset = preset.id;
   if (layers && layers.length < 2) throw new UsageError('--layers needs at least an input and an output size, e.g. 784,10');
   validateConfig(config);
   return config;

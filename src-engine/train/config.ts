@@ -38,6 +38,12 @@ export interface TrainConfig {
    * accuracy so far (absent: no limit).
    */
   timeLimit?: number;
+  /**
+   * The preset (an id of train/presets.ts) whose recipe these settings began from, changed or
+   * not; absent: the learner's own. Training does not read it: it is kept with the model, so
+   * that the app can say what recipe a run followed, also after a reload.
+   */
+  preset?: string;
 }
 
 /** The defaults we choose for learners: ≥ 97.5% on MNIST in a few epochs. */
@@ -115,6 +121,10 @@ export function configProblems(c: Partial<TrainConfig>): string[] {
   if (!isInt(c.batch) || c.batch < 1 || c.batch > MAX_BATCH) p.push(`batch size must be a whole number from 1 to ${MAX_BATCH} ${got(c.batch)}`);
   if (!isInt(c.epochs) || c.epochs < 1 || c.epochs > MAX_EPOCHS) p.push(`epochs must be a whole number from 1 to ${MAX_EPOCHS} ${got(c.epochs)}`);
   if (!isInt(c.seed) || c.seed < 0 || c.seed > 0xffffffff) p.push(`seed must be a whole number from 0 to 4294967295 ${got(c.seed)}`);
+  // NOTE: any short name: a model saved by a later version may name a preset this one lacks
+  if (c.preset !== undefined && !(typeof c.preset === 'string' && /^[a-z0-9-]{1,40}$/.test(c.preset))) {
+    p.push(`preset must be a preset's name such as lecun-1998 ${got(c.preset)}`);
+  }
   if (c.limit !== undefined && (!isInt(c.limit) || c.limit < 1)) p.push(`limit must be a positive whole number of images ${got(c.limit)}`);
   if (c.validation !== undefined && (!isNum(c.validation) || c.validation < 0 || c.validation > 0.5)) {
     p.push(`validation split must be a fraction from 0 to 0.5 ${got(c.validation)}`);

@@ -41,6 +41,26 @@ export interface Preset {
   result?: { testAccuracy: number; trainingMinutes: number; epochs: number; measured: string };
 }
 
+/** What a preset sets of a run, besides its validation split (which the person may change). */
+const RECIPE_KEYS = ['hidden', 'activation', 'loss', 'optimizer', 'lr', 'momentum', 'nesterov', 'weightDecay', 'schedule', 'batch', 'epochs',
+  'classes', 'dropout', 'augment', 'timeLimit'] as const satisfies readonly Exclude<keyof Recipe, 'validation'>[];
+
+/**
+ * Whether a run's settings (a form's, possibly incomplete, or a file's) are a recipe's network and
+ * trainer exactly; no classes listed is all of them, as a recipe without classes means.
+ */
+export function followsRecipe(settings: Partial<TrainConfig>, recipe: Recipe): boolean {
+  const now: Partial<Recipe> = { ...settings, classes: settings.classes ?? [] };
+  const then: Partial<Recipe> = { ...recipe, classes: recipe.classes ?? [] };
+  return RECIPE_KEYS.every((k) => JSON.stringify(now[k]) === JSON.stringify(then[k]));
+}
+
+/** The preset a model's recipe began from ("Simard 2003"), and whether it was changed; null: the learner's own settings. */
+export function presetOf(config: TrainConfig): { preset: Preset; changed: boolean } | null {
+  const preset = PRESETS.find((p) => p.id === config.preset) ?? PRESETS.find((p) => followsRecipe(config, p.recipe));
+  return preset ? { preset, changed: !followsRecipe(config, preset.recipe) } : null;
+}
+
 /** The seed every preset's figures were measured with (on all of MNIST, no validation split unless the recipe holds one out). */
 export const PRESET_SEED = 1;
 

@@ -102,9 +102,9 @@ export function checkDatasetSource(v: unknown, what = 'dataset'): DatasetSource 
 
 const CONFIG_KEYS: (keyof TrainConfig)[] = [
   'dataset', 'classes', 'limit', 'validation', 'hidden', 'activation', 'loss', 'optimizer', 'lr',
-  'momentum', 'nesterov', 'weightDecay', 'schedule', 'batch', 'epochs', 'seed', 'dropout', 'augment', 'timeLimit',
+  'momentum', 'nesterov', 'weightDecay', 'schedule', 'batch', 'epochs', 'seed', 'dropout', 'augment', 'timeLimit', 'preset',
 ];
-const OPTIONAL_CONFIG_KEYS: (keyof TrainConfig)[] = ['classes', 'limit', 'validation', 'dropout', 'augment', 'timeLimit'];
+const OPTIONAL_CONFIG_KEYS: (keyof TrainConfig)[] = ['classes', 'limit', 'validation', 'dropout', 'augment', 'timeLimit', 'preset'];
 
 /** Check a training config: its shape here, its values with the engine's own rules. */
 export function checkTrainConfig(v: unknown): TrainConfig {

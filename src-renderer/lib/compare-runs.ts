@@ -4,6 +4,7 @@
  */
 import type { EpochMetrics } from '../../src-engine/protocol';
 import type { ComparedRun } from '../../src-main/library/models-contract';
+import { presetText } from './model-format';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
 
 export type CompareAxis = 'epoch' | 'samples';
@@ -19,6 +20,7 @@ export interface SettingRow {
 const num = (v: number | undefined | null) => (v === undefined || v === null ? '–' : String(v));
 
 const SETTINGS: [string, (r: ComparedRun) => string][] = [
+  ['preset', (r) => (r.config ? presetText(r.config) : '–')],
   ['architecture', (r) => r.architecture],
   ['parameters', (r) => r.parameters.toLocaleString('en-US')],
   ['dataset', (r) => r.dataset ?? '–'],

@@ -16,6 +16,7 @@ const SOUND: { [K in ConfigField]: TrainConfig[K] } = {
   augment: undefined,
   dropout: undefined,
   timeLimit: undefined,
+  preset: undefined,
 };
 
 /** Problems of a (possibly incomplete) config, grouped by field; `all` keeps the order. */

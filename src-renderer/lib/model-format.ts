@@ -3,6 +3,7 @@ import type { DatasetSource, TrainConfig } from '../../src-engine/protocol';
 import type { ModelSummary } from '../../src-main/library/models-contract';
 import { LOSS_NAMES, OPTIMIZER_NAMES } from './run-plan';
 import { share } from './format';
+import { presetOf } from './presets';
 
 /** 1536 -> "1.5 KB", 3.2e6 -> "3.1 MB" */
 export function fileSize(bytes: number): string {
@@ -84,7 +85,14 @@ export function recipeRows(m: Pick<ModelSummary, 'loss' | 'recipe' | 'dataset' |
   if (r.optimizer === 'sgd') optimizer += r.momentum > 0 ? `, momentum ${r.momentum}${r.nesterov ? ' (Nesterov)' : ''}` : ', no momentum';
   const schedule = r.schedule === 'constant' ? 'constant' : `${r.schedule === 'step' ? 'step decay' : 'cosine'} schedule over ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}`;
   rows.push(['Optimizer', optimizer], ['Learning rate', `${r.lr}, ${schedule}`], ['Batch size', String(r.batch)], ['Weight decay', String(r.weightDecay)], ['Seed', String(r.seed)]);
+  rows.unshift(['Preset', presetText(r)]);
   return rows;
+}
+
+/** "Simard 2003", "Simard 2003, changed" (the recipe it began from, then edited), or "none". */
+export function presetText(config: TrainConfig): string {
+  const p = presetOf(config);
+  return p ? `${p.preset.name}${p.changed ? ', changed' : ''}` : 'none';
 }
 
 /**

@@ -7,7 +7,7 @@ import type { DatasetSource, ModelInfo, OptimizerName, ScheduleName, TrainConfig
 import { DEFAULT_CONFIG } from '../../src-engine/train/config';
 import { type AugmentKind, type AugmentSettings, DEFAULT_AUGMENT } from '../../src-engine/data/augment';
 import { problemsByField, type ConfigField } from '../lib/config-fields';
-import { PRESET_SEED, PRESETS, type Preset, type Recipe } from '../lib/presets';
+import { followsRecipe, PRESET_SEED, PRESETS, type Preset } from '../lib/presets';
 import { share } from '../lib/format';
 import { classNotInDataset } from '../../src-engine/data/dataset';
 
@@ -115,6 +115,7 @@ export class TrainForm {
     const augment = this.augmentSettings();
     if (augment) c.augment = augment;
     if (this.timeLimit !== null) c.timeLimit = this.timeLimit;
+    if (this.presetId !== null) c.preset = this.presetId;
     const classes = parseClasses(this.classesText);
     if (classes) c.classes = classes;
     return c as Partial<TrainConfig>;
@@ -201,7 +202,8 @@ export class TrainForm {
       this.timeLimit = c.timeLimit ?? null;
     }
     this.dropout = dropoutRates(arch);
-    this.presetId = PRESETS.find((p) => this.matches(p))?.id ?? null;
+    // the preset it matches, else the one its run began from (kept in its file), changed since
+    this.presetId = PRESETS.find((p) => this.matches(p))?.id ?? PRESETS.find((p) => p.id === c?.preset)?.id ?? null;
     this.loaded = { name, recorded: c !== null, settings: this.settings() };
     this.refused = false;
   }
@@ -252,16 +254,6 @@ export class TrainForm {
     this.strengths = strengthsOf(a ?? DEFAULT_AUGMENT);
   }
 
-  /** The network and trainer as typed, in a preset's terms (absent where a preset leaves a thing out). */
-  private recipe(): Record<Exclude<keyof Recipe, 'validation'>, unknown> {
-    return {
-      hidden: this.hidden, activation: this.activation, loss: this.loss, optimizer: this.optimizer, lr: this.lr,
-      momentum: this.momentum, nesterov: this.nesterov, weightDecay: this.weightDecay, schedule: this.schedule,
-      batch: this.batch, epochs: this.epochs, classes: parseClasses(this.classesText) ?? [],
-      dropout: this.dropoutList(), augment: this.augmentSettings(), timeLimit: this.timeLimit ?? undefined,
-    };
-  }
-
   /**
    * How the run settings differ from those the matching preset's figures were measured with (an
    * empty list when they are the same, or no preset matches): its figures then promise nothing.
@@ -286,9 +278,7 @@ export class TrainForm {
 
   /** Whether the network and trainer as typed are a preset's recipe. */
   private matches(p: Preset): boolean {
-    const now = this.recipe();
-    const preset: Partial<Record<keyof Recipe, unknown>> = { ...p.recipe, classes: p.recipe.classes ?? [] };
-    return (Object.keys(now) as (keyof typeof now)[]).every((k) => JSON.stringify(now[k]) === JSON.stringify(preset[k]));
+    return followsRecipe(this.draft, p.recipe);
   }
 
   /** Add a hidden layer after the last one (as wide as it, or 64). */

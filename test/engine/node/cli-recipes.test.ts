@@ -31,7 +31,7 @@ describe('command line recipes', () => {
     expect(r.code).toBe(0);
     const c = decodeCheckpoint(new Uint8Array(readFileSync(out)), out);
     const fast = PRESETS.find((p) => p.id === 'fast')!.recipe;
-    expect(c.training!.config).toEqual(expect.objectContaining({ augment: fast.augment, timeLimit: fast.timeLimit, validation: fast.validation, dropout: [0.2], epochs: 1 }));
+    expect(c.training!.config).toEqual(expect.objectContaining({ preset: 'fast', augment: fast.augment, timeLimit: fast.timeLimit, validation: fast.validation, dropout: [0.2], epochs: 1 }));
     expect(c.architecture.layers).toContainEqual({ type: 'dropout', p: 0.2 });
   });
 

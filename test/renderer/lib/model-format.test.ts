@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { epochsText, fileSize, savedAt, suggestedMoreEpochs } from '../../../src-renderer/lib/model-format';
+import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
+import { PRESETS } from '../../../src-engine/train/presets';
+import { epochsText, fileSize, presetText, savedAt, suggestedMoreEpochs } from '../../../src-renderer/lib/model-format';
 
 describe('model facts in words', () => {
   it('says how far a run got, and when it was interrupted', () => {
@@ -15,6 +17,13 @@ describe('model facts in words', () => {
     expect(suggestedMoreEpochs({ epochs: 4, plannedEpochs: 4 })).toBe(4);
     expect(suggestedMoreEpochs({ epochs: 0, plannedEpochs: null })).toBe(1);
     expect(suggestedMoreEpochs({ epochs: 40, plannedEpochs: 40 })).toBe(10);
+  });
+
+  it('names the preset a run began from, and whether it was changed', () => {
+    const simard = { ...DEFAULT_CONFIG, ...PRESETS.find((p) => p.id === 'simard-2003')!.recipe, preset: 'simard-2003' };
+    expect(presetText(simard)).toBe('Simard 2003');
+    expect(presetText({ ...simard, epochs: 3 })).toBe('Simard 2003, changed');
+    expect(presetText({ ...simard, epochs: 3, preset: undefined })).toBe('none');
   });
 
   it('formats sizes and dates', () => {

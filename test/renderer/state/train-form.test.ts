@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mlpArchitecture } from '../../../src-engine/architecture';
 import type { DatasetSource } from '../../../src-engine/protocol';
 import { PRESET_SEED, PRESETS } from '../../../src-renderer/lib/presets';
 import { TrainForm, parseClasses } from '../../../src-renderer/state/train-form.svelte';
@@ -56,6 +57,21 @@ describe('TrainForm', () => {
     form.validation = 0;
     expect(form.problems.all).toEqual([]);
     expect(form.submit()).not.toHaveProperty('validation');
+  });
+
+  it('a run from a changed preset records it, and the form says so again when the model comes back (after a reload)', () => {
+    const form = new TrainForm();
+    const simard = PRESETS.find((p) => p.id === 'simard-2003')!;
+    form.applyPreset(simard);
+    form.epochs = 3;
+    expect(form.matchingPreset).toBeNull();
+    const config = form.submit()!;
+    expect(config.preset).toBe('simard-2003');
+    const again = new TrainForm();
+    again.load({ architecture: mlpArchitecture([784, ...config.hidden, 10], config.activation, config.loss, Array.from({ length: 10 }, (_, i) => String(i)), [28, 28]), config } as never, 'run');
+    expect(again.presetId).toBe('simard-2003'); // "Based on Simard 2003, with your changes", as before the reload
+    expect(again.matchingPreset).toBeNull();
+    expect(new TrainForm().submit()!.preset).toBeUndefined(); // the learner's own settings name none
   });
 
   it('a preset recreates the conditions its figures were measured in, and says when the run differs from them', () => {
