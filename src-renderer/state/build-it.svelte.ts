@@ -13,6 +13,8 @@ import { CHECK_LIMIT_MS, EPOCH_LIMIT_MS, ExerciseSandbox } from '../lib/exercise
 
 export interface CheckShown {
   exercise: string;
+  /** The code as it was checked: an edit since then makes the verdict an old one. */
+  code: string;
   verdict: Verdict;
   text: string;
 }
@@ -111,11 +113,11 @@ export class BuildItState {
     this.checking = true;
     try {
       const verdict = await this.verify(e, code);
-      if (this.current === e.name) this.shown = { exercise: e.name, verdict, text: formatVerdict(e, verdict) };
+      if (this.current === e.name) this.shown = { exercise: e.name, code, verdict, text: formatVerdict(e, verdict) };
       this.progress = { ...this.progress, [e.name]: { code, passed: verdict.passed, tried: true } };
       await this.save();
     } catch (err) {
-      this.shown = { exercise: e.name, verdict: checkResults(e, [], { ok: false, error: (err as Error).message }), text: `✗ ${e.name}: ${(err as Error).message}` };
+      this.shown = { exercise: e.name, code, verdict: checkResults(e, [], { ok: false, error: (err as Error).message }), text: `✗ ${e.name}: ${(err as Error).message}` };
     } finally {
       this.checking = false;
     }
