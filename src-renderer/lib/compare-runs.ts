@@ -31,7 +31,8 @@ const SETTINGS: [string, (r: ComparedRun) => string][] = [
   ['optimizer', (r) => (r.config ? (OPTIMIZER_NAMES[r.config.optimizer] ?? r.config.optimizer) + (r.config.nesterov ? ' (Nesterov)' : '') : '–')],
   ['learning rate', (r) => num(r.config?.lr)],
   ['schedule', (r) => r.config?.schedule ?? '–'],
-  ['momentum', (r) => num(r.config?.momentum)],
+  // Adam and AdamW keep their own running mean (β1 0.9): the config's momentum is not theirs
+  ['momentum', (r) => (r.config && r.config.optimizer !== 'sgd' ? `not used by ${OPTIMIZER_NAMES[r.config.optimizer]}` : num(r.config?.momentum))],
   ['weight decay', (r) => num(r.config?.weightDecay)],
   ['batch', (r) => num(r.config?.batch)],
   ['epochs trained', (r) => String(r.history.length)],

@@ -27,6 +27,8 @@ describe('compare runs', () => {
     const d = differingSettings([a, mse]);
     expect(d.find((r) => r.label === 'loss')!.values).toEqual(['cross-entropy', 'mean squared error']);
     expect(d.find((r) => r.label === 'optimizer')!.values).toEqual(['SGD', 'Adam']);
+    // Adam does not use the config's momentum: "same in all: momentum 0.9" would not be true of it
+    expect(d.find((r) => r.label === 'momentum')!.values).toEqual(['0.9', 'not used by Adam']);
   });
 
   it('puts the loss on a log scale when one run\'s losses dwarf the others\' (over 100x)', () => {
