@@ -67,7 +67,8 @@ const VIEWS: { tab: string; file: string; fill: (page: Page) => Promise<void> }[
       await page.getByRole('button', { name: 'Run forward to the loss' }).click();
       await page.getByRole('button', { name: 'Run backward to the start' }).click();
       await page.getByRole('button', { name: 'linear 1 value' }).click({ position: { x: 4, y: 4 } });
-      await page.getByRole('button', { name: 'Check the largest' }).click();
+      // NOTE: the bias: unit 0 may be off for this digit, and then there is no largest gradient to check
+      await page.getByRole('button', { name: 'Check the bias' }).click();
       await page.getByTestId('gradient-check').waitFor();
     },
   },
