@@ -5,6 +5,17 @@ export function percent(x: number | null | undefined, digits = 2): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(digits)}%`;
 }
 
+/**
+ * A probability as a percent with the digits it takes to tell it from 0% and 100%:
+ * 0.0221 -> "2.21%", 0.99998 -> "99.9980%" (not "100.00%", which reads as a certainty).
+ */
+export function closePercent(p: number): string {
+  if (!Number.isFinite(p)) return '–';
+  const gap = Math.min(p, 1 - p) * 100;
+  const digits = gap > 0 ? Math.min(10, Math.max(2, Math.ceil(-Math.log10(gap)) + 1)) : 2;
+  return `${(p * 100).toFixed(digits)}%`;
+}
+
 /** A share as a whole percent, or with two significant digits below 1% (0.00001 -> "0.001%", never "0%"). */
 export function share(x: number): string {
   const p = x * 100;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, count, duration, loss, percent, share } from '../../../src-renderer/lib/format';
+import { closePercent, compact, count, duration, loss, percent, share } from '../../../src-renderer/lib/format';
 
 describe('dashboard formatting', () => {
   it('percent', () => {
@@ -7,6 +7,14 @@ describe('dashboard formatting', () => {
     expect(percent(0.82, 1)).toBe('82.0%');
     expect(percent(null)).toBe('–');
     expect(percent(NaN)).toBe('–');
+  });
+
+  it('closePercent: enough digits that a probability near 0 or 1 is not rounded to a certainty', () => {
+    expect(closePercent(0.0221)).toBe('2.21%');
+    expect(closePercent(0.99998)).toBe('99.9980%');
+    expect(closePercent(1.99e-7)).toBe('0.000020%');
+    expect(closePercent(1)).toBe('100.00%');
+    expect(closePercent(0.5)).toBe('50.00%');
   });
 
   it('share: a whole percent, or two significant digits below 1% (never "0%" for a split that holds images out)', () => {
