@@ -31,6 +31,8 @@ export interface Preprocessed {
   box: Box;
   /** Ink-weighted mean pixel index in the 28x28 image. */
   centerOfMass: { x: number; y: number };
+  /** The ink's longer side as a share of the pad's longer side: a dot is blown up to 20 px too. */
+  spans: number;
 }
 
 export const SIZE = 28;
@@ -163,5 +165,6 @@ export function preprocessDigit(img: InkImage, threshold = 0): Preprocessed | nu
     pixels,
     box: { x: ox, y: oy, width: w, height: h },
     centerOfMass: centerOfMass(pixels, SIZE, SIZE) ?? { x: CENTER, y: CENTER },
+    spans: Math.max(bounds.width, bounds.height) / Math.max(img.width, img.height),
   };
 }

@@ -27,6 +27,8 @@ export class DigitPadState {
   input = $state.raw<Uint8Array | null>(null);
   /** Where the scaled drawing sits in the 28x28 input. */
   box = $state.raw<Box | null>(null);
+  /** How much of the pad the drawing spans (Preprocessed.spans); null for none or a test digit. */
+  spans = $state<number | null>(null);
   prediction = $state.raw<Prediction | null>(null);
   /** The test digit on show (its true label), or null for a drawing. */
   sample = $state.raw<Sample | null>(null);
@@ -108,6 +110,7 @@ export class DigitPadState {
     }
     this.input = pre.pixels;
     this.box = pre.box;
+    this.spans = pre.spans;
     this.ask();
   }
 
@@ -142,6 +145,7 @@ export class DigitPadState {
     this.sample = sample;
     this.input = sample.pixels;
     this.box = null;
+    this.spans = null;
     this.prediction = null;
     this.error = null;
     this.ask();
@@ -165,6 +169,7 @@ export class DigitPadState {
     this.queue.drop();
     this.input = null;
     this.box = null;
+    this.spans = null;
     this.prediction = null;
     this.error = null;
   }

@@ -114,7 +114,7 @@ async function stroke(page: Page, x0: number, y0: number, x1: number, y1: number
   await page.mouse.up();
 }
 
-/** "99.9% sure · answered in 3.2 ms" -> 3.2 */
+/** "softmax 99.9% · answered in 3.2 ms" -> 3.2 */
 async function latency(page: Page): Promise<number> {
   const text = await page.getByText(/answered in/).innerText();
   return Number(/answered in ([\d.]+) ms/.exec(text)?.[1] ?? NaN);

@@ -55,7 +55,7 @@ describe('Digit pad: what the outputs are', () => {
   it('a 3-vs-7 model says it knows only 3 and 7, and what its probability is of', async () => {
     const prediction: Prediction = { classes: ['3', '7'], probabilities: Float64Array.of(0.977, 0.023), logits: Float64Array.of(-3.75), saliency: null, topHidden: [] };
     const answer = await draw(model('bce', ['3', '7']), prediction);
-    expect(answer).toMatch(/^3 97\.7% sure it is 3 rather than 7 · answered in/);
+    expect(answer).toMatch(/^3 sigmoid 97\.7% that it is 3 rather than 7 · answered in/);
     expect(screen.getByTestId('output-note').textContent).toBe('It knows only 3 and 7: whatever is drawn, it answers one of them.');
   });
 
@@ -63,7 +63,7 @@ describe('Digit pad: what the outputs are', () => {
     const probabilities = new Float64Array(10).fill(0.02);
     probabilities[4] = 0.82;
     const answer = await draw(model('cross_entropy', digits), { classes: digits, probabilities, logits: new Float64Array(10), saliency: null, topHidden: [] });
-    expect(answer).toMatch(/^4 82\.0% sure · answered in/);
+    expect(answer).toMatch(/^4 softmax 82\.0% · answered in/);
     expect(screen.queryByTestId('output-note')).toBeNull();
   });
 });

@@ -36,18 +36,29 @@ describe('Digit pad view', () => {
     pad.startStroke({ x: 0.5, y: 0.1 });
     pad.setInk(bar());
     expect((await screen.findByTestId('answer')).textContent).toBe('1');
-    expect(screen.getByText(/82\.0% sure · answered in/)).toBeTruthy();
+    expect(screen.getByText(/softmax 82\.0% · answered in/)).toBeTruthy();
     const bars = screen.getByRole('list', { name: 'Probability of each class' });
     expect(bars.querySelectorAll('li')).toHaveLength(10);
     expect(bars.textContent).toContain('82.0%');
     await fireEvent.click(screen.getByRole('button', { name: /#3/ }));
     expect(opened).toEqual([[3, [3, 0]]]);
+    expect(screen.queryByTestId('small-drawing')).toBeNull(); // a stroke over 80% of the pad
+  });
+
+  it('says a dot is scaled up like a digit and still gets an answer, not that the network is sure of it', async () => {
+    const { pad } = view({ 'model:predict': prediction(8) });
+    const dot = { width: 100, height: 100, data: new Uint8Array(100 * 100) };
+    for (let y = 48; y < 53; y++) for (let x = 48; x < 53; x++) dot.data[y * 100 + x] = 255;
+    pad.startStroke({ x: 0.5, y: 0.5 });
+    pad.setInk(dot);
+    expect((await screen.findByTestId('answer')).textContent).toBe('8');
+    expect(screen.getByTestId('small-drawing').textContent).toMatch(/This drawing spans 5% of the pad\. Like every digit it is scaled up to 20 pixels/);
   });
 
   it('turns on the saliency overlay with its legend', async () => {
     const { pad } = view({ 'model:predict': prediction(4) });
     pad.setInk(bar());
-    await screen.findByText(/82\.0% sure/);
+    await screen.findByText(/softmax 82\.0%/);
     await fireEvent.click(screen.getByLabelText('Show why (saliency)'));
     expect(screen.getByText(/∂ logit of “4” \/ ∂ pixel/)).toBeTruthy();
   });
