@@ -56,6 +56,8 @@ export interface DatasetChoice {
   source: DatasetSource;
   /** Short display name, e.g. the folder's name. */
   label: string;
+  /** Uploaded files: where the host keeps each, and the learner's name for it, which messages use. */
+  uploads?: { path: string; name: string }[];
 }
 
 /** A file the page has streamed to the host (POST /upload) for it to keep in a temporary folder. */

@@ -85,14 +85,23 @@ async function placeUploads(
     }
     const missing = IDX_ROLES.filter((r) => !seen.has(r));
     if (missing.length) throw new Error(`missing ${missing.join(', ')} (an IDX dataset is four files).`);
-    for (const [role, f] of seen) await keep(f, role + (f.gz ? '.gz' : ''));
-    return { source: { kind: 'idx', dir }, label: 'uploaded IDX files' };
+    const uploads: { path: string; name: string }[] = [];
+    for (const [role, f] of seen) {
+      const as = role + (f.gz ? '.gz' : '');
+      await keep(f, as);
+      uploads.push({ path: path.join(dir, as), name: f.name });
+    }
+    return { source: { kind: 'idx', dir }, label: 'uploaded IDX files', uploads };
   }
   const { train, test } = pairCsvFiles(files, (f) => f.name);
   const trainPath = path.join(dir, 'train.csv');
   await keep(train, 'train.csv');
-  if (!test) return { source: { kind: 'csv', train: trainPath }, label: train.name };
+  if (!test) return { source: { kind: 'csv', train: trainPath }, label: train.name, uploads: [{ path: trainPath, name: train.name }] };
   const testPath = path.join(dir, 'test.csv');
   await keep(test, 'test.csv');
-  return { source: { kind: 'csv', train: trainPath, test: testPath }, label: `${train.name} + ${test.name}` };
+  return {
+    source: { kind: 'csv', train: trainPath, test: testPath },
+    label: `${train.name} + ${test.name}`,
+    uploads: [{ path: trainPath, name: train.name }, { path: testPath, name: test.name }],
+  };
 }

@@ -15,6 +15,8 @@ export class DatasetState {
   kind = $state<DatasetSource['kind']>('mnist');
   source = $state.raw<DatasetSource>({ kind: 'mnist' });
   label = $state('MNIST (bundled)');
+  /** The uploaded files of the dataset in use (browser mode): see DatasetChoice.uploads. */
+  private uploads: { path: string; name: string }[] = [];
   info = $state.raw<DatasetInfo | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
@@ -56,6 +58,7 @@ export class DatasetState {
     this.kind = choice.source.kind;
     this.source = choice.source;
     this.label = choice.label;
+    this.uploads = choice.uploads ?? [];
     const request = ++this.request;
     this.loading = true;
     this.error = null;
@@ -64,10 +67,15 @@ export class DatasetState {
       const info = await this.api.call('dataset:info', { source: choice.source });
       if (request === this.request) this.info = info;
     } catch (error) {
-      if (request === this.request) this.error = error instanceof Error ? error.message : String(error);
+      if (request === this.request) this.error = this.named(error instanceof Error ? error.message : String(error));
     } finally {
       if (request === this.request) this.loading = false;
     }
+  }
+
+  /** A message with each uploaded file's name where it named the host's temporary copy of it. */
+  private named(message: string): string {
+    return this.uploads.reduce((m, u) => m.replaceAll(u.path, `"${u.name}"`), message);
   }
 
   /** Use the dataset a model was trained on (opened or continued in Models), when its file says. */

@@ -32,6 +32,7 @@ describe('datasets by path and upload', () => {
     const dir = (choice.source as { dir: string }).dir;
     expect(path.dirname(dir)).toBe(root);
     expect(readdirSync(dir).sort()).toEqual(['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte']);
+    expect(choice.uploads).toContainEqual({ path: path.join(dir, 'train-images-idx3-ubyte.gz'), name: 'train-images.idx3-ubyte.gz' });
     await expect(datasetFromUpload(root, 'idx', [file('../../evil')])).rejects.toThrow('"../../evil" is not an MNIST-layout IDX file name');
     await expect(datasetFromUpload(root, 'idx', [file('train-images-idx3-ubyte')])).rejects.toThrow(
       'missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (an IDX dataset is four files).',
@@ -44,6 +45,8 @@ describe('datasets by path and upload', () => {
     expect(path.basename(source.train)).toBe('train.csv');
     expect(readFileSync(source.train, 'utf8')).toBe('5,0,0');
     expect(readFileSync(source.test, 'utf8')).toBe('7,0,0');
+    // the learner's names for the copies, which messages about them use
+    expect(choice.uploads).toEqual([{ path: source.train, name: 'mnist_train.csv' }, { path: source.test, name: 'mnist_test.csv' }]);
     await expect(datasetFromUpload(root, 'csv', [file('a.csv'), file('b.csv')])).rejects.toThrow('Of two CSV files, name the test one (and only that one) with "test" in it.');
   });
 

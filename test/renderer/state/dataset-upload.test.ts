@@ -42,6 +42,18 @@ describe('DatasetState.upload (browser mode)', () => {
     expect(dataset.label).toBe('digits.csv');
   });
 
+  it("names the learner's file in a message about it, not the host's temporary copy", async () => {
+    const copy = '/data/uploads/host-1/upload-x/train.csv';
+    const api = fakeApi({
+      'dataset:upload': { source: { kind: 'csv', train: copy }, label: 'oneclass.csv', uploads: [{ path: copy, name: 'oneclass.csv' }] },
+      'dataset:info': new Error(`${copy}: every row has label 5 (line 2): a dataset needs at least two classes`),
+    });
+    api.upload = async () => 'a'.repeat(22);
+    const dataset = new DatasetState(api);
+    await dataset.upload('csv', [pickedFile('oneclass.csv', 10)]);
+    expect(dataset.error).toBe('"oneclass.csv": every row has label 5 (line 2): a dataset needs at least two classes');
+  });
+
   it("shows the host's refusal of an upload", async () => {
     const api = fakeApi({});
     api.upload = async () => {
