@@ -351,11 +351,13 @@ export function squareColumns(units: number, tileW: number, tileH: number): numb
 }
 
 /**
- * The largest zoom (CSS pixels per weight, 1..maxZoom) at which all tiles fit into widthPx x heightPx.
+ * The largest zoom (CSS pixels per weight, 1..maxZoom in halves) at which all tiles fit into widthPx x heightPx.
  * When none does the grid scrolls, at scrollZoom: tiles smaller than that would only be harder to read.
+ * NOTE: halves, not whole numbers only: 128 tiles at 1280x800 fit at 1.5 (43-px tiles) but not at 2,
+ * and at 1 (28 px, strokes hard to see) they filled two-fifths of the space there was.
  */
 export function fitZoom(units: number, tileW: number, tileH: number, widthPx: number, heightPx: number, maxZoom = 8, scrollZoom = 2): number {
-  for (let z = maxZoom; z >= 1; z--) {
+  for (let z = maxZoom; z >= 1; z -= 0.5) {
     const cols = fitColumns(widthPx, tileW, z, units);
     if (tileLayout(units, tileW, tileH, cols).height * z <= heightPx && (tileW + 1) * z + z <= widthPx) return z;
   }

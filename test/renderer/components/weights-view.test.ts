@@ -73,6 +73,16 @@ describe('Weights view', () => {
     expect(screen.getByTestId('weights-status').textContent).toBe('after epoch 1');
   });
 
+  it('a model opened from a file, with no snapshots to replay, says so rather than showing a slider resting at "start"', async () => {
+    const api = fakeApi({ 'model:weights': snapshot(2, 188) });
+    const weights = new WeightsState(api);
+    render(WeightsView, { props: { weights, dark: false, training: false } });
+    await weights.refresh();
+    await tick();
+    expect(screen.queryByLabelText("Snapshot: the start, each epoch's end, then the latest")).toBeNull();
+    expect(screen.getByTestId('no-snapshots').textContent).toBe('No snapshots to replay: they are taken while a run trains here, and a file keeps only its weights as saved.');
+  });
+
   it('scrubs back to the start of training and to the end of epoch 1', async () => {
     view();
     const slider = screen.getByLabelText("Snapshot: the start, each epoch's end, then the latest");

@@ -178,6 +178,8 @@ describe('weight tiles', () => {
     // 128 units in a 1024x640 window's grid: all of them at one pixel a weight, rather than a scroll at two
     expect(fitZoom(128, 28, 28, 584, 322)).toBe(1);
     expect(fitZoom(128, 28, 28, 584, 150)).toBe(2); // not even at one: scrolls at two
+    // 128 units in a 1280x800 window's grid: at one and a half pixels a weight (43-px tiles), not one
+    expect(fitZoom(128, 28, 28, 890, 430)).toBe(1.5);
   });
 
   it('fits as many columns as the width allows', () => {
