@@ -78,6 +78,15 @@ describe('Train view: refused values stay out of what it shows', () => {
     expect(screen.queryByText(/baseline 82\.0%/)).toBeNull();
   });
 
+  it("a run on part of the dataset says its baseline is of that part, beside the dataset box's own", async () => {
+    const info = { architecture: mlpArchitecture([784, 128, 10], 'relu', 'cross_entropy', mnist.classes, [28, 28]), parameters: 101770, baselineAccuracy: 0.808 };
+    const { session } = await view({ 'training:start': { runId: 1, info } });
+    await session.start({ ...DEFAULT_CONFIG, limit: 5000 });
+    await tick();
+    expect(screen.getByTestId('best-accuracy').parentElement!.textContent).toContain('baseline 80.8% from its first 5,000 images');
+    expect(screen.getByText(/Mean-image baseline, all 10 classes/).textContent).toContain('82.0%');
+  });
+
   it("a run's own baseline wins: a two-class run is judged against the two-class figure", async () => {
     const { session } = await view();
     session.info = {
