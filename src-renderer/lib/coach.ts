@@ -125,8 +125,20 @@ export function flatLoss(i: CoachInput): Diagnosis | null {
     severity: 'problem',
     title: 'The loss has not moved: the learning rate may be too small',
     evidence: `${evidence}${dead ? `; ${pct(dead.fraction)} of the ReLU units are dead, so that is not it` : ''}`,
-    tryThis: i.config ? `Try a learning rate ten times larger (${rate(i.config.lr * 10)}), or run the learning-rate finder.` : 'Try a learning rate ten times larger, or run the learning-rate finder.',
+    tryThis: i.config ? largerRate(i.config) : 'Try a learning rate ten times larger, or run the learning-rate finder.',
   };
+}
+
+/** Where a rate is far below its optimizer's usual range, ten times more is still far too little: say the range. */
+const USUAL_RATE = { sgd: { low: 0.001, range: '0.01 to 0.1', start: 0.05 }, adam: { low: 1e-5, range: '0.0001 to 0.001', start: 0.001 }, adamw: { low: 1e-5, range: '0.0001 to 0.001', start: 0.001 } } as const;
+
+function largerRate(c: Pick<TrainConfig, 'lr' | 'optimizer'>): string {
+  const usual = USUAL_RATE[c.optimizer];
+  if (c.lr < usual.low) {
+    const name = c.optimizer === 'sgd' ? 'SGD' : ADAM_NAMES[c.optimizer];
+    return `${rate(c.lr)} is far below ${name}'s usual ${usual.range}: try ${rate(usual.start)}, or run the learning-rate finder.`;
+  }
+  return `Try a learning rate ten times larger (${rate(c.lr * 10)}), or run the learning-rate finder.`;
 }
 
 /** Adam's usual rate is 1e-3, plain SGD's 0.01 to 0.1: ten times that is high for either. */

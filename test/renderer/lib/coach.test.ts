@@ -39,10 +39,15 @@ describe('coach rules', () => {
 
   it('flat loss: the loss has not moved from its start; blames dead units when most are dead, else a small rate', () => {
     const flat = losses(() => 2.3);
-    const small = flatLoss(input({ losses: flat, config: { lr: 1e-4, activation: 'relu', loss: 'cross_entropy', optimizer: 'sgd' } }))!;
+    const small = flatLoss(input({ losses: flat, config: { lr: 1e-3, activation: 'relu', loss: 'cross_entropy', optimizer: 'sgd' } }))!;
     expect(small.title).toMatch(/too small/);
     expect(small.evidence).toBe('the loss is 2.300 after 200 steps, against 2.300 at the start; 0% of the ReLU units are dead, so that is not it');
-    expect(small.tryThis).toBe('Try a learning rate ten times larger (0.001), or run the learning-rate finder.');
+    expect(small.tryThis).toBe('Try a learning rate ten times larger (0.01), or run the learning-rate finder.');
+    // far below the usual range, ten times more is still far too little
+    const tiny = flatLoss(input({ losses: flat, config: { lr: 1e-6, activation: 'sigmoid', loss: 'cross_entropy', optimizer: 'sgd' } }))!;
+    expect(tiny.tryThis).toBe("1e-6 is far below SGD's usual 0.01 to 0.1: try 0.05, or run the learning-rate finder.");
+    const adam = flatLoss(input({ losses: flat, config: { lr: 1e-6, activation: 'relu', loss: 'cross_entropy', optimizer: 'adam' } }))!;
+    expect(adam.tryThis).toBe("1e-6 is far below Adam's usual 0.0001 to 0.001: try 0.001, or run the learning-rate finder.");
     const dead = flatLoss(input({ losses: flat, health: health(layer({ dead_fraction: 0.9 })) }))!;
     expect(dead.title).toMatch(/most units are dead/);
     expect(dead.evidence).toMatch(/90% of the ReLU units of layer 0 \(\w+ layer( 1)?\) never output anything above 0$/);
