@@ -125,7 +125,7 @@ export function configProblems(c: Partial<TrainConfig>): string[] {
   if (c.preset !== undefined && !(typeof c.preset === 'string' && /^[a-z0-9-]{1,40}$/.test(c.preset))) {
     p.push(`preset must be a preset's name such as lecun-1998 ${got(c.preset)}`);
   }
-  if (c.limit !== undefined && (!isInt(c.limit) || c.limit < 1)) p.push(`limit must be a positive whole number of images ${got(c.limit)}`);
+  if (c.limit !== undefined && (!isInt(c.limit) || c.limit < 1)) p.push(`the training-image limit must be a positive whole number ${got(c.limit)}`);
   if (c.validation !== undefined && (!isNum(c.validation) || c.validation < 0 || c.validation > 0.5)) {
     p.push(`validation split must be a fraction from 0 to 0.5 ${got(c.validation)}`);
   }
