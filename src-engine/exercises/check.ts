@@ -163,7 +163,9 @@ export function formatVerdict(exercise: Exercise, v: Verdict): string {
   if (d.lengthMismatch) lines.push(`  It has ${d.yours.length} values; ${d.total} are expected.`);
   else {
     const l = d.largest;
-    lines.push(`  ${d.differing} of ${d.total} entries differ; the largest by ${fmt(l.by)} at [${l.at.join(', ')}]: yours ${fmt(l.yours)}, ${short} ${fmt(l.expected)}.`);
+    // NOTE: a NaN ranks first (by Infinity), but its difference is not a number, not "Infinity"
+    const largest = Number.isNaN(l.yours) ? `yours is not a number at [${l.at.join(', ')}]` : `the largest by ${fmt(l.by)} at [${l.at.join(', ')}]`;
+    lines.push(`  ${d.differing} of ${d.total} entries differ; ${largest}: yours ${fmt(l.yours)}, ${short} ${fmt(l.expected)}.`);
     for (const e of d.entries) lines.push(`    [${e.at.join(', ')}]  yours ${fmt(e.yours)}   ${short} ${fmt(e.expected)}`);
   }
   if (v.hint) lines.push(`Hint: ${v.hint}`);

@@ -98,6 +98,8 @@ describe('exercises', () => {
     expect(short.text).toContain('should have');
     const none = await checkExercise('sgd', 'function sgdStep(w, g, lr) { }');
     expect(none.text).toBe("✗ sgd: your code could not be checked.\nw2 must be a Float64Array (or an array) of 6 numbers, but your code gave undefined (did the function return it?).");
+    const nan = await checkExercise('neuron', 'function neuron(x, w, b) { return NaN; }');
+    expect(nan.text.split('\n')[1]).toMatch(/^ {2}1 of 1 entries differ; yours is not a number at \[0\]: yours NaN, engine -?[\d.]+\.$/);
     const missing = await checkExercise('relu', 'function relu(x) { return x; }');
     expect(missing.text).toContain('Your code does not define a function named reluBackward');
   });
