@@ -25,6 +25,11 @@ const mnist: DatasetInfo = {
 };
 
 describe('Health panel', () => {
+  it('a model opened from a file says its file keeps no health measurements, rather than that they will appear', () => {
+    render(HealthPanel, { props: { samples: [], revision: 0, dark: false, opened: true } });
+    expect(screen.getByText(/^A model file keeps no health measurements: they are taken while a run trains here/)).toBeTruthy();
+  });
+
   it('says what it will show before a run, then one row of charts per layer with the latest figures', async () => {
     const samples: HealthSample[] = [];
     const { rerender } = render(HealthPanel, { props: { samples, revision: 0, dark: false } });
