@@ -52,6 +52,18 @@ export function differingSettings(runs: ComparedRun[]): SettingRow[] {
   return settingRows(runs).filter((r) => !r.same);
 }
 
+/**
+ * Each run in a chart legend by what sets it apart ("optimizer Adam, learning rate 0.001"; its colour
+ * ties it to its name above the charts): runs named by the app differ only in their time, which tells
+ * a learner nothing. The name comes first where those settings do not tell two runs apart.
+ * @param most settings named per run, in the table's order
+ */
+export function runLabels(runs: ComparedRun[], most = 2): string[] {
+  const diff = differingSettings(runs).filter((r) => r.label !== 'epochs trained' && r.label !== 'parameters').slice(0, most);
+  const apart = runs.map((_, i) => diff.map((d) => `${d.label} ${d.values[i]}`).join(', '));
+  return runs.map((r, i) => (!apart[i] ? r.name : apart.indexOf(apart[i]) !== apart.lastIndexOf(apart[i]) ? `${r.name} (${apart[i]})` : apart[i]));
+}
+
 /** Samples seen at the end of an epoch (null when the run does not say how many images an epoch has). */
 export function samplesSeen(run: ComparedRun, epoch: number): number | null {
   return run.trainImages === null ? null : epoch * run.trainImages;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EpochMetrics, TrainConfig } from '../../../src-engine/protocol';
 import { DEFAULT_CONFIG } from '../../../src-engine/train/config';
 import type { ComparedRun } from '../../../src-main/library/models-contract';
-import { comparisonCsv, curve, differingSettings, lossNeedsLogScale } from '../../../src-renderer/lib/compare-runs';
+import { comparisonCsv, curve, differingSettings, lossNeedsLogScale, runLabels } from '../../../src-renderer/lib/compare-runs';
 
 const epoch = (e: number, acc: number): EpochMetrics => ({
   epoch: e, train_loss: 1 / e, train_accuracy: acc - 0.01, test_loss: 1.1 / e, test_accuracy: acc, lr: 0.1, seconds: 2, samples_per_second: 1000,
@@ -20,6 +20,18 @@ describe('compare runs', () => {
     expect(d.map((r) => r.label)).toEqual(['training images', 'learning rate', 'epochs trained']);
     expect(d[1].values).toEqual(['0.1', '0.5']);
     expect(differingSettings([a, a])).toEqual([]);
+  });
+
+  it('labels each run in a legend with what sets it apart, not only a name that differs by its time', () => {
+    const adam = run('mnist-784-128-10-2026-12-02-1716-2', { optimizer: 'adam', lr: 0.001 }, [epoch(1, 0.9)]);
+    const sgd = run('mnist-784-128-10-2026-12-02-1716', { lr: 0.1 }, [epoch(1, 0.9), epoch(2, 0.92)]);
+    expect(runLabels([adam, sgd])).toEqual(['optimizer Adam, learning rate 0.001', 'optimizer SGD, learning rate 0.1']);
+    expect(runLabels([a, a])).toEqual(['a', 'a']);
+    // two runs the first two differing settings do not tell apart keep their names too
+    const seed2 = run('seed 2', { optimizer: 'adam', lr: 0.001, seed: 2 }, [epoch(1, 0.9)]);
+    expect(runLabels([adam, sgd, seed2])).toEqual([
+      'mnist-784-128-10-2026-12-02-1716-2 (optimizer Adam, learning rate 0.001)', 'optimizer SGD, learning rate 0.1', 'seed 2 (optimizer Adam, learning rate 0.001)',
+    ]);
   });
 
   it('names losses and optimizers as the rest of the app does, not by their identifiers', () => {
