@@ -79,6 +79,8 @@ export interface HiddenActivations {
   /** [count, units] */
   activations: Float32Array;
   labels: Uint8Array;
+  /** [count] the class the model answers for each digit (a map's hover says it beside the truth). */
+  predicted: Uint8Array;
   /** [count, rows·cols] bytes, for hovering. */
   pixels: Uint8Array;
   rows: number;
@@ -182,6 +184,7 @@ export function hiddenActivations(model: Model, ds: Dataset, layer: number, coun
   const n = Math.min(count, ds.count);
   const units = unitsOf(model, layer);
   const activations = new Float32Array(n * units);
+  const predicted = new Uint8Array(n);
   const batchSize = Math.max(1, Math.min(500, n));
   const batcher = new Batcher(ds, model.architecture.input.scale, batchSize);
   const order = new Uint32Array(n).map((_, i) => i);
@@ -191,6 +194,7 @@ export function hiddenActivations(model: Model, ds: Dataset, layer: number, coun
       scratchScope(() => {
         const { layerOutputs } = model.forwardLayers(new Tensor(b.x, [b.n, model.inputSize]));
         activations.set(layerOutputs[layer].data.subarray(0, b.n * units), start * units);
+        predicted.set(model.predictClasses(layerOutputs[layerOutputs.length - 1].data, b.n), start);
       });
     }
   });
@@ -201,6 +205,7 @@ export function hiddenActivations(model: Model, ds: Dataset, layer: number, coun
     count: n,
     activations,
     labels: ds.labels.slice(0, n),
+    predicted,
     pixels: ds.images.slice(0, n * size),
     rows: ds.rows,
     cols: ds.cols,

@@ -134,7 +134,7 @@ describe('Evaluate and Compare runs in the browser', () => {
       shown = await page.getByTestId('map-tip').isVisible();
     }
     expect(shown).toBe(true);
-    expect(await page.getByTestId('map-tip').innerText()).toMatch(/^true \d$/);
+    expect(await page.getByTestId('map-tip').innerText()).toMatch(/^true \d\s+says \d$/);
     await page.mouse.move(0, 0);
     expect(problems).toEqual([]);
 

@@ -118,6 +118,9 @@ describe('evaluation report', () => {
         expect(h.activations[i * 16 + u]).toBeCloseTo(Math.fround(Math.max(0, z)), 5);
       }
     }
+    // each digit's answer, as evaluating the whole set gives it (a map's hover says it beside the truth)
+    const all = evaluateExamples(model, test, 'test');
+    expect(Array.from(h.predicted)).toEqual(Array.from(all.examples.predicted.subarray(0, 30)));
   });
 });
 

@@ -10,7 +10,7 @@ const summary: EvaluationReport = {
   weights: { epoch: 1, step: 10, stepsPerEpoch: 10 },
 };
 const gallery: Gallery = { total: 1, items: [{ index: 2, label: 0, predicted: 1, confidence: 0.9 }], pixels: new Uint8Array(4), rows: 2, cols: 2 };
-const hidden: HiddenActivations = { layer: 1, units: 3, count: 4, activations: new Float32Array(12), labels: Uint8Array.of(0, 0, 1, 1), pixels: new Uint8Array(16), rows: 2, cols: 2 };
+const hidden: HiddenActivations = { layer: 1, units: 3, count: 4, activations: new Float32Array(12), labels: Uint8Array.of(0, 0, 1, 1), predicted: Uint8Array.of(0, 1, 1, 1), pixels: new Uint8Array(16), rows: 2, cols: 2 };
 const epochEvent = { type: 'epoch' as const, runId: 1, metrics: { epoch: 1, train_loss: 1, train_accuracy: 0.5, test_loss: 1, test_accuracy: 0.5, lr: 0.1, seconds: 1, samples_per_second: 1 } };
 
 class FakeWorker implements ProjectionWorker {
