@@ -25,6 +25,8 @@ export interface ProjectionWorker {
 
 /** Digits shown per gallery. */
 export const GALLERY_SIZE = 48;
+/** Digits a gallery shows when asked for all of them (the host's cap). */
+export const GALLERY_ALL = 1000;
 
 /** The map's usual sizes; a split smaller than one offers all of its digits instead. */
 const MAP_COUNTS = [1000, 2000, 5000];
@@ -174,6 +176,24 @@ export class EvaluateState {
       this.error = messageOf(error);
     } finally {
       if (generation === this.generation) this.busy = false;
+    }
+  }
+
+  /** Every digit of a gallery (up to GALLERY_ALL), where the first GALLERY_SIZE left some out. */
+  async showAll(which: 'wrong' | 'unsure' | 'cell'): Promise<void> {
+    const generation = this.generation;
+    const cell = this.cell;
+    if (which === 'cell' && !cell) return;
+    try {
+      const query: GalleryQuery = which === 'cell' ? { kind: 'cell', ...cell! } : { kind: which };
+      const g = await this.api.call('model:gallery', { split: this.split, query, limit: GALLERY_ALL });
+      // NOTE: not over a newer evaluation's galleries, nor another cell's
+      if (generation !== this.generation) return;
+      if (which === 'wrong') this.wrong = g;
+      else if (which === 'unsure') this.unsure = g;
+      else if (this.cell === cell) this.cellGallery = g;
+    } catch (error) {
+      this.error = messageOf(error);
     }
   }
 

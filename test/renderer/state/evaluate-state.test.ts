@@ -98,6 +98,17 @@ describe('EvaluateState', () => {
     expect(api.calls[0]).toEqual({ name: 'model:evaluate', args: { split: 'test' } });
   });
 
+  it('shows every digit of a gallery on asking, up to the host\'s cap of 1000', async () => {
+    const { api, ev } = withWorkers();
+    await ev.evaluate();
+    await ev.showAll('wrong');
+    expect(api.calls.at(-1)).toEqual({ name: 'model:gallery', args: { split: 'test', query: { kind: 'wrong' }, limit: 1000 } });
+    expect(ev.wrong).toEqual(gallery);
+    const before = api.calls.length;
+    await ev.showAll('cell'); // no cell open: nothing to ask
+    expect(api.calls.length).toBe(before);
+  });
+
   it('shows the engine\'s refusal as the error and no report', async () => {
     const api = fakeApi({ 'model:evaluate': new Error('this model was trained without a validation split') });
     const ev = new EvaluateState(api, () => new FakeWorker());
