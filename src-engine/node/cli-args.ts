@@ -16,8 +16,9 @@ export const USAGE = `usage: npm run cli -- <command> [options]
             [--sigma 4] [--alpha 34]] [--dropout 0.2[,0.2...]] [--time-limit MINUTES]
             [--preset ${PRESETS.map((p) => p.id).join('|')}]
             [--out FILE] [--resume FILE [--stretch-schedule]] [--backend NAME] [--threads 2]
-            --preset NAME: a recipe of the app's picker (other flags change it); --time-limit: stop
-            after that much training and keep the epoch with the best validation accuracy
+            --preset NAME: a recipe of the app's picker (other flags change it; the file names it);
+            --time-limit: stop after that much training and keep the epoch with the best
+            validation accuracy
             --resume FILE --epochs N: N more epochs; ending before the run's planned end, it keeps
             its schedule and stops after them, unless --stretch-schedule lays it over them instead
   eval      MODEL [--dataset ...]             accuracy, loss, confusion matrix
