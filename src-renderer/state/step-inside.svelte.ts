@@ -92,8 +92,9 @@ export class StepInsideState {
   /** A test digit: a random one, the next the model gets wrong, or one by index. */
   async testDigit(which: 'random' | 'misclassified' | number): Promise<void> {
     await this.run(async () => {
-      const after = this.trace?.example.kind === 'test' ? this.trace.example.index : undefined;
-      const index = typeof which === 'number' ? which : (await this.api.call('dataset:sample', which === 'misclassified' && after !== undefined ? { which, after } : { which })).index;
+      // NOTE: "next" in index order from the digit on show, or from the first (not a random one)
+      const after = this.trace?.example.kind === 'test' ? this.trace.example.index : -1;
+      const index = typeof which === 'number' ? which : (await this.api.call('dataset:sample', which === 'misclassified' ? { which, after } : { which })).index;
       await this.load({ example: { index }, weights: 'scratch' }, true);
     });
   }

@@ -77,4 +77,15 @@ describe('the Step inside view', () => {
     await tick();
     expect((screen.getByLabelText('Test digit #') as HTMLInputElement).value).toBe('3061');
   });
+
+  it('"next one it gets wrong" goes in index order: from the first before any test digit, then from the one on show', async () => {
+    const { answers } = engineAnswers([784, 8, 10], 'relu', 'cross_entropy', [...'0123456789']);
+    const trace = answers['step:trace'];
+    const api = fakeApi({ ...answers, 'step:trace': { ...trace, example: { kind: 'test', index: 8, pixels: trace.example.pixels, label: 1 } }, 'dataset:sample': { index: 8 } });
+    const step = new StepInsideState(api);
+    await step.testDigit('misclassified');
+    await step.testDigit('misclassified');
+    const asked = api.calls.filter((c) => c.name === 'dataset:sample').map((c) => c.args);
+    expect(asked).toEqual([{ which: 'misclassified', after: -1 }, { which: 'misclassified', after: 8 }]);
+  });
 });
