@@ -164,9 +164,13 @@ export function formatVerdict(exercise: Exercise, v: Verdict): string {
   else {
     const l = d.largest;
     // NOTE: a NaN ranks first (by Infinity), but its difference is not a number, not "Infinity"
-    const largest = Number.isNaN(l.yours) ? `yours is not a number at [${l.at.join(', ')}]` : `the largest by ${fmt(l.by)} at [${l.at.join(', ')}]`;
-    lines.push(`  ${d.differing} of ${d.total} entries differ; ${largest}: yours ${fmt(l.yours)}, ${short} ${fmt(l.expected)}.`);
-    for (const e of d.entries) lines.push(`    [${e.at.join(', ')}]  yours ${fmt(e.yours)}   ${short} ${fmt(e.expected)}`);
+    const off = Number.isNaN(l.yours) ? 'not a number' : `off by ${fmt(l.by)}`;
+    if (d.total === 1) lines.push(`  Yours ${fmt(l.yours)}, ${short} ${fmt(l.expected)} (${off}).`);
+    else {
+      const largest = Number.isNaN(l.yours) ? `yours is not a number at [${l.at.join(', ')}]` : `the largest by ${fmt(l.by)} at [${l.at.join(', ')}]`;
+      lines.push(`  ${d.differing} of ${d.total} entries ${d.differing === 1 ? 'differs' : 'differ'}; ${largest}: yours ${fmt(l.yours)}, ${short} ${fmt(l.expected)}.`);
+      for (const e of d.entries) lines.push(`    [${e.at.join(', ')}]  yours ${fmt(e.yours)}   ${short} ${fmt(e.expected)}`);
+    }
   }
   if (v.hint) lines.push(`Hint: ${v.hint}`);
   return lines.join('\n');

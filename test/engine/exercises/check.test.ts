@@ -99,7 +99,9 @@ describe('exercises', () => {
     const none = await checkExercise('sgd', 'function sgdStep(w, g, lr) { }');
     expect(none.text).toBe("✗ sgd: your code could not be checked.\nw2 must be a Float64Array (or an array) of 6 numbers, but your code gave undefined (did the function return it?).");
     const nan = await checkExercise('neuron', 'function neuron(x, w, b) { return NaN; }');
-    expect(nan.text.split('\n')[1]).toMatch(/^ {2}1 of 1 entries differ; yours is not a number at \[0\]: yours NaN, engine -?[\d.]+\.$/);
+    expect(nan.text.split('\n')[1]).toMatch(/^ {2}Yours NaN, engine -?[\d.]+ \(not a number\)\.$/);
+    const off = await checkExercise('neuron', 'function neuron(x, w, b) { return 0; }');
+    expect(off.text.split('\n')[1]).toMatch(/^ {2}Yours 0, engine -?[\d.]+ \(off by [\d.]+\)\.$/);
     const missing = await checkExercise('relu', 'function relu(x) { return x; }');
     expect(missing.text).toContain('Your code does not define a function named reluBackward');
   });
