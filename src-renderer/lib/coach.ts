@@ -5,6 +5,7 @@
  */
 import type { EpochMetrics, HealthSample, RunOutcome, TrainConfig } from '../../src-engine/protocol';
 import { layerTitle } from './layer-names';
+import { OPTIMIZER_NAMES } from './run-plan';
 
 export type DiagnosisId = 'flat_loss' | 'diverging' | 'dead_relu' | 'saturated' | 'overfitting' | 'mse_on_classes';
 
@@ -129,24 +130,26 @@ export function flatLoss(i: CoachInput): Diagnosis | null {
   };
 }
 
-/** Where a rate is far below its optimizer's usual range, ten times more is still far too little: say the range. */
-const USUAL_RATE = { sgd: { low: 0.001, range: '0.01 to 0.1', start: 0.05 }, adam: { low: 1e-5, range: '0.0001 to 0.001', start: 0.001 }, adamw: { low: 1e-5, range: '0.0001 to 0.001', start: 0.001 } } as const;
+/**
+ * Each optimizer's usual learning rates: plain SGD's 0.01 to 0.1, Adam's about 1e-3. Above `high`
+ * a rate is high; below `low`, ten times more is still far too little, so the coach names the range.
+ */
+const USUAL_RATE = {
+  sgd: { low: 0.001, high: 0.1, range: '0.01 to 0.1', start: 0.05 },
+  adam: { low: 1e-5, high: 0.01, range: '0.0001 to 0.001', start: 0.001 },
+  adamw: { low: 1e-5, high: 0.01, range: '0.0001 to 0.001', start: 0.001 },
+} as const;
 
 function largerRate(c: Pick<TrainConfig, 'lr' | 'optimizer'>): string {
   const usual = USUAL_RATE[c.optimizer];
   if (c.lr < usual.low) {
-    const name = c.optimizer === 'sgd' ? 'SGD' : ADAM_NAMES[c.optimizer];
-    return `${rate(c.lr)} is far below ${name}'s usual ${usual.range}: try ${rate(usual.start)}, or run the learning-rate finder.`;
+    return `${rate(c.lr)} is far below ${OPTIMIZER_NAMES[c.optimizer]}'s usual ${usual.range}: try ${rate(usual.start)}, or run the learning-rate finder.`;
   }
   return `Try a learning rate ten times larger (${rate(c.lr * 10)}), or run the learning-rate finder.`;
 }
 
-/** Adam's usual rate is 1e-3, plain SGD's 0.01 to 0.1: ten times that is high for either. */
-const HIGH_RATE = { sgd: 0.1, adam: 0.01, adamw: 0.01 } as const;
-const ADAM_NAMES = { adam: 'Adam', adamw: 'AdamW' } as const;
-
 function rateIsHigh(c: Pick<TrainConfig, 'lr' | 'optimizer'>): boolean {
-  return c.lr > HIGH_RATE[c.optimizer];
+  return c.lr > USUAL_RATE[c.optimizer].high;
 }
 
 export function deadRelu(i: CoachInput): Diagnosis | null {
@@ -157,7 +160,7 @@ export function deadRelu(i: CoachInput): Diagnosis | null {
     severity: 'problem',
     title: 'Most ReLU units are dead',
     evidence: `${pct(dead.fraction)} of the units of ${dead.layer} gave no positive output on any recent training example, so no gradient reaches their weights`,
-    tryThis: i.config && rateIsHigh(i.config) ? `Lower the learning rate (${rate(i.config.lr)} is high${i.config.optimizer === 'sgd' ? '' : ` for ${ADAM_NAMES[i.config.optimizer]}`}; try ${rate(i.config.lr / 10)}).` : 'Use leaky ReLU, which lets a little gradient through below 0.',
+    tryThis: i.config && rateIsHigh(i.config) ? `Lower the learning rate (${rate(i.config.lr)} is high${i.config.optimizer === 'sgd' ? '' : ` for ${OPTIMIZER_NAMES[i.config.optimizer]}`}; try ${rate(i.config.lr / 10)}).` : 'Use leaky ReLU, which lets a little gradient through below 0.',
   };
 }
 
