@@ -27,6 +27,16 @@ export interface KnownBaseline {
 }
 
 /**
+ * The part of its dataset a run trains on, as a baseline is said of it ("for classes 3, 7", "from
+ * its first 5,000 images"); null for all of it. A baseline of a part is not the dataset's.
+ */
+export function datasetPart(r: Pick<TrainConfig, 'classes' | 'limit' | 'validation'>): string | null {
+  if (r.classes?.length) return `for classes ${r.classes.join(', ')}`;
+  if (r.limit !== undefined || r.validation) return `from its ${r.limit !== undefined ? `first ${r.limit.toLocaleString('en-US')} ` : ''}images${r.validation ? ' less the validation split' : ''}`;
+  return null;
+}
+
+/**
  * A model's baseline: the one its file records, else (a file from before baselines were recorded)
  * the dataset's as measured now, when the model was trained on all of that dataset; else none.
  */
@@ -36,7 +46,7 @@ export function modelBaseline(
 ): number | null {
   if (m.baselineAccuracy !== null) return m.baselineAccuracy;
   const r = m.recipe;
-  if (!r || !known || !Number.isFinite(known.accuracy) || r.classes?.length || r.limit || r.validation) return null;
+  if (!r || !known || !Number.isFinite(known.accuracy) || datasetPart(r) !== null) return null;
   return JSON.stringify(r.dataset) === JSON.stringify(known.source) ? known.accuracy : null;
 }
 
